@@ -1,0 +1,106 @@
+/**
+ * Bundles a handler file with esbuild: for the local engine's worker threads (so TypeScript handlers
+ * run with no build step) and for Lambda (a content-hashed ESM asset, the AWS SDK v3 left to the
+ * runtime). Bundles are cached by the content hash of every input file.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+/** Where the bundle will run. */
+export type BundleTarget = 'local' | 'lambda';
+
+/** A built bundle. */
+export interface Bundle {
+  /** Absolute path of the bundled `.mjs` file. */
+  file: string;
+  /** sha256 of the bundle's content (hex): the asset's name and the step's version. */
+  hash: string;
+  /** Size in bytes. */
+  size: number;
+  /** Every source file the bundle was built from (for reload on change). */
+  inputs: string[];
+}
+
+const SLUICE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Options of `bundleHandler`. */
+export interface BundleOptions {
+  /** Folder for bundles and the cache index. */
+  cacheDir: string;
+  /** @default 'local' */
+  target?: BundleTarget;
+}
+
+/**
+ * Bundle `entry` (a handler file) into one ESM file, reusing a cached bundle when no input changed.
+ * @example const { file, hash } = await bundleHandler('/p/handlers/copy.ts', { cacheDir: '/p/.sluice/cache' });
+ */
+export async function bundleHandler(entry: string, options: BundleOptions): Promise<Bundle> {
+  const target = options.target ?? 'local';
+  const dir = join(options.cacheDir, 'bundles', target);
+  mkdirSync(dir, { recursive: true });
+  const entryKey = createHash('sha256').update(`${target}\0${entry}`).digest('hex').slice(0, 16);
+  const indexFile = join(dir, `${entryKey}.json`);
+  const cached = readIndex(indexFile);
+  if (cached && existsSync(cached.file) && cached.inputsHash === hashInputs(cached.inputs)) {
+    return { file: cached.file, hash: cached.hash, size: cached.size, inputs: cached.inputs };
+  }
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    // Lambda runs Node.js 22 or newer (nodejs20.x is deprecated); locally we run on Node 20 too.
+    target: target === 'lambda' ? 'node22' : 'node20',
+    metafile: true,
+    minify: target === 'lambda',
+    sourcemap: target === 'local' ? 'inline' : false,
+    // The AWS SDK v3 ships with the Lambda runtime: bundling it would add megabytes per function.
+    external: target === 'lambda' ? ['@aws-sdk/*', '@smithy/*'] : [],
+    // Handlers import 'sluice/runtime'; resolve it to this checkout's sources wherever the handler lives.
+    alias: { 'sluice/runtime': join(SLUICE_ROOT, 'src/runtime/index.ts') },
+    // ESM bundles that pull in CommonJS dependencies need a require().
+    banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  const hash = createHash('sha256').update(code).digest('hex');
+  const file = join(dir, `${hash.slice(0, 24)}.mjs`);
+  if (!existsSync(file)) atomicWrite(file, code);
+  const inputs = Object.keys(result.metafile.inputs).map((p) => (p.startsWith('/') ? p : join(process.cwd(), p)));
+  const entryData = { file, hash, size: code.byteLength, inputs, inputsHash: hashInputs(inputs) };
+  atomicWrite(indexFile, JSON.stringify(entryData));
+  return { file, hash, size: code.byteLength, inputs };
+}
+
+function hashInputs(inputs: string[]): string {
+  const h = createHash('sha256');
+  for (const input of inputs) {
+    h.update(input);
+    try {
+      h.update(readFileSync(input));
+    } catch {
+      h.update('\0missing');
+    }
+  }
+  return h.digest('hex');
+}
+
+function readIndex(file: string): (Bundle & { inputsHash: string }) | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function atomicWrite(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}

@@ -1,0 +1,34 @@
+/**
+ * Options and wrappers shared by commands: `--json`, `--entry`, `--state`, `--stage`, and `action()`
+ * which turns thrown errors into readable messages and exit codes.
+ */
+import type { Command } from 'commander';
+import { reportError, type GlobalOptions } from './output.js';
+
+/** Add `--json` to a command. */
+export function withJson(cmd: Command): Command {
+  return cmd.option('--json', 'print the result as JSON for programs');
+}
+
+/** Add `--entry FILE` (the pipeline file). */
+export function withEntry(cmd: Command): Command {
+  return cmd.option('--entry <file>', 'the pipeline file', 'pipeline.ts');
+}
+
+/** Add `--stage NAME`. */
+export function withStage(cmd: Command): Command {
+  return cmd.option('--stage <name>', "where the pipeline runs: 'local' (the embedded engine) or an AWS stage", 'local');
+}
+
+/** Wrap a command's action: errors become messages with their code and a non-zero exit. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const cmd = args[args.length - 1] as Command;
+    const options = (typeof cmd?.opts === 'function' ? cmd.opts() : {}) as GlobalOptions;
+    try {
+      await fn(...args);
+    } catch (error) {
+      reportError(options, error);
+    }
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * sluice: typed AWS data pipelines. Declare nodes, wire them with `.to()`, collect them with
+ * `pipeline()`; run them with `sluice run` or `localPipeline()`, synthesize and deploy them to AWS.
+ *
+ * @example
+ * import { bucket, fn, pipeline } from 'sluice';
+ * const raw = bucket('raw');
+ * const copy = fn('copy', { handler: './handlers/copy.ts' });
+ * const curated = bucket('curated');
+ * export default pipeline('three-node-pipe', [raw.to(copy).to(curated)]);
+ */
+export { bucket, Bucket, type BucketProps } from './model/bucket.js';
+export { fn, Fn, type FnProps } from './model/fn.js';
+export { queue, Queue, type QueueProps } from './model/queue.js';
+export { topic, Topic, type TopicProps } from './model/topic.js';
+export { table, Table, type TableProps, type KeyAttribute } from './model/table.js';
+export { schedule, Schedule, type ScheduleProps } from './model/schedule.js';
+export { pipeline, Pipeline, type PipelineProps } from './model/pipeline.js';
+export { Node, Path, type Edge, type EdgeOptions, type Kind, type AnyNode } from './model/node.js';
+export { SluiceError, PipelineValidationError, PermissionDeniedError, InputError, type Problem } from './model/errors.js';
+export { grantsOf, type Grant } from './model/permissions.js';
+export type { Duration } from './model/duration.js';

@@ -1,0 +1,48 @@
+/**
+ * `bucket`: a store of objects. Locally files plus metadata in SQLite; on AWS an S3 bucket.
+ * Objects landing in it notify functions, queues and topics (S3 event notifications).
+ */
+import { Node } from './node.js';
+import type { KindDefinition } from './kind.js';
+
+/** Props of a bucket. */
+export interface BucketProps {
+  /** Keep every version of every object. @default false */
+  versioned?: boolean;
+}
+
+/** A bucket node. */
+export class Bucket extends Node<'bucket', BucketProps> {
+  readonly kind = 'bucket' as const;
+}
+
+/**
+ * Declare a bucket.
+ * @example const raw = bucket('raw');
+ */
+export function bucket(name: string, props: BucketProps = {}): Bucket {
+  return new Bucket(name, props);
+}
+
+const notification = ['prefix', 'suffix'] as const;
+
+export const bucketKind: KindDefinition<Bucket> = {
+  kind: 'bucket',
+  outgoing: {
+    fn: { meaning: 'S3 ObjectCreated event, async invoke with retries', grant: { on: 'from', use: 'read' }, options: notification },
+    queue: { meaning: 'S3 ObjectCreated event sent to the queue', options: notification },
+    topic: { meaning: 'S3 ObjectCreated event published to the topic', options: notification },
+  },
+  instead: {
+    bucket: 'put a function between them that copies the objects: a.to(fn(...)).to(b)',
+    table: 'give a function fn.writes(table) and trigger it from the bucket',
+    schedule: 'a schedule triggers a function; it cannot be the target of an edge',
+  },
+  permissions: {
+    read: ['s3:GetObject'],
+    write: ['s3:PutObject'],
+  },
+  // S3 bucket names: lower case, digits, hyphens; the pipeline and stage are added to the physical name.
+  name: { pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, description: 'lower-case letters, digits and hyphens, starting and ending with a letter or digit', maxLength: 40 },
+  validate: () => [],
+};

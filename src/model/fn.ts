@@ -1,0 +1,141 @@
+/**
+ * `fn`: a compute step. Locally a handler in a worker thread (timeout, memory limit, concurrency);
+ * on AWS a Lambda function with its own role and log group. Its grants follow from its edges and from
+ * `reads(table)` / `writes(table)`.
+ */
+import { isAbsolute, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Node } from './node.js';
+import { checkRange, type KindDefinition } from './kind.js';
+import { durationSeconds, type Duration } from './duration.js';
+import type { Problem } from './errors.js';
+import type { Table } from './table.js';
+import { callerFile } from './caller.js';
+
+/** Props of a function. */
+export interface FnProps {
+  /**
+   * The handler file, relative to the file that declares the function (or a `file:` URL / absolute
+   * path). It exports `default` or `handler`: a `component`/`source`/`sink` from `sluice/runtime`, or
+   * a plain Lambda handler `(event) => result`.
+   */
+  handler: string | URL;
+  /** Longest run of one invocation, 1..900 s. @default 30 */
+  timeout?: Duration;
+  /** Memory in MB, 128..10240; locally the worker's heap limit. @default 512 */
+  memory?: number;
+  /** Most invocations at once (Lambda reserved concurrency), 1..1000. @default unset: locally 4 */
+  concurrency?: number;
+  /** Retries of a failed async invocation (bucket, topic, schedule), 0..2 (LA-03). @default 2 */
+  retryAttempts?: number;
+  /** Oldest async event still attempted, 60..21600 s (LA-03). @default 21600 */
+  maxEventAge?: Duration;
+  /** Environment variables for the handler. */
+  environment?: Record<string, string>;
+}
+
+/** Function props with defaults applied. */
+export interface ResolvedFnProps {
+  handlerPath: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  concurrency: number | undefined;
+  retryAttempts: number;
+  maxEventAgeSeconds: number;
+  environment: Record<string, string>;
+}
+
+export const FN_DEFAULTS = { timeoutSeconds: 30, memoryMb: 512, retryAttempts: 2, maxEventAgeSeconds: 21_600, localConcurrency: 4 } as const;
+
+/** A function node. */
+export class Fn extends Node<'fn', FnProps> {
+  readonly kind = 'fn' as const;
+  /** Tables the function reads through `ctx.table()`. */
+  readonly tablesRead = new Set<Table>();
+  /** Tables the function writes through `ctx.table()`. */
+  readonly tablesWritten = new Set<Table>();
+  /** The file that declared the function: relative handler paths resolve against its folder. */
+  readonly declaredIn: string | undefined;
+
+  constructor(name: string, props: FnProps, declaredIn: string | undefined) {
+    super(name, props);
+    this.declaredIn = declaredIn;
+  }
+
+  /**
+   * Let the function read a table (`ctx.table(name).get/query/scan`). Returns the function.
+   * @example const score = fn('score', { handler: './score.ts' }).reads(items);
+   */
+  reads(table: Table): this {
+    this.tablesRead.add(table);
+    return this;
+  }
+
+  /** Let the function write a table (`put/update/delete`); reading needs `reads` too. Returns the function. */
+  writes(table: Table): this {
+    this.tablesWritten.add(table);
+    return this;
+  }
+
+  /** The absolute path of the handler file. */
+  get handlerPath(): string {
+    const h = this.props.handler;
+    if (h instanceof URL) return fileURLToPath(h);
+    if (typeof h !== 'string') return '';
+    if (h.startsWith('file:')) return fileURLToPath(h);
+    if (isAbsolute(h)) return h;
+    return resolve(this.declaredIn ? dirname(this.declaredIn) : process.cwd(), h);
+  }
+
+  /** The props with defaults applied (durations in seconds). */
+  get resolved(): ResolvedFnProps {
+    const p = this.props;
+    return {
+      handlerPath: this.handlerPath,
+      timeoutSeconds: p.timeout === undefined ? FN_DEFAULTS.timeoutSeconds : durationSeconds(p.timeout) ?? NaN,
+      memoryMb: p.memory ?? FN_DEFAULTS.memoryMb,
+      concurrency: p.concurrency,
+      retryAttempts: p.retryAttempts ?? FN_DEFAULTS.retryAttempts,
+      maxEventAgeSeconds: p.maxEventAge === undefined ? FN_DEFAULTS.maxEventAgeSeconds : durationSeconds(p.maxEventAge) ?? NaN,
+      environment: p.environment ?? {},
+    };
+  }
+}
+
+/**
+ * Declare a function.
+ * @example const copy = fn('copy', { handler: './handlers/copy.ts', timeout: '1m' });
+ */
+export function fn(name: string, props: FnProps): Fn {
+  return new Fn(name, props, callerFile());
+}
+
+export const fnKind: KindDefinition<Fn> = {
+  kind: 'fn',
+  outgoing: {
+    bucket: { meaning: 'the objects the step returns are written', grant: { on: 'to', use: 'write' }, options: ['keyPrefix'] },
+    queue: { meaning: 'the messages the step returns are sent', grant: { on: 'to', use: 'send' }, options: [] },
+    topic: { meaning: 'the messages the step returns are published', grant: { on: 'to', use: 'publish' }, options: [] },
+  },
+  instead: {
+    fn: 'put a queue or topic between them: a.to(queue(...)).to(b); direct function-to-function calls hide failures',
+    table: 'declare table access on the function: fn(...).writes(table)',
+    schedule: 'a schedule triggers a function: schedule(...).to(fn)',
+  },
+  permissions: { invoke: ['lambda:InvokeFunction'] },
+  name: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, hyphens and underscores', maxLength: 50 },
+  validate(node) {
+    const problems: Problem[] = [];
+    const r = node.resolved;
+    if (typeof node.props?.handler !== 'string' && !(node.props?.handler instanceof URL)) {
+      problems.push({ code: 'SLUICE_E_FN_HANDLER', node: node.name, field: 'handler', message: `${node}: handler is required, e.g. fn('${node.name}', { handler: './handlers/${node.name}.ts' })` });
+    }
+    if (Number.isNaN(r.timeoutSeconds)) problems.push({ code: 'SLUICE_E_DURATION', node: node.name, field: 'timeout', message: `${node}: timeout is not a duration (given ${JSON.stringify(node.props.timeout)}); use seconds or a string like '30s'` });
+    checkRange(problems, node, 'timeout', 'SLUICE_E_FN_TIMEOUT', r.timeoutSeconds, 1, 900, ' seconds');
+    checkRange(problems, node, 'memory', 'SLUICE_E_FN_MEMORY', r.memoryMb, 128, 10_240, ' MB');
+    checkRange(problems, node, 'concurrency', 'SLUICE_E_FN_CONCURRENCY', r.concurrency, 1, 1000);
+    checkRange(problems, node, 'retryAttempts', 'SLUICE_E_FN_RETRY', r.retryAttempts, 0, 2);
+    checkRange(problems, node, 'maxEventAge', 'SLUICE_E_FN_EVENT_AGE', r.maxEventAgeSeconds, 60, 21_600, ' seconds');
+    return problems;
+  },
+};

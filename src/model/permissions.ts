@@ -1,0 +1,50 @@
+/**
+ * Grants derived from wiring: what each function may do, on which node. Synthesis turns these into
+ * IAM statements and the local engine enforces them, from the same per-kind permission tables.
+ */
+import type { AnyNode, Edge } from './node.js';
+import type { Use } from './kind.js';
+import { KINDS } from './kinds.js';
+import type { Fn } from './fn.js';
+import type { Pipeline } from './pipeline.js';
+
+/** One grant: a use of a node by a function, and the IAM actions it needs. */
+export interface Grant {
+  node: AnyNode;
+  use: Use;
+  actions: readonly string[];
+  /** Why the grant exists, e.g. `edge raw -> copy`. */
+  reason: string;
+}
+
+/** The definition of an edge, if the edge is allowed. */
+export function edgeDefinition(edge: Edge) {
+  return KINDS[edge.from.kind].outgoing[edge.to.kind];
+}
+
+/**
+ * Every grant a function holds in a pipeline, from its edges and its table declarations.
+ * @example grantsOf(pipe, copy).map((g) => `${g.use} ${g.node.name}`) // ['read raw', 'write curated']
+ */
+export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
+  const grants: Grant[] = [];
+  const add = (node: AnyNode, use: Use, reason: string) => {
+    if (grants.some((g) => g.node === node && g.use === use)) return;
+    grants.push({ node, use, actions: KINDS[node.kind].permissions[use] ?? [], reason });
+  };
+  for (const edge of pipe.edges) {
+    const def = edgeDefinition(edge);
+    if (!def?.grant) continue;
+    const holder = def.grant.on === 'from' ? edge.to : edge.from;
+    if (holder !== fn) continue;
+    add(def.grant.on === 'from' ? edge.from : edge.to, def.grant.use, `edge ${edge.from.name} -> ${edge.to.name}`);
+  }
+  for (const t of fn.tablesRead) add(t, 'read', `${fn.name}.reads(${t.name})`);
+  for (const t of fn.tablesWritten) add(t, 'write', `${fn.name}.writes(${t.name})`);
+  return grants;
+}
+
+/** Whether `fn` may `use` the node named `nodeName`. */
+export function hasGrant(grants: readonly Grant[], nodeName: string, use: Use): boolean {
+  return grants.some((g) => g.node.name === nodeName && g.use === use);
+}

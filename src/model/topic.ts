@@ -1,0 +1,53 @@
+/**
+ * `topic`: an SNS topic that fans messages out to queues and functions, each subscription with an
+ * optional filter policy (SEMANTICS.md FP-*) and raw or wrapped delivery (SNS-01..SNS-03).
+ */
+import { Node } from './node.js';
+import { checkRange, type KindDefinition } from './kind.js';
+import type { Problem } from './errors.js';
+
+/** Props of a topic. */
+export interface TopicProps {
+  /** Largest message in bytes, 1024..1048576 (SNS-08); above 256 KiB only queue and function subscriptions work. @default 262144 */
+  maxMessageSize?: number;
+}
+
+export const TOPIC_DEFAULT_MAX_MESSAGE_SIZE = 262_144;
+
+/** A topic node. */
+export class Topic extends Node<'topic', TopicProps> {
+  readonly kind = 'topic' as const;
+  /** The largest message the topic accepts, in bytes. */
+  get maxMessageSize(): number {
+    return this.props.maxMessageSize ?? TOPIC_DEFAULT_MAX_MESSAGE_SIZE;
+  }
+}
+
+/**
+ * Declare a topic.
+ * @example const events = topic('events'); events.to(audit, { filterPolicy: { objectType: ['update'] } });
+ */
+export function topic(name: string, props: TopicProps = {}): Topic {
+  return new Topic(name, props);
+}
+
+const subscription = ['filterPolicy', 'filterPolicyScope'] as const;
+
+export const topicKind: KindDefinition<Topic> = {
+  kind: 'topic',
+  outgoing: {
+    queue: { meaning: 'subscription: filter policy, raw or wrapped delivery', options: [...subscription, 'rawMessageDelivery'] },
+    fn: { meaning: 'subscription: filter policy, async invoke with retries', options: subscription },
+  },
+  instead: {
+    bucket: 'put a function between them that writes objects: t.to(fn(...)).to(b)',
+    topic: 'subscribe a function that republishes, or subscribe the targets to the first topic directly',
+  },
+  permissions: { publish: ['sns:Publish'] },
+  name: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, hyphens and underscores', maxLength: 60 },
+  validate(node) {
+    const problems: Problem[] = [];
+    checkRange(problems, node, 'maxMessageSize', 'SLUICE_E_TOPIC_MESSAGE_SIZE', node.props.maxMessageSize, 1024, 1_048_576, ' bytes');
+    return problems;
+  },
+};

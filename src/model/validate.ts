@@ -1,0 +1,146 @@
+/**
+ * Graph-level validation of a pipeline: names, edges and their options, notification overlaps,
+ * loops a function could feed, and cross-node rules AWS enforces at deploy time. Each rule adds
+ * problems; all are collected and reported together.
+ */
+import type { AnyNode, Edge } from './node.js';
+import type { Problem } from './errors.js';
+import type { Pipeline } from './pipeline.js';
+import { KINDS } from './kinds.js';
+import { Fn } from './fn.js';
+import { Queue } from './queue.js';
+import { durationSeconds } from './duration.js';
+import { validateFilterPolicy } from './filter-policy.js';
+import { findOverlappingNotifications, prefixesOverlap, validateKeyFilter } from './s3-notification.js';
+import { findFeedbackLoops } from './loops.js';
+
+const PIPELINE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+
+type Rule = (pipe: Pipeline, problems: Problem[]) => void;
+
+const rules: Rule[] = [pipelineName, nodeNames, nodeProps, edgesAllowed, edgeOptions, duplicateEdges, notificationOverlaps, feedbackLoops, queueVisibility];
+
+/** Run every rule over the pipeline and return what they found. */
+export function validatePipeline(pipe: Pipeline): Problem[] {
+  const problems: Problem[] = [];
+  for (const rule of rules) rule(pipe, problems);
+  return problems;
+}
+
+function pipelineName(pipe: Pipeline, problems: Problem[]) {
+  if (typeof pipe.name !== 'string' || !PIPELINE_NAME.test(pipe.name) || pipe.name.length > 40) {
+    problems.push({ code: 'SLUICE_E_PIPELINE_NAME', node: String(pipe.name), message: `pipeline name must be 2 to 40 lower-case letters, digits and hyphens, starting with a letter (given '${pipe.name}'); it becomes part of stack and bucket names` });
+  }
+}
+
+function nodeNames(pipe: Pipeline, problems: Problem[]) {
+  const lower = new Map<string, AnyNode>();
+  for (const node of pipe.nodes.values()) {
+    const rule = KINDS[node.kind].name;
+    if (typeof node.name !== 'string' || !rule.pattern.test(node.name) || node.name.length > rule.maxLength) {
+      problems.push({ code: 'SLUICE_E_NODE_NAME', node: String(node.name), field: 'name', message: `${node}: a ${node.kind} name must be 1 to ${rule.maxLength} ${rule.description} (given '${node.name}')` });
+    }
+    const other = lower.get(String(node.name).toLowerCase());
+    if (other && other !== node) {
+      problems.push({ code: 'SLUICE_E_DUPLICATE_NAME', node: node.name, field: 'name', message: `${node} and ${other} differ only in case; AWS resource ids are case-insensitive in places, so rename one` });
+    }
+    lower.set(String(node.name).toLowerCase(), node);
+  }
+}
+
+function nodeProps(pipe: Pipeline, problems: Problem[]) {
+  for (const node of pipe.nodes.values()) problems.push(...KINDS[node.kind].validate(node));
+}
+
+function edgesAllowed(pipe: Pipeline, problems: Problem[]) {
+  for (const edge of pipe.edges) {
+    const def = KINDS[edge.from.kind].outgoing[edge.to.kind];
+    if (def) continue;
+    const instead = KINDS[edge.from.kind].instead?.[edge.to.kind] ?? 'see the edge table in the README';
+    problems.push({ code: 'SLUICE_E_EDGE_KIND', node: edge.from.name, field: `to(${edge.to.name})`, message: `${edge.from} cannot connect to ${edge.to}: a ${edge.from.kind} -> ${edge.to.kind} edge does not exist; ${instead}` });
+  }
+}
+
+function edgeOptions(pipe: Pipeline, problems: Problem[]) {
+  for (const edge of pipe.edges) {
+    const def = KINDS[edge.from.kind].outgoing[edge.to.kind];
+    if (!def) continue;
+    const where = `edge ${edge.from.name} -> ${edge.to.name}`;
+    const push = (field: string, message: string, code = 'SLUICE_E_EDGE_OPTION') => problems.push({ code, node: edge.from.name, field, message: `${where}: ${message}` });
+    for (const key of Object.keys(edge.options ?? {})) {
+      if (!(def.options as readonly string[]).includes(key)) {
+        push(key, `option '${key}' does not apply to a ${edge.from.kind} -> ${edge.to.kind} edge${def.options.length ? ` (it takes ${def.options.join(', ')})` : ' (it takes no options)'}`);
+      }
+    }
+    const o = edge.options;
+    if (o.prefix !== undefined || o.suffix !== undefined) {
+      for (const message of validateKeyFilter({ prefix: o.prefix, suffix: o.suffix })) push('prefix', message, 'SLUICE_E_S3_FILTER');
+    }
+    if (o.filterPolicy !== undefined) {
+      for (const p of validateFilterPolicy(o.filterPolicy, o.filterPolicyScope)) push(`filterPolicy${p.field ? `.${p.field}` : ''}`, `filter policy: ${p.message}`, 'SLUICE_E_FILTER_POLICY');
+    }
+    if (o.filterPolicyScope !== undefined && o.filterPolicyScope !== 'MessageAttributes' && o.filterPolicyScope !== 'MessageBody') {
+      push('filterPolicyScope', `filterPolicyScope must be 'MessageAttributes' or 'MessageBody' (given ${JSON.stringify(o.filterPolicyScope)})`);
+    }
+    if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 10_000)) {
+      push('batchSize', `batchSize must be a whole number between 1 and 10000 (given ${o.batchSize})`, 'SLUICE_E_BATCH_SIZE');
+    }
+    const window = o.maxBatchingWindow === undefined ? 0 : durationSeconds(o.maxBatchingWindow);
+    if (window === undefined || window < 0 || window > 300) {
+      push('maxBatchingWindow', `maxBatchingWindow must be between 0 and 300 seconds (given ${JSON.stringify(o.maxBatchingWindow)})`, 'SLUICE_E_BATCH_WINDOW');
+    } else if ((o.batchSize ?? 10) > 10 && window < 1) {
+      // LSQS-03: the Lambda API rejects BatchSize > 10 without a batching window; cfn-lint does not catch it.
+      push('maxBatchingWindow', `a batchSize over 10 needs maxBatchingWindow of at least 1 second (given batchSize ${o.batchSize}, window ${window}); add maxBatchingWindow: '1s'`, 'SLUICE_E_BATCH_WINDOW');
+    }
+  }
+}
+
+function duplicateEdges(pipe: Pipeline, problems: Problem[]) {
+  const seen = new Set<Edge>();
+  for (const edge of pipe.edges) {
+    const twin = [...seen].find((e) => e.from === edge.from && e.to === edge.to);
+    if (twin && JSON.stringify(twin.options) !== JSON.stringify(edge.options)) {
+      problems.push({ code: 'SLUICE_E_EDGE_DUPLICATE', node: edge.from.name, field: `to(${edge.to.name})`, message: `edge ${edge.from.name} -> ${edge.to.name} is declared twice with different options; declare it once` });
+    }
+    seen.add(edge);
+  }
+}
+
+function notificationOverlaps(pipe: Pipeline, problems: Problem[]) {
+  for (const bucket of pipe.nodesOf('bucket')) {
+    const edges = uniqueEdges(pipe.outgoing(bucket));
+    const configs = edges.map((e) => ({ events: ['s3:ObjectCreated:*'], prefix: e.options.prefix, suffix: e.options.suffix }));
+    for (const [a, b] of findOverlappingNotifications(configs)) {
+      // S3-12: S3 rejects the whole notification configuration; fan-out goes through a topic.
+      problems.push({ code: 'SLUICE_E_S3_OVERLAP', node: bucket.name, field: `to(${edges[b]!.to.name})`, message: `${bucket}: notifications to ${edges[a]!.to} and ${edges[b]!.to} overlap (same event, overlapping prefix and suffix), which S3 rejects; give them disjoint prefix or suffix filters, or send the bucket to one topic and subscribe both to it` });
+    }
+  }
+}
+
+function feedbackLoops(pipe: Pipeline, problems: Problem[]) {
+  const allowed = pipe.edges.filter((e) => KINDS[e.from.kind].outgoing[e.to.kind]);
+  for (const loop of findFeedbackLoops(allowed, (into, out) => !(into.options.keyPrefix !== undefined && !prefixesOverlap(into.options.keyPrefix, out.options.prefix)))) {
+    const names = loop.map((e) => e.from.name).concat(loop[0]!.from.name).join(' -> ');
+    const bucketEdge = loop.find((e) => e.to.kind === 'bucket' && e.from.kind === 'fn');
+    const fix = bucketEdge
+      ? `write under a key prefix the trigger ignores, e.g. ${bucketEdge.from.name}.to(${bucketEdge.to.name}, { keyPrefix: 'out/' }) with the trigger filtered to { prefix: 'in/' }`
+      : 'break the cycle: route the output to another queue, topic or bucket';
+    problems.push({ code: 'SLUICE_E_LOOP', node: loop[0]!.from.name, message: `pipeline '${pipe.name}' has a loop that would re-trigger itself forever: ${names}; ${fix}` });
+  }
+}
+
+function queueVisibility(pipe: Pipeline, problems: Problem[]) {
+  for (const edge of pipe.edges) {
+    if (!(edge.from instanceof Queue) || !(edge.to instanceof Fn)) continue;
+    const visibility = edge.from.resolved.visibilityTimeoutSeconds;
+    const timeout = edge.to.resolved.timeoutSeconds;
+    // LSQS-11: CreateEventSourceMapping rejects a queue whose visibility timeout is below the function timeout.
+    if (Number.isFinite(visibility) && Number.isFinite(timeout) && visibility < timeout) {
+      problems.push({ code: 'SLUICE_E_QUEUE_VISIBILITY', node: edge.from.name, field: 'visibilityTimeout', message: `${edge.from}: visibilityTimeout (${visibility} s) must be at least the timeout of ${edge.to} (${timeout} s), or AWS rejects the event source mapping; set visibilityTimeout to ${timeout * 6} (6 x the function timeout, as AWS recommends)` });
+    }
+  }
+}
+
+function uniqueEdges(edges: Edge[]): Edge[] {
+  return edges.filter((e, i) => edges.findIndex((o) => o.from === e.from && o.to === e.to) === i);
+}

@@ -1,0 +1,120 @@
+/**
+ * AWS-shaped Lambda events (S3, SQS, SNS, EventBridge scheduled) turned into step inputs. An SQS body
+ * that is an SNS notification is unwrapped, and an S3 event inside a message becomes object inputs, so
+ * a step sees the same input whichever way the data travelled.
+ */
+import { decodeEventKey } from '../model/s3-notification.js';
+import { fromSnsAttributes, fromSqsEventAttributes } from './attributes.js';
+import type { StepInput } from './types.js';
+
+/** The kind of event a Lambda handler received. */
+export type EventKind = 's3' | 'sqs' | 'sns' | 'schedule' | 'unknown';
+
+/** Inputs grouped by the record they came from; SQS reports failures per record (`itemIdentifier`). */
+export interface RecordInputs {
+  /** The SQS messageId, for partial batch failure. */
+  recordId?: string;
+  inputs: StepInput[];
+}
+
+/** Maps a physical resource name (or ARN's last part) to its node name. */
+export type NodeNameOf = (physical: string) => string;
+
+const lastPart = (arn: string | undefined, separator = ':') => (arn ?? '').split(separator).pop() ?? '';
+
+/** What kind of event this is. */
+export function eventKind(event: unknown): EventKind {
+  const e = event as Record<string, any> | undefined;
+  const first = Array.isArray(e?.Records) ? e!.Records[0] : undefined;
+  if (first?.eventSource === 'aws:s3') return 's3';
+  if (first?.eventSource === 'aws:sqs') return 'sqs';
+  if (first?.EventSource === 'aws:sns') return 'sns';
+  if (e?.source === 'aws.events' && e?.['detail-type'] === 'Scheduled Event') return 'schedule';
+  return 'unknown';
+}
+
+/**
+ * The inputs an event holds, per record.
+ * @example inputsFromEvent(s3Event, (n) => n)[0].inputs[0] // { kind: 'object', bucket: 'raw', key: 'a b.csv', ... }
+ */
+export function inputsFromEvent(event: unknown, nodeNameOf: NodeNameOf = (n) => n): RecordInputs[] {
+  const e = event as Record<string, any>;
+  switch (eventKind(event)) {
+    case 's3':
+      return [{ inputs: objectInputs(e, [], nodeNameOf) }];
+    case 'sns':
+      return e.Records.map((r: any) => ({ inputs: snsInputs(r.Sns, [], nodeNameOf) }));
+    case 'sqs':
+      return e.Records.map((r: any) => ({ recordId: r.messageId, inputs: sqsInputs(r, nodeNameOf) }));
+    case 'schedule':
+      return [{ inputs: [{ kind: 'schedule', schedule: nodeNameOf(lastPart(e.resources?.[0], '/')), time: e.time, detail: e.detail ?? {} }] }];
+    default:
+      throw new TypeError(`the event is not an S3, SQS, SNS or scheduled event (keys: ${Object.keys(e ?? {}).join(', ') || 'none'}); a step is triggered by a bucket, queue, topic or schedule`);
+  }
+}
+
+function objectInputs(s3Event: Record<string, any>, via: string[], nodeNameOf: NodeNameOf): StepInput[] {
+  // S3-07: the s3:TestEvent S3 sends when a configuration is saved carries no object.
+  if (s3Event.Event === 's3:TestEvent') return [];
+  return (s3Event.Records ?? []).map((r: any) => ({
+    kind: 'object' as const,
+    bucket: nodeNameOf(r.s3.bucket.name),
+    key: decodeEventKey(r.s3.object.key),
+    size: r.s3.object.size,
+    eTag: r.s3.object.eTag,
+    ...(r.s3.object.versionId ? { versionId: r.s3.object.versionId } : {}),
+    eventName: r.eventName,
+    eventTime: r.eventTime,
+    via,
+  }));
+}
+
+function parseJsonObject(text: string): Record<string, any> | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isS3Event(value: Record<string, any> | undefined): boolean {
+  return !!value && (value.Event === 's3:TestEvent' || (Array.isArray(value.Records) && value.Records[0]?.eventSource === 'aws:s3'));
+}
+
+function snsInputs(sns: Record<string, any>, via: string[], nodeNameOf: NodeNameOf): StepInput[] {
+  const topic = nodeNameOf(lastPart(sns.TopicArn));
+  const inner = parseJsonObject(sns.Message);
+  if (isS3Event(inner)) return objectInputs(inner!, [...via, topic], nodeNameOf);
+  return [{
+    kind: 'message',
+    id: sns.MessageId,
+    body: sns.Message,
+    attributes: fromSnsAttributes(sns.MessageAttributes),
+    ...(sns.Subject ? { subject: sns.Subject } : {}),
+    topic,
+    sentAt: sns.Timestamp,
+  }];
+}
+
+function sqsInputs(record: Record<string, any>, nodeNameOf: NodeNameOf): StepInput[] {
+  const queue = nodeNameOf(lastPart(record.eventSourceARN));
+  const body: string = record.body;
+  const parsed = parseJsonObject(body);
+  // SNS-01: without raw delivery the SQS body is the SNS notification envelope.
+  if (parsed?.Type === 'Notification' && typeof parsed.TopicArn === 'string' && typeof parsed.Message === 'string') {
+    const inputs = snsInputs(parsed, [], nodeNameOf);
+    return inputs.map((i) => (i.kind === 'object' ? { ...i, via: [...i.via, queue] } : { ...i, queue, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) }));
+  }
+  if (isS3Event(parsed)) return objectInputs(parsed!, [queue], nodeNameOf);
+  return [{
+    kind: 'message',
+    id: record.messageId,
+    body,
+    attributes: fromSqsEventAttributes(record.messageAttributes),
+    queue,
+    receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+    sentAt: new Date(Number(record.attributes?.SentTimestamp ?? 0)).toISOString(),
+  }];
+}
