@@ -39,6 +39,10 @@ export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
     if (holder !== fn) continue;
     add(def.grant.on === 'from' ? edge.from : edge.to, def.grant.use, `edge ${edge.from.name} -> ${edge.to.name}`);
   }
+  // A function that consumes a queue or topic carrying S3 events reads the objects they name.
+  for (const path of s3EventPaths(pipe, fn)) {
+    if (path.length > 1) add(path[0]!.from, 'read', `S3 events ${[...path.map((e) => e.from.name), fn.name].join(' -> ')}`);
+  }
   for (const t of fn.tablesRead) add(t, 'read', `${fn.name}.reads(${t.name})`);
   for (const t of fn.tablesWritten) add(t, 'write', `${fn.name}.writes(${t.name})`);
   return grants;
@@ -47,4 +51,32 @@ export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
 /** Whether `fn` may `use` the node named `nodeName`. */
 export function hasGrant(grants: readonly Grant[], nodeName: string, use: Use): boolean {
   return grants.some((g) => g.node.name === nodeName && g.use === use);
+}
+
+/**
+ * Every way S3 events from a bucket reach `fn`: directly (bucket -> fn), through a queue
+ * (bucket -> queue -> fn), a topic (bucket -> topic -> fn) or both (bucket -> topic -> queue -> fn).
+ * Each path is its list of edges, starting at the bucket; the first edge carries the key filter.
+ * @example s3EventPaths(pipe, load).map((p) => p[0].from.name) // ['raw']
+ */
+export function s3EventPaths(pipe: Pipeline, fn: Fn): Edge[][] {
+  const paths: Edge[][] = [];
+  const fromBuckets = (tail: Edge[]) => {
+    for (const e of pipe.edges) if (e.to === tail[0]!.from && e.from.kind === 'bucket' && !paths.some((p) => sameEdges(p, [e, ...tail]))) paths.push([e, ...tail]);
+  };
+  for (const edge of pipe.edges) {
+    if (edge.to !== fn) continue;
+    if (edge.from.kind === 'bucket' && !paths.some((p) => sameEdges(p, [edge]))) paths.push([edge]);
+    if (edge.from.kind !== 'queue' && edge.from.kind !== 'topic') continue;
+    fromBuckets([edge]);
+    if (edge.from.kind === 'queue') {
+      for (const t of pipe.edges) if (t.to === edge.from && t.from.kind === 'topic') fromBuckets([t, edge]);
+    }
+  }
+  return paths;
+}
+
+/** Two paths over the same node pairs (duplicate edges with equal options count once). */
+function sameEdges(a: Edge[], b: Edge[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.from === b[i]!.from && e.to === b[i]!.to);
 }

@@ -1,0 +1,118 @@
+/**
+ * Builds the events AWS would deliver, in AWS's shapes, so handlers written against real events work
+ * locally unchanged: SQS batch records (LSQS-05), SNS notifications for queues (SNS-01..03) and for
+ * Lambda, EventBridge scheduled events, and Lambda's async invocation record for failures (LA-07).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { toSnsAttributes, toSqsEventAttributes } from '../runtime/attributes.js';
+import type { Attributes } from '../runtime/types.js';
+import type { StoredMessage } from './store/messages.js';
+
+/** Local stand-ins for the account and region in ARNs. */
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+
+export const arn = {
+  queue: (name: string) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`,
+  topic: (name: string) => `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`,
+  fn: (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`,
+  rule: (name: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`,
+  bucket: (name: string) => `arn:aws:s3:::${name}`,
+};
+
+/** One record of Lambda's SQS event for a stored message. */
+export function sqsRecord(queue: string, m: StoredMessage): Record<string, unknown> {
+  const attributes: Attributes = m.attributes ? JSON.parse(m.attributes) : {};
+  const info = m.info ? JSON.parse(m.info) : {};
+  const hasAttributes = Object.keys(attributes).length > 0;
+  return {
+    messageId: m.id,
+    receiptHandle: m.receipt,
+    body: m.body,
+    // LSQS-05: every attribute value is a string; timestamps are epoch milliseconds.
+    attributes: {
+      ApproximateReceiveCount: String(m.receiveCount),
+      SentTimestamp: String(m.sentAt),
+      SenderId: LOCAL_ACCOUNT,
+      ApproximateFirstReceiveTimestamp: String(m.firstReceiveAt ?? m.sentAt),
+      ...(info.deadLetterQueueSourceArn ? { DeadLetterQueueSourceArn: info.deadLetterQueueSourceArn } : {}),
+    },
+    messageAttributes: toSqsEventAttributes(attributes),
+    md5OfBody: createHash('md5').update(m.body).digest('hex'),
+    ...(hasAttributes ? { md5OfMessageAttributes: createHash('md5').update(m.attributes!).digest('hex') } : {}),
+    eventSource: 'aws:sqs',
+    eventSourceARN: arn.queue(queue),
+    awsRegion: LOCAL_REGION,
+  };
+}
+
+/** The JSON body SNS puts in an SQS queue without raw delivery (SNS-01, SNS-02). */
+export function snsNotification(topic: string, message: { id: string; body: string; attributes: Attributes; subject?: string; timestamp: number }): Record<string, unknown> {
+  const hasAttributes = Object.keys(message.attributes).length > 0;
+  return {
+    Type: 'Notification',
+    MessageId: message.id,
+    TopicArn: arn.topic(topic),
+    ...(message.subject ? { Subject: message.subject } : {}),
+    Message: message.body,
+    Timestamp: new Date(message.timestamp).toISOString(),
+    SignatureVersion: '1',
+    Signature: 'local',
+    SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-local.pem',
+    UnsubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${arn.topic(topic)}:local`,
+    ...(hasAttributes ? { MessageAttributes: toSnsAttributes(message.attributes) } : {}),
+  };
+}
+
+/** Lambda's SNS event for one notification (SNS invokes Lambda asynchronously, LA-10). */
+export function snsEvent(topic: string, fnName: string, message: { id: string; body: string; attributes: Attributes; subject?: string; timestamp: number }): Record<string, unknown> {
+  const n = snsNotification(topic, message);
+  return {
+    Records: [{
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: `${arn.topic(topic)}:${fnName}`,
+      Sns: {
+        Type: n.Type, MessageId: n.MessageId, TopicArn: n.TopicArn, Subject: message.subject ?? null, Message: n.Message, Timestamp: n.Timestamp,
+        SignatureVersion: n.SignatureVersion, Signature: n.Signature, SigningCertUrl: n.SigningCertURL, UnsubscribeUrl: n.UnsubscribeURL,
+        MessageAttributes: n.MessageAttributes ?? {},
+      },
+    }],
+  };
+}
+
+/** EventBridge's scheduled event for a rule firing at `time`. */
+export function scheduledEvent(rule: string, time: number, detail: Record<string, unknown>): Record<string, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT,
+    // SCH-01: rules fire within the minute, with second granularity dropped in the event time.
+    time: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: LOCAL_REGION,
+    resources: [arn.rule(rule)],
+    detail,
+  };
+}
+
+/** A serialized error, as a handler failure is recorded. */
+export interface ErrorInfo {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+  code?: string;
+}
+
+/** Lambda's invocation record sent to an on-failure destination (LA-07). */
+export function invocationRecord(input: { fn: string; requestId: string; condition: 'RetriesExhausted' | 'EventAgeExceeded'; attempts: number; event: unknown; error?: ErrorInfo; time: number }): Record<string, unknown> {
+  return {
+    version: '1.0',
+    timestamp: new Date(input.time).toISOString(),
+    requestContext: { requestId: input.requestId, functionArn: `${arn.fn(input.fn)}:$LATEST`, condition: input.condition, approximateInvokeCount: input.attempts },
+    requestPayload: input.event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: input.error ?? null,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Object bodies. Durable state keeps each object version in its own file, written before the SQLite
+ * transaction that makes it visible commits: a crash leaves at worst an unreferenced file (swept at
+ * the next start), never a row without its bytes. Unit tests keep bodies in memory.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, unlinkSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where object bodies live. */
+export interface BlobStore {
+  /** Store bytes; returns the new blob's id. */
+  write(data: Uint8Array): string;
+  read(id: string): Buffer;
+  readAsync(id: string): Promise<Buffer>;
+  /** The file holding the blob, when blobs are files (workers read it directly). */
+  pathOf(id: string): string | undefined;
+  remove(id: string): void;
+  /** Remove blobs not in `referenced` and older than `olderThanMs`; returns how many. */
+  sweep(referenced: (id: string) => boolean, olderThanMs: number): number;
+}
+
+/** Blobs as files under `dir`, fanned out by the first two characters of the id. */
+export class FileBlobStore implements BlobStore {
+  private readonly madeDirs = new Set<string>();
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+  write(data: Uint8Array): string {
+    const id = randomUUID().replaceAll('-', '');
+    const sub = join(this.dir, id.slice(0, 2));
+    if (!this.madeDirs.has(sub)) {
+      mkdirSync(sub, { recursive: true });
+      this.madeDirs.add(sub);
+    }
+    // A fresh name nobody references yet, so no temp-and-rename is needed: the row that points at it
+    // commits only after this write returns.
+    writeFileSync(join(sub, id), data);
+    return id;
+  }
+  pathOf(id: string): string {
+    return join(this.dir, id.slice(0, 2), id);
+  }
+  read(id: string): Buffer {
+    return readFileSync(this.pathOf(id));
+  }
+  readAsync(id: string): Promise<Buffer> {
+    return readFile(this.pathOf(id));
+  }
+  remove(id: string): void {
+    try {
+      unlinkSync(this.pathOf(id));
+    } catch {
+      // already gone: removal is idempotent
+    }
+  }
+  sweep(referenced: (id: string) => boolean, olderThanMs: number): number {
+    let removed = 0;
+    const cutoff = Date.now() - olderThanMs;
+    for (const sub of safeReaddir(this.dir)) {
+      for (const id of safeReaddir(join(this.dir, sub))) {
+        if (referenced(id)) continue;
+        const file = join(this.dir, sub, id);
+        try {
+          if (statSync(file).mtimeMs > cutoff) continue;
+          unlinkSync(file);
+          removed++;
+        } catch {
+          // raced with another remover
+        }
+      }
+    }
+    return removed;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Blobs in memory; for unit tests. */
+export class MemoryBlobStore implements BlobStore {
+  private readonly blobs = new Map<string, Buffer>();
+  private next = 0;
+  write(data: Uint8Array): string {
+    const id = `m${++this.next}`;
+    this.blobs.set(id, Buffer.from(data)); // a copy: the caller may reuse its buffer
+    return id;
+  }
+  read(id: string): Buffer {
+    const b = this.blobs.get(id);
+    if (!b) throw new Error(`blob ${id} is missing`);
+    return b;
+  }
+  readAsync(id: string): Promise<Buffer> {
+    return Promise.resolve(this.read(id));
+  }
+  pathOf(): undefined {
+    return undefined;
+  }
+  remove(id: string): void {
+    this.blobs.delete(id);
+  }
+  sweep(referenced: (id: string) => boolean): number {
+    let removed = 0;
+    for (const id of this.blobs.keys()) if (!referenced(id)) (this.blobs.delete(id), removed++);
+    return removed;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * What the engine does with a finished invocation, per source: acknowledge, retry with back-off, or
+ * move to the dead-letter destination, and write the step's outputs. Runs inside the group commit's
+ * transaction.
+ */
+import type { RoutedOutput } from '../runtime/types.js';
+import type { StoredMessage } from './store/messages.js';
+import type { InvokeResult } from './invoker.js';
+import { invocationRecord, type ErrorInfo } from './aws-events.js';
+import { channel, DLQ_RETENTION_MS, type FnRuntime, type QueueSource } from './topology.js';
+import type { Delivery } from './delivery.js';
+import type { Store } from './store/index.js';
+
+/** A finished invocation waiting for the group commit. */
+export interface Completion {
+  f: FnRuntime;
+  /** undefined for the async channel. */
+  source?: QueueSource;
+  messages: StoredMessage[];
+  event: unknown;
+  requestId: string;
+  result: InvokeResult;
+  /** Blob ids of object outputs, written before the transaction, in output order. */
+  blobs: Array<{ blob: string; eTag: string } | undefined>;
+}
+
+/** Per-node counters for the run summary. */
+export interface NodeStats {
+  invocations: number;
+  successes: number;
+  failures: number;
+  retries: number;
+  deadLettered: number;
+  lastError?: ErrorInfo;
+}
+
+export const emptyStats = (): NodeStats => ({ invocations: 0, successes: 0, failures: 0, retries: 0, deadLettered: 0 });
+
+// LA-02: about one minute before the first retry, two before the second.
+const ASYNC_BACKOFF_MS = [60_000, 120_000];
+
+/**
+ * Which records of an SQS batch failed, from the handler's response (LSQS-07..09): a set of message
+ * ids, or 'all' when the response is invalid and the whole batch counts as failed.
+ */
+export function failedBatchItems(response: unknown, batchIds: Set<string>): Set<string> | 'all' {
+  if (response === null || response === undefined || typeof response !== 'object') return new Set();
+  const list = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (list === null || list === undefined) return new Set();
+  if (!Array.isArray(list)) return 'all';
+  const failed = new Set<string>();
+  for (const item of list) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || id === '' || !batchIds.has(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+/** Apply one completion; returns the blobs replaced by its object writes. */
+export function applyCompletion(c: Completion, store: Store, delivery: Delivery, stats: NodeStats, now: number): string[] {
+  const replaced: string[] = [];
+  const writeOutputs = (outputs: RoutedOutput[]) => {
+    outputs.forEach((out, i) => {
+      if (out.type === 'object') {
+        const b = c.blobs[i]!;
+        const r = delivery.putObject({ bucket: out.bucket, key: out.key, blob: b.blob, size: out.body.byteLength, eTag: b.eTag, contentType: out.contentType, metadata: out.metadata }, now);
+        if (r) replaced.push(r);
+      } else if (out.targetKind === 'queue') {
+        delivery.sendToQueue(out.to, out, now);
+      } else {
+        delivery.publish(out.to, out, now);
+      }
+    });
+  };
+  const { result } = c;
+  stats.invocations++;
+  if (!c.source) {
+    const m = c.messages[0]!;
+    if (result.ok) {
+      stats.successes++;
+      store.messages.ack(m.seq, m.receipt!);
+      writeOutputs(result.outputs);
+      return replaced;
+    }
+    stats.failures++;
+    stats.lastError = result.error;
+    if (m.receiveCount <= c.f.props.retryAttempts) {
+      stats.retries++;
+      store.messages.setVisibleAt(m.seq, m.receipt!, now + ASYNC_BACKOFF_MS[Math.min(m.receiveCount - 1, 1)]!);
+    } else {
+      moveToFailures(c, store, stats, now, 'RetriesExhausted', result.error);
+    }
+    return replaced;
+  }
+  // An SQS batch.
+  const ids = new Set(c.messages.map((m) => m.id));
+  const failed = result.ok ? failedBatchItems(result.response, ids) : 'all';
+  if (failed === 'all') {
+    // LSQS-06: the whole batch returns to the queue when its visibility timeout expires.
+    stats.failures++;
+    stats.lastError = result.error ?? { errorType: 'InvalidBatchResponse', errorMessage: `function '${c.f.fn.name}' returned an invalid batchItemFailures response (LSQS-09): ${JSON.stringify(result.response)?.slice(0, 200)}`, trace: [] };
+    return replaced;
+  }
+  if (failed.size > 0) {
+    stats.failures++;
+    stats.lastError = result.failedRecords[0]?.error ?? { errorType: 'BatchItemFailure', errorMessage: `${failed.size} message(s) reported failed`, trace: [] };
+  } else stats.successes++;
+  for (const m of c.messages) if (!failed.has(m.id)) store.messages.ack(m.seq, m.receipt!);
+  writeOutputs(result.outputs);
+  return replaced;
+}
+
+/** Send an async event that ran out of retries or age to the function's failure destination (LA-06, LA-07). */
+export function moveToFailures(c: Pick<Completion, 'f' | 'messages' | 'event' | 'requestId'>, store: Store, stats: NodeStats, now: number, condition: 'RetriesExhausted' | 'EventAgeExceeded', error?: ErrorInfo): void {
+  const m = c.messages[0]!;
+  const record = invocationRecord({ fn: c.f.fn.name, requestId: c.requestId, condition, attempts: m.receiveCount, event: c.event, error, time: now });
+  store.messages.remove(m.seq);
+  store.messages.send(channel.failures(c.f.fn.name), { body: JSON.stringify(record), retentionMs: DLQ_RETENTION_MS }, now);
+  stats.deadLettered++;
+}

@@ -1,0 +1,282 @@
+/**
+ * The local engine: runs a pipeline with AWS's semantics on one machine. It receives work from
+ * durable channels, invokes handlers (in process or in worker threads), and commits each group of
+ * finished invocations in one SQLite transaction: outputs written, deliveries enqueued, inputs
+ * acknowledged, together or not at all.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Pipeline } from '../model/pipeline.js';
+import { InputError, PipelineValidationError } from '../model/errors.js';
+import { bindingsFor, type StepBindings } from '../runtime/bindings.js';
+import { toAttributes } from '../runtime/attributes.js';
+import type { LogLine } from '../runtime/context.js';
+import { sqsRecord, arn } from './aws-events.js';
+import type { Clock } from './clock.js';
+import { Delivery, eTagOf } from './delivery.js';
+import type { Invoker, InvokeResult } from './invoker.js';
+import type { Store } from './store/index.js';
+import type { StoredMessage } from './store/messages.js';
+import { channel, timedChannels, topologyOf, type FnRuntime, type QueueSource, type Topology } from './topology.js';
+import { applyCompletion, emptyStats, moveToFailures, type Completion, type NodeStats } from './completion.js';
+import { SchedulerClock } from './schedules.js';
+
+/** Something that happened, for progress output (`sluice dev`, `sluice run --json`). */
+export type EngineEvent =
+  | { type: 'invocation'; fn: string; requestId: string; ok: boolean; durationMs: number; records: number; error?: InvokeResult['error']; failedRecords: number; logs: LogLine[] }
+  | { type: 'schedule'; schedule: string; time: string };
+
+/** Options of the engine. */
+export interface EngineOptions {
+  pipeline: Pipeline;
+  store: Store;
+  clock: Clock;
+  invoker: Invoker;
+  stage?: string;
+  onEvent?: (event: EngineEvent) => void;
+  /** Default concurrency of functions that declare none. */
+  defaultConcurrency?: number;
+}
+
+/** Options of `put`. */
+export interface PutOptions {
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+/** The local engine. Create it with `Engine.start()`. */
+export class Engine {
+  readonly pipeline: Pipeline;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly topology: Topology;
+  readonly stats = new Map<string, NodeStats>();
+  private readonly invoker: Invoker;
+  private readonly delivery: Delivery;
+  private readonly scheduler: SchedulerClock;
+  private readonly onEvent?: (event: EngineEvent) => void;
+  private completions: Completion[] = [];
+  private inFlight = 0;
+  private wake: (() => void) | undefined;
+
+  private constructor(options: EngineOptions, topology: Topology) {
+    this.pipeline = options.pipeline;
+    this.store = options.store;
+    this.clock = options.clock;
+    this.invoker = options.invoker;
+    this.onEvent = options.onEvent;
+    this.topology = topology;
+    this.delivery = new Delivery(this.store, topology);
+    this.scheduler = new SchedulerClock(topology, this.store, this.delivery);
+    for (const name of this.pipeline.nodes.keys()) this.stats.set(name, emptyStats());
+  }
+
+  /**
+   * Validate the pipeline and its handlers, then start an engine. Every problem (model and handler
+   * files) is reported at once in a `PipelineValidationError`, before anything runs.
+   */
+  static async start(options: EngineOptions): Promise<Engine> {
+    const pipe = options.pipeline;
+    const modelProblems = pipe.validate();
+    const stage = options.stage ?? 'local';
+    const fns = pipe.nodesOf('fn');
+    const bindings = new Map<string, StepBindings>(fns.map((fn) => [fn.name, bindingsFor(pipe, fn, stage)]));
+    const handlerProblems = modelProblems.length ? [] : await options.invoker.prepare(fns, bindings);
+    const problems = [...modelProblems, ...handlerProblems];
+    if (problems.length) {
+      await options.invoker.close();
+      throw new PipelineValidationError(pipe.name, problems);
+    }
+    return new Engine(options, topologyOf(pipe, options.defaultConcurrency));
+  }
+
+  /** Put an object into a bucket, as `aws s3 cp` would; its notifications are enqueued in the same transaction. */
+  put(bucket: string, key: string, body: string | Uint8Array, options: PutOptions = {}): void {
+    if (!this.topology.buckets.has(bucket)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `bucket '${bucket}' is not in pipeline '${this.pipeline.name}' (its buckets: ${[...this.topology.buckets.keys()].join(', ') || 'none'})`);
+    if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > 1024) throw new InputError('SLUICE_E_OBJECT_KEY', `an object key must be 1 to 1024 bytes (given ${JSON.stringify(key)})`);
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    const blob = this.store.blobs.write(bytes);
+    let replaced: string | undefined;
+    try {
+      replaced = this.store.transaction(() => this.delivery.putObject({ bucket, key, blob, size: bytes.byteLength, eTag: eTagOf(bytes), ...options }, this.clock.now()));
+    } catch (error) {
+      this.store.blobs.remove(blob);
+      throw error;
+    }
+    if (replaced) this.store.blobs.remove(replaced);
+  }
+
+  /** Send a message to a queue or publish it to a topic. Returns the message id for topics. */
+  send(target: string, body: string | object, attributes?: Record<string, string | number | string[]>): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const m = { body: text, attributes: toAttributes(attributes) };
+    this.store.transaction(() => {
+      if (this.topology.queues.has(target)) this.delivery.sendToQueue(target, m, this.clock.now());
+      else if (this.topology.topics.has(target)) this.delivery.publish(target, m, this.clock.now());
+      else throw new InputError('SLUICE_E_UNKNOWN_NODE', `'${target}' is not a queue or topic of pipeline '${this.pipeline.name}' (queues: ${[...this.topology.queues.keys()].join(', ') || 'none'}; topics: ${[...this.topology.topics.keys()].join(', ') || 'none'})`);
+    });
+  }
+
+  /**
+   * Run until nothing is in flight and nothing is ready now. Messages waiting for a visibility
+   * timeout, a delay or a retry back-off stay pending: `advance()` moves the clock to them.
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      this.scheduler.fireDue(this.clock.now(), (e) => this.onEvent?.(e));
+      const started = this.dispatch();
+      if (this.completions.length === 0) {
+        if (this.inFlight === 0 && started === 0) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+      }
+      // Let other finished invocations arrive, so one transaction commits the whole group.
+      if (this.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
+      this.commit();
+    }
+  }
+
+  /** The next time something timed is due (retry, visibility, delay, schedule), if any. */
+  nextDueAt(includeSchedules = true): number | undefined {
+    const now = this.clock.now();
+    const times = [this.store.messages.nextDueAfter(now, timedChannels(this.topology)), includeSchedules ? this.scheduler.nextFireAfter(now) : undefined].filter((t): t is number => t !== undefined);
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  /** Move a manual clock forward by `ms`, running everything that falls due on the way. */
+  async advance(ms: number, setTime: (time: number) => void): Promise<void> {
+    const target = this.clock.now() + ms;
+    await this.settle();
+    for (;;) {
+      const next = this.nextDueAt();
+      if (next === undefined || next > target) break;
+      setTime(next);
+      await this.settle();
+    }
+    setTime(target);
+    await this.settle();
+  }
+
+  /** Receive ready work for every function with spare concurrency and start the invocations. */
+  private dispatch(): number {
+    const now = this.clock.now();
+    const starts: Array<() => void> = [];
+    this.store.transaction(() => {
+      for (const f of this.topology.fns.values()) {
+        let progress = true;
+        while (progress && f.inFlight < f.concurrency) {
+          progress = false;
+          if (f.asyncChannel) {
+            const [m] = this.store.messages.receive(f.asyncChannel, { max: 1, visibilityMs: f.props.timeoutSeconds * 1000 + 60_000 }, now);
+            if (m) {
+              progress = true;
+              const event = JSON.parse(m.body);
+              if (now - m.sentAt > f.props.maxEventAgeSeconds * 1000) {
+                moveToFailures({ f, messages: [m], event, requestId: randomUUID() }, this.store, this.stats.get(f.fn.name)!, now, 'EventAgeExceeded');
+              } else {
+                starts.push(this.begin(f, undefined, [m], event));
+              }
+            }
+          }
+          for (const source of f.queueSources) {
+            if (f.inFlight >= f.concurrency) break;
+            const batch = this.store.messages.receive(source.channel, {
+              max: source.batchSize,
+              visibilityMs: source.props.visibilityTimeoutSeconds * 1000,
+              maxReceiveCount: source.props.maxReceiveCount,
+              deadLetter: { channel: source.dlqChannel, retentionMs: 1_209_600_000, sourceArn: arn.queue(source.queue) },
+            }, now);
+            if (batch.length === 0) continue;
+            progress = true;
+            const redelivered = batch.filter((m) => m.receiveCount > 1).length;
+            if (redelivered) this.stats.get(source.queue)!.retries += redelivered;
+            starts.push(this.begin(f, source, batch, { Records: batch.map((m) => sqsRecord(source.queue, m)) }));
+          }
+        }
+      }
+    });
+    for (const start of starts) start();
+    return starts.length;
+  }
+
+  /** Reserve a slot for an invocation; the returned function starts it once the receive has committed. */
+  private begin(f: FnRuntime, source: QueueSource | undefined, messages: StoredMessage[], event: unknown): () => void {
+    f.inFlight++;
+    this.inFlight++;
+    const requestId = randomUUID();
+    const timeoutMs = f.props.timeoutSeconds * 1000;
+    return () => {
+      void this.invoker.invoke({ fn: f.fn.name, event, requestId, deadline: this.clock.now() + timeoutMs, timeoutMs }).then((result) => {
+        f.inFlight--;
+        this.inFlight--;
+        this.completions.push({ f, source, messages, event, requestId, result, blobs: [] });
+        this.onEvent?.({ type: 'invocation', fn: f.fn.name, requestId, ok: result.ok && result.failedRecords.length === 0, durationMs: result.durationMs, records: messages.length, error: result.error ?? result.failedRecords[0]?.error, failedRecords: result.failedRecords.length, logs: result.logs });
+        this.wake?.();
+      });
+    };
+  }
+
+  /** Commit every finished invocation in one transaction. */
+  private commit(): void {
+    const group = this.completions;
+    if (group.length === 0) return;
+    this.completions = [];
+    // Bytes first, outside the transaction: a crash before the commit leaves only unreferenced files.
+    for (const c of group) {
+      if (!c.result.ok) continue;
+      c.blobs = c.result.outputs.map((o) => (o.type === 'object' ? { blob: this.store.blobs.write(o.body), eTag: eTagOf(o.body) } : undefined));
+    }
+    const now = this.clock.now();
+    const replaced: string[] = [];
+    const db = this.store.db;
+    db.transaction(() => {
+      for (const c of group) {
+        const stats = this.stats.get(c.f.fn.name)!;
+        try {
+          // A nested better-sqlite3 transaction is a savepoint: one completion's failure rolls back
+          // only its own writes, and the group still commits once.
+          db.transaction(() => replaced.push(...applyCompletion(c, this.store, this.delivery, stats, now)))();
+        } catch (error) {
+          // An output the engine refused (e.g. too large for its queue): the invocation fails instead,
+          // and its input is retried and dead-lettered like any failure; nothing is half-written.
+          for (const b of c.blobs) if (b) this.store.blobs.remove(b.blob);
+          stats.invocations--;
+          const failed: Completion = { ...c, blobs: [], result: { ...c.result, ok: false, outputs: [], error: { errorType: (error as Error).name, errorMessage: (error as Error).message, trace: [] } } };
+          applyCompletion(failed, this.store, this.delivery, stats, now);
+        }
+      }
+    })();
+    for (const blob of replaced) this.store.blobs.remove(blob);
+  }
+
+  /** Messages in a node's dead-letter destination: a queue's DLQ or a function's failure destination. */
+  deadLetters(node: string): StoredMessage[] {
+    const n = this.pipeline.node(node);
+    if (!n || (n.kind !== 'queue' && n.kind !== 'fn')) throw new InputError('SLUICE_E_NO_DLQ', `'${node}' has no dead-letter queue: only queues and functions do (queues: ${[...this.topology.queues.keys()].join(', ') || 'none'}; functions: ${[...this.topology.fns.keys()].join(', ')})`);
+    return this.store.messages.list(n.kind === 'queue' ? channel.dlq(node) : channel.failures(node));
+  }
+
+  /** Move a node's dead letters back to where they came from; returns how many. */
+  redrive(node: string): number {
+    const letters = this.deadLetters(node);
+    const now = this.clock.now();
+    this.store.transaction(() => {
+      for (const m of letters) {
+        if (this.topology.queues.has(node)) {
+          this.store.messages.move(m.seq, channel.queue(node), now, this.topology.queues.get(node)!.retentionSeconds * 1000, null);
+        } else {
+          const record = JSON.parse(m.body);
+          this.store.messages.remove(m.seq);
+          this.delivery.invokeAsync(node, JSON.stringify(record.requestPayload), now);
+        }
+      }
+    });
+    return letters.length;
+  }
+
+  async close(): Promise<void> {
+    await this.invoker.close();
+    this.store.close();
+  }
+}
+
+export type { NodeStats };

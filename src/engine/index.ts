@@ -1,0 +1,59 @@
+/**
+ * Opening the local engine: durable (SQLite file and blob files under a state folder, worker
+ * threads) for the CLI, or in memory (in-process handlers) for unit tests.
+ */
+import { join } from 'node:path';
+import type { Pipeline } from '../model/pipeline.js';
+import { FileBlobStore, MemoryBlobStore } from './blobs.js';
+import { ManualClock, SystemClock, type Clock } from './clock.js';
+import { Engine, type EngineEvent } from './engine.js';
+import { InProcessInvoker, type Invoker } from './invoker.js';
+import { localStepIo } from './local-io.js';
+import { Store } from './store/index.js';
+import { topologyOf } from './topology.js';
+import { WorkerInvoker } from './worker-invoker.js';
+
+/** Options of `openEngine`. */
+export interface OpenEngineOptions {
+  pipeline: Pipeline;
+  /** State folder (durable); omit for an in-memory engine. */
+  stateDir?: string;
+  /** Where handlers run. @default 'worker' when durable, 'in-process' in memory */
+  isolation?: 'in-process' | 'worker';
+  /** A manual clock (tests); durable engines use the system clock with a persisted offset. */
+  clock?: Clock;
+  onEvent?: (event: EngineEvent) => void;
+  defaultConcurrency?: number;
+}
+
+const CLOCK_OFFSET = 'clockOffsetMs';
+
+/** Open an engine over a state folder or memory. Validates the pipeline and handlers first. */
+export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
+  const durable = options.stateDir !== undefined;
+  const store = durable ? new Store(join(options.stateDir!, 'state.db'), new FileBlobStore(join(options.stateDir!, 'blobs'))) : new Store(':memory:', new MemoryBlobStore());
+  const clock = options.clock ?? (durable ? new SystemClock(Number(store.meta.get(CLOCK_OFFSET) ?? 0)) : new ManualClock());
+  const isolation = options.isolation ?? (durable ? 'worker' : 'in-process');
+  const io = localStepIo(store, topologyOf(options.pipeline).tables);
+  const invoker: Invoker = isolation === 'worker' ? new WorkerInvoker(io, join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache')) : new InProcessInvoker(io, () => clock.now());
+  try {
+    const engine = await Engine.start({ pipeline: options.pipeline, store, clock, invoker, onEvent: options.onEvent, defaultConcurrency: options.defaultConcurrency });
+    if (durable) {
+      // Files written by a run that was killed before its commit belong to no object: remove them.
+      store.blobs.sweep((id) => store.objects.references(id), 60_000);
+    }
+    return engine;
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+/** Persist a system clock's offset so later processes on the same state agree on the time. */
+export function saveClock(engine: Engine): void {
+  if (engine.clock instanceof SystemClock) engine.store.meta.set(CLOCK_OFFSET, String(engine.clock.offsetMs));
+}
+
+export { Engine, type EngineEvent } from './engine.js';
+export { ManualClock, SystemClock, type Clock } from './clock.js';
+export type { NodeStats } from './completion.js';

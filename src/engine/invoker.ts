@@ -1,0 +1,118 @@
+/**
+ * Invokers run a function's handler on one event. The in-process invoker is for unit tests (starts in
+ * microseconds); the worker invoker (worker-invoker.ts) isolates each function in worker threads with
+ * its memory limit, and can kill a handler that overruns its timeout.
+ */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Fn } from '../model/fn.js';
+import type { Problem } from '../model/errors.js';
+import { invokeHandler, resolveHandler, type ResolvedHandler } from '../runtime/invoke.js';
+import type { StepBindings } from '../runtime/bindings.js';
+import type { LogLine, StepIo } from '../runtime/context.js';
+import type { RoutedOutput } from '../runtime/types.js';
+import type { ErrorInfo } from './aws-events.js';
+
+/** One invocation to run. */
+export interface InvokeRequest {
+  fn: string;
+  event: unknown;
+  requestId: string;
+  /** Epoch ms (engine clock) when the invocation times out. */
+  deadline: number;
+  timeoutMs: number;
+}
+
+/** What came of an invocation. */
+export interface InvokeResult {
+  ok: boolean;
+  response?: unknown;
+  outputs: RoutedOutput[];
+  failedRecords: Array<{ recordId: string; error: ErrorInfo }>;
+  error?: ErrorInfo;
+  logs: LogLine[];
+  durationMs: number;
+}
+
+/** Runs handlers. */
+export interface Invoker {
+  /** Load every function's handler; returns the problems (missing file, no export) for validation. */
+  prepare(fns: Fn[], bindings: Map<string, StepBindings>): Promise<Problem[]>;
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /** Reload changed handlers (dev mode); returns the names reloaded. */
+  reload?(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** A thrown value as Lambda reports it: type, message and stack lines. */
+export function serializeError(error: unknown): ErrorInfo {
+  const e = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+  const code = (e as { code?: unknown }).code;
+  return { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n').slice(1).map((l) => l.trim()).filter(Boolean), ...(typeof code === 'string' ? { code } : {}) };
+}
+
+/** Lambda's timeout failure. */
+export function timeoutError(timeoutMs: number): ErrorInfo {
+  return { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, trace: [] };
+}
+
+/** Check a handler file exists, then import it and find its handler; problems name the node and the fix. */
+export async function loadHandlerModule(fn: Fn, importer: (url: string) => Promise<Record<string, unknown>>): Promise<{ handler?: ResolvedHandler; problem?: Problem }> {
+  const path = fn.handlerPath;
+  const given = String(fn.props.handler);
+  if (!path || !existsSync(path)) {
+    return { problem: { code: 'SLUICE_E_HANDLER_MISSING', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' does not exist (looked at ${path}); create it or fix the path, which is relative to the file declaring the function` } };
+  }
+  let exports: Record<string, unknown>;
+  try {
+    exports = await importer(pathToFileURL(path).href);
+  } catch (error) {
+    return { problem: { code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' failed to load: ${(error as Error).message}` } };
+  }
+  const handler = resolveHandler(exports);
+  if (!handler) {
+    return { problem: { code: 'SLUICE_E_HANDLER_EXPORT', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' exports neither a default component()/source()/sink() nor a 'handler' function; add: export default component(async (input, ctx) => ...)` } };
+  }
+  return { handler };
+}
+
+/** Runs handlers in this thread: fast to start, for unit tests; a timeout fails the invocation but cannot stop the handler. */
+export class InProcessInvoker implements Invoker {
+  private readonly handlers = new Map<string, ResolvedHandler>();
+  private bindings = new Map<string, StepBindings>();
+  constructor(private readonly io: StepIo, private readonly now: () => number) {}
+
+  async prepare(fns: Fn[], bindings: Map<string, StepBindings>): Promise<Problem[]> {
+    this.bindings = bindings;
+    const problems: Problem[] = [];
+    await Promise.all(fns.map(async (fn) => {
+      const { handler, problem } = await loadHandlerModule(fn, (url) => import(url));
+      if (problem) problems.push(problem);
+      if (handler) this.handlers.set(fn.name, handler);
+    }));
+    return problems;
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    const started = performance.now();
+    const handler = this.handlers.get(request.fn)!;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { timedOut: true })), request.timeoutMs);
+      });
+      const outcome = await Promise.race([
+        invokeHandler(handler, { event: request.event, requestId: request.requestId, deadline: request.deadline, bindings: this.bindings.get(request.fn)!, io: this.io, now: this.now }),
+        timeout,
+      ]);
+      return { ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serializeError(f.error) })), durationMs: performance.now() - started };
+    } catch (error) {
+      const info = (error as { timedOut?: boolean }).timedOut ? timeoutError(request.timeoutMs) : serializeError(error);
+      return { ok: false, error: info, outputs: [], logs: [], failedRecords: [], durationMs: performance.now() - started };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,56 @@
+/**
+ * The engine's store: one SQLite database (file or memory) with its message channels, object
+ * metadata, table items, schedules and settings, plus the blob store for object bodies.
+ */
+import { openDatabase, Meta, type Db } from './database.js';
+import { Messages } from './messages.js';
+import { Objects } from './objects.js';
+import { Items } from './items.js';
+import type { BlobStore } from '../blobs.js';
+
+/** Everything the engine persists. */
+export class Store {
+  readonly db: Db;
+  readonly meta: Meta;
+  readonly messages: Messages;
+  readonly objects: Objects;
+  readonly items: Items;
+  private readonly scheduleGet;
+  private readonly scheduleSet;
+
+  constructor(path: string, readonly blobs: BlobStore) {
+    this.db = openDatabase(path);
+    this.meta = new Meta(this.db);
+    this.messages = new Messages(this.db);
+    this.objects = new Objects(this.db);
+    this.items = new Items(this.db);
+    this.scheduleGet = this.db.prepare('SELECT started_at AS startedAt, last_fired_at AS lastFiredAt FROM schedules WHERE name = ?');
+    this.scheduleSet = this.db.prepare('INSERT INTO schedules (name, started_at, last_fired_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_fired_at = excluded.last_fired_at');
+  }
+
+  /** Run `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn)();
+  }
+
+  /** A schedule's start and last fire, creating it at `now` when new. */
+  schedule(name: string, now: number): { startedAt: number; lastFiredAt: number | null } {
+    const r = this.scheduleGet.get(name) as { startedAt: number; lastFiredAt: number | null } | undefined;
+    if (r) return r;
+    this.scheduleSet.run(name, now, null);
+    return { startedAt: now, lastFiredAt: null };
+  }
+
+  /** Record a schedule's fire. */
+  scheduleFired(name: string, startedAt: number, at: number): void {
+    this.scheduleSet.run(name, startedAt, at);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export type { Db };
+export { Messages, Objects, Items };

@@ -1,0 +1,160 @@
+/**
+ * Durable message channels with SQS semantics: visibility timeout, receive count, redrive to a
+ * dead-letter channel after maxReceiveCount, delay, retention (SEMANTICS.md SQS-*). Queues, each
+ * function's async-invoke queue and each DLQ are channels.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from './database.js';
+
+/** A stored message. */
+export interface StoredMessage {
+  seq: number;
+  channel: string;
+  id: string;
+  body: string;
+  attributes: string | null;
+  sentAt: number;
+  visibleAt: number;
+  receiveCount: number;
+  firstReceiveAt: number | null;
+  receipt: string | null;
+  expiresAt: number;
+  info: string | null;
+}
+
+/** A new message. */
+export interface NewMessage {
+  id?: string;
+  body: string;
+  attributes?: string | null;
+  delayMs?: number;
+  retentionMs: number;
+  info?: string | null;
+  /** Keep the original send time (SQS-25: a standard DLQ keeps the enqueue timestamp). */
+  sentAt?: number;
+}
+
+/** How to receive from a channel. */
+export interface ReceiveOptions {
+  max: number;
+  visibilityMs: number;
+  /** Move a message to `deadLetter` instead of returning it once it has been received this often. */
+  maxReceiveCount?: number;
+  deadLetter?: { channel: string; retentionMs: number; sourceArn: string };
+}
+
+const row = (r: any): StoredMessage => ({
+  seq: r.seq, channel: r.channel, id: r.id, body: r.body, attributes: r.attributes, sentAt: r.sent_at, visibleAt: r.visible_at,
+  receiveCount: r.receive_count, firstReceiveAt: r.first_receive_at, receipt: r.receipt, expiresAt: r.expires_at, info: r.info,
+});
+
+/** Message channels over one SQLite database. */
+export class Messages {
+  private readonly s;
+  constructor(private readonly db: Db) {
+    this.s = {
+      insert: db.prepare('INSERT INTO messages (channel, id, body, attributes, sent_at, visible_at, expires_at, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      due: db.prepare('SELECT * FROM messages WHERE channel = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT ?'),
+      receive: db.prepare('UPDATE messages SET receive_count = receive_count + 1, visible_at = ?, receipt = ?, first_receive_at = coalesce(first_receive_at, ?) WHERE seq = ?'),
+      remove: db.prepare('DELETE FROM messages WHERE seq = ?'),
+      ack: db.prepare('DELETE FROM messages WHERE seq = ? AND receipt = ?'),
+      setVisible: db.prepare('UPDATE messages SET visible_at = ? WHERE seq = ? AND receipt = ?'),
+      move: db.prepare('UPDATE messages SET channel = ?, visible_at = ?, receive_count = 0, receipt = NULL, first_receive_at = NULL, expires_at = ?, info = ? WHERE seq = ?'),
+      counts: db.prepare('SELECT sum(visible_at <= ? AND receipt IS NULL) AS waiting, sum(visible_at <= ? AND receipt IS NOT NULL) AS returned, sum(visible_at > ? AND receipt IS NOT NULL) AS in_flight, sum(visible_at > ? AND receipt IS NULL) AS delayed, count(*) AS total FROM messages WHERE channel = ?'),
+      nextDue: db.prepare('SELECT min(visible_at) FROM messages WHERE visible_at > ? AND channel IN (SELECT value FROM json_each(?))').pluck(),
+      list: db.prepare('SELECT * FROM messages WHERE channel = ? ORDER BY seq LIMIT ?'),
+      bySeq: db.prepare('SELECT * FROM messages WHERE seq = ?'),
+      channelOf: db.prepare('SELECT DISTINCT channel FROM messages').pluck(),
+    };
+  }
+
+  /** Add a message; returns its sequence number. */
+  send(channel: string, message: NewMessage, now: number): number {
+    const sentAt = message.sentAt ?? now;
+    const info = this.s.insert.run(channel, message.id ?? randomUUID(), message.body, message.attributes ?? null, sentAt, now + (message.delayMs ?? 0), sentAt + message.retentionMs, message.info ?? null);
+    return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * Receive up to `max` visible messages: each becomes invisible for the visibility timeout, its
+   * receive count grows and it gets a new receipt (SQS-03, SQS-11, SQS-20). A message received
+   * `maxReceiveCount` times already moves to the dead-letter channel instead (SQS-21); an expired one
+   * is dropped (SQS-33).
+   */
+  receive(channel: string, options: ReceiveOptions, now: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    // Over-fetch a little so messages that move to the DLQ or expire do not shrink the batch.
+    const rows = this.s.due.all(channel, now, options.max + 8).map(row);
+    for (const m of rows) {
+      if (out.length >= options.max) break;
+      if (m.expiresAt <= now) {
+        this.s.remove.run(m.seq);
+        continue;
+      }
+      if (options.maxReceiveCount !== undefined && options.deadLetter && m.receiveCount >= options.maxReceiveCount) {
+        this.moveToDeadLetter(m, options.deadLetter, now);
+        continue;
+      }
+      const receipt = randomUUID();
+      const visibleAt = now + options.visibilityMs;
+      this.s.receive.run(visibleAt, receipt, now, m.seq);
+      out.push({ ...m, receiveCount: m.receiveCount + 1, visibleAt, receipt, firstReceiveAt: m.firstReceiveAt ?? now });
+    }
+    return out;
+  }
+
+  private moveToDeadLetter(m: StoredMessage, dlq: NonNullable<ReceiveOptions['deadLetter']>, now: number): void {
+    const info = { ...(m.info ? JSON.parse(m.info) : {}), deadLetterQueueSourceArn: dlq.sourceArn, receiveCount: m.receiveCount };
+    // SQS-25: a standard queue's DLQ keeps the original enqueue time, so retention counts from it.
+    this.s.move.run(dlq.channel, now, m.sentAt + dlq.retentionMs, JSON.stringify(info), m.seq);
+  }
+
+  /** Delete a received message; false when the receipt is stale (SQS-03). */
+  ack(seq: number, receipt: string): boolean {
+    return this.s.ack.run(seq, receipt).changes > 0;
+  }
+
+  /** Change a received message's visibility: visible again at `visibleAt` (SQS-12). */
+  setVisibleAt(seq: number, receipt: string, visibleAt: number): boolean {
+    return this.s.setVisible.run(visibleAt, seq, receipt).changes > 0;
+  }
+
+  /** Move a message to another channel, as new there (redrive, failure destinations). */
+  move(seq: number, channel: string, now: number, retentionMs: number, info?: string | null): void {
+    const m = this.get(seq);
+    if (!m) return;
+    this.s.move.run(channel, now, now + retentionMs, info === undefined ? m.info : info, seq);
+  }
+
+  /** Remove a message outright. */
+  remove(seq: number): void {
+    this.s.remove.run(seq);
+  }
+
+  get(seq: number): StoredMessage | undefined {
+    const r = this.s.bySeq.get(seq);
+    return r ? row(r) : undefined;
+  }
+
+  /** Messages of a channel, oldest first. */
+  list(channel: string, limit = 1000): StoredMessage[] {
+    return this.s.list.all(channel, limit).map(row);
+  }
+
+  /** How many messages a channel holds: visible now, in flight, delayed. */
+  counts(channel: string, now: number): { visible: number; inFlight: number; delayed: number; total: number } {
+    const r = this.s.counts.get(now, now, now, now, channel) as any;
+    return { visible: (r.waiting ?? 0) + (r.returned ?? 0), inFlight: r.in_flight ?? 0, delayed: r.delayed ?? 0, total: r.total ?? 0 };
+  }
+
+  /** The earliest time after `now` at which a message of these channels becomes visible. */
+  nextDueAfter(now: number, channels: string[]): number | undefined {
+    const v = this.s.nextDue.get(now, JSON.stringify(channels)) as number | null;
+    return v ?? undefined;
+  }
+
+  /** Every channel that holds a message. */
+  channels(): string[] {
+    return this.s.channelOf.all() as string[];
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Entry of a handler worker thread (bundled by esbuild, so it needs no TypeScript loader). Loads one
+ * function's bundled handler, then runs invocations one at a time; object reads and table calls go
+ * to the main thread, which owns the store.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { invokeHandler, resolveHandler, type ResolvedHandler } from '../runtime/invoke.js';
+import type { StepIo } from '../runtime/context.js';
+import type { StepBindings } from '../runtime/bindings.js';
+
+const port = parentPort!;
+const { bundle, bindings } = workerData as { bundle: string; bindings: StepBindings };
+
+function serialize(error: unknown) {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const code = (e as { code?: unknown }).code;
+  return { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n').slice(1).map((l) => l.trim()).filter(Boolean), ...(typeof code === 'string' ? { code } : {}) };
+}
+
+let nextRpc = 0;
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+function rpc(method: string, args: unknown[]): Promise<any> {
+  const id = ++nextRpc;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    port.postMessage({ type: 'rpc', id, method, args });
+  });
+}
+
+const io: StepIo = {
+  readObject: async (bucket, key) => {
+    const v = await rpc('readObject', [bucket, key]);
+    return typeof v === 'string' ? (await import('node:fs/promises')).readFile(v) : Buffer.from(v);
+  },
+  table: (name) => ({
+    get: (key) => rpc('table', [name, 'get', key]),
+    put: (item) => rpc('table', [name, 'put', item]),
+    delete: (key) => rpc('table', [name, 'delete', key]),
+    query: (pk, o) => rpc('table', [name, 'query', pk, o]),
+    scan: (o) => rpc('table', [name, 'scan', o]),
+  }),
+};
+
+let handler: ResolvedHandler | undefined;
+try {
+  handler = resolveHandler(await import(pathToFileURL(bundle).href));
+  port.postMessage({ type: 'ready', ok: handler !== undefined });
+} catch (error) {
+  port.postMessage({ type: 'ready', ok: false, error: serialize(error) });
+}
+
+port.on('message', async (msg: any) => {
+  if (msg.type === 'rpc-result') {
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.ok) p?.resolve(msg.value);
+    else p?.reject(Object.assign(new Error(msg.error.errorMessage), { name: msg.error.errorType, code: msg.error.code }));
+    return;
+  }
+  if (msg.type !== 'invoke' || !handler) return;
+  try {
+    const outcome = await invokeHandler(handler, { event: msg.event, requestId: msg.requestId, deadline: msg.deadline, bindings, io });
+    port.postMessage({ type: 'result', id: msg.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serialize(f.error) })) });
+  } catch (error) {
+    port.postMessage({ type: 'result', id: msg.id, ok: false, error: serialize(error) });
+  }
+});

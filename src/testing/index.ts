@@ -1,0 +1,11 @@
+/**
+ * `sluice/testing`: `localPipeline(pipe)`, the unit-test harness. An in-memory engine with AWS's
+ * semantics and a manual clock, ready in milliseconds.
+ *
+ * @example
+ * const local = await localPipeline(pipe);
+ * await local.put('raw', 'a.txt', 'hello');
+ * await local.settle();
+ * assert.equal(await local.text('curated', 'a.txt'), 'hello');
+ */
+export { localPipeline, LocalPipeline, type LocalPipelineOptions, type DeadLetter } from './local-pipeline.js';
