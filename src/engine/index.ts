@@ -7,7 +7,7 @@ import type { Pipeline } from '../model/pipeline.js';
 import { FileBlobStore, MemoryBlobStore } from './blobs.js';
 import { ManualClock, SystemClock, type Clock } from './clock.js';
 import { Engine, type EngineEvent } from './engine.js';
-import { InProcessInvoker, type Invoker } from './invoker.js';
+import { InProcessInvoker, StoreOnlyInvoker, type Invoker } from './invoker.js';
 import { localStepIo } from './local-io.js';
 import { Store } from './store/index.js';
 import { topologyOf } from './topology.js';
@@ -24,6 +24,8 @@ export interface OpenEngineOptions {
   clock?: Clock;
   onEvent?: (event: EngineEvent) => void;
   defaultConcurrency?: number;
+  /** Load handlers; false opens the store only (put, ls, cat), which never invokes. @default true */
+  handlers?: boolean;
 }
 
 const CLOCK_OFFSET = 'clockOffsetMs';
@@ -35,7 +37,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const clock = options.clock ?? (durable ? new SystemClock(Number(store.meta.get(CLOCK_OFFSET) ?? 0)) : new ManualClock());
   const isolation = options.isolation ?? (durable ? 'worker' : 'in-process');
   const io = localStepIo(store, topologyOf(options.pipeline).tables);
-  const invoker: Invoker = isolation === 'worker' ? new WorkerInvoker(io, join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache')) : new InProcessInvoker(io, () => clock.now());
+  const invoker: Invoker = options.handlers === false ? new StoreOnlyInvoker() : isolation === 'worker' ? new WorkerInvoker(io, join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache')) : new InProcessInvoker(io, () => clock.now());
   try {
     const engine = await Engine.start({ pipeline: options.pipeline, store, clock, invoker, onEvent: options.onEvent, defaultConcurrency: options.defaultConcurrency });
     if (durable) {

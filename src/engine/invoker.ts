@@ -116,3 +116,14 @@ export class InProcessInvoker implements Invoker {
 
   async close(): Promise<void> {}
 }
+
+/** For commands that only read or write data (put, ls, cat): loads no handler and never invokes. */
+export class StoreOnlyInvoker implements Invoker {
+  async prepare(): Promise<Problem[]> {
+    return [];
+  }
+  invoke(request: InvokeRequest): Promise<InvokeResult> {
+    return Promise.reject(new Error(`function '${request.fn}' cannot run: this engine was opened for data commands only`));
+  }
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,55 @@
+/**
+ * `sluice dev [entry]`: keep the local engine running: process inputs as they arrive (from
+ * `sluice put`/`send` in another shell, or schedules on the real clock), print each invocation with
+ * its logs, and reload a handler when its source changes. Ctrl-C stops it cleanly.
+ */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { action, withJson } from '../common.js';
+import { openLocal } from '../local.js';
+import { saveClock, type EngineEvent } from '../../engine/index.js';
+
+const POLL_MS = 200;
+const RELOAD_CHECK_MS = 1000;
+
+export function registerDev(program: Command): void {
+  withJson(program.command('dev [entry]'))
+    .description('run the local engine continuously: process inputs as they arrive and reload changed handlers')
+    .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
+    .option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)')
+    .action(action(async (entryArg: string | undefined, options: { entry?: string; state?: string; json?: boolean }) => {
+      const print = (line: Record<string, unknown>, human: string) => process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `${human}\n`);
+      const onEvent = (e: EngineEvent) => {
+        const time = new Date().toISOString().slice(11, 19);
+        if (e.type === 'schedule') return print(e, `${pc.dim(time)} ${pc.cyan('⏱')} schedule '${e.schedule}' fired for ${e.time}`);
+        const mark = e.ok ? pc.green('✓') : pc.red('✗');
+        print(e, `${pc.dim(time)} ${mark} ${e.fn} ${pc.dim(`${e.durationMs.toFixed(1)} ms, ${e.records} record(s)`)}${e.error ? ` ${pc.red(`${e.error.errorType}: ${e.error.errorMessage}`)}` : ''}`);
+        for (const log of e.logs) print({ type: 'log', ...log }, `${pc.dim(time)}   ${pc.dim(e.fn)} ${log.message}${log.data ? ` ${pc.dim(JSON.stringify(log.data))}` : ''}`);
+      };
+      const { engine, entry, release } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { handlers: true, onEvent });
+      if (!options.json) process.stderr.write(`${pc.bold('sluice dev')} ${engine.pipeline.name} (${entry}): waiting for inputs; put some with ${pc.cyan('sluice put <bucket> <file>')} in another shell. Ctrl-C stops.\n`);
+      let stopping = false;
+      const stop = () => {
+        stopping = true;
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let lastReload = Date.now();
+      try {
+        while (!stopping) {
+          await engine.settle();
+          if (Date.now() - lastReload > RELOAD_CHECK_MS) {
+            lastReload = Date.now();
+            for (const fn of (await engine.reloadHandlers())) print({ type: 'reload', fn }, `${pc.dim(new Date().toISOString().slice(11, 19))} ${pc.yellow('↻')} reloaded '${fn}'`);
+          }
+          const next = engine.nextDueAt();
+          const wait = next === undefined ? POLL_MS : Math.max(0, Math.min(POLL_MS, next - engine.clock.now()));
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      } finally {
+        saveClock(engine);
+        await engine.close();
+        release();
+      }
+    }));
+}

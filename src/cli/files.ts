@@ -1,0 +1,39 @@
+/**
+ * Reading local files for `put`: one file, or every file under a folder with keys relative to it
+ * (forward slashes on every platform).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { InputError } from '../model/errors.js';
+
+/** A file to upload and the key it gets. */
+export interface FileToPut {
+  path: string;
+  key: string;
+}
+
+/** The files at `path`: the file itself (key: its name, or `key`), or every file below a folder (key: `key` prefix + relative path). */
+export function filesToPut(path: string, key?: string): FileToPut[] {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new InputError('SLUICE_E_FILE_MISSING', `'${path}' does not exist; give a file or a folder to put`);
+  }
+  if (stat.isFile()) return [{ path, key: key ?? basename(path) }];
+  const out: FileToPut[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) out.push({ path: full, key: `${key ?? ''}${relative(path, full).split(sep).join('/')}` });
+    }
+  };
+  walk(path);
+  return out;
+}
+
+/** The files' bodies, read lazily as they are put. */
+export function* withBodies(bucket: string, files: FileToPut[]): Generator<{ bucket: string; key: string; body: Buffer }> {
+  for (const f of files) yield { bucket, key: f.key, body: readFileSync(f.path) };
+}

@@ -1,0 +1,80 @@
+/**
+ * Function assets: each handler bundled with esbuild for Lambda (`bundleHandler`, cached by content),
+ * wrapped as `index.mjs` exporting `handler`, zipped deterministically (fixed timestamps and modes)
+ * and named by the sha256 of the zip. Functions sharing a handler share one asset.
+ *
+ * Layout on disk (`writeSynthesis`): `<out>/assets/<sha256>.zip`; in the template the code is
+ * `s3://${AssetsBucket}/${AssetsPrefix}<sha256>.zip`, uploaded by deploy before the stack changes.
+ *
+ * Lambda entry: when `src/runtime/aws/lambda.ts` exists it must export `lambdaHandler(userModule)`,
+ * which turns a handler module (a component, source, sink or plain handler) into a Lambda handler;
+ * until then the module's own `handler` (or `default`) export is the Lambda handler.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { zipSync } from 'fflate';
+import { bundleHandler } from '../../build/bundle.js';
+import type { Fn } from '../../model/fn.js';
+import { SynthError } from './errors.js';
+
+/** One function bundle, zipped. */
+export interface FunctionAsset {
+  /** sha256 (hex) of the zip: its file name and S3 key stem. */
+  hash: string;
+  /** The zip's bytes. */
+  zip: Uint8Array;
+  /** The handler file it was built from. */
+  handler: string;
+}
+
+const ADAPTER = fileURLToPath(new URL('../../runtime/aws/lambda.ts', import.meta.url));
+
+// DOS timestamps have no zone: building the date from local fields gives the same bytes in every zone.
+const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
+// A regular file, rw-r--r--, made on Unix: Lambda must be able to read it.
+const ZIP_FILE = { mtime: ZIP_TIME, os: 3, attrs: (0o100644 << 16) >>> 0, level: 9 as const };
+
+/**
+ * Bundle and zip the handler of every function, once per distinct handler file.
+ * @example const assets = await buildAssets([copy], { cacheDir: '.sluice/cache' }); assets.get('copy')!.hash
+ */
+export async function buildAssets(fns: readonly Fn[], options: { cacheDir: string }): Promise<Map<string, FunctionAsset>> {
+  const byHandler = new Map<string, Promise<FunctionAsset>>();
+  const assets = new Map<string, FunctionAsset>();
+  for (const fn of fns) {
+    const handler = fn.handlerPath;
+    if (!byHandler.has(handler)) byHandler.set(handler, buildAsset(fn, handler, options.cacheDir));
+  }
+  for (const fn of fns) assets.set(fn.name, await byHandler.get(fn.handlerPath)!);
+  return assets;
+}
+
+async function buildAsset(fn: Fn, handler: string, cacheDir: string): Promise<FunctionAsset> {
+  const entry = writeEntry(handler, cacheDir);
+  let code: Uint8Array;
+  try {
+    const bundle = await bundleHandler(entry, { cacheDir, target: 'lambda' });
+    code = readFileSync(bundle.file);
+  } catch (error) {
+    const detail = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } }> }).errors
+      ?.map((e) => `${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ''}`)
+      .join('; ');
+    throw new SynthError('SLUICE_E_BUNDLE', `${fn}: its handler '${handler}' failed to bundle for Lambda: ${detail ?? (error as Error).message}; fix the handler so it builds with esbuild`, { node: fn.name });
+  }
+  const zip = zipSync({ 'index.mjs': [code, ZIP_FILE] });
+  return { hash: createHash('sha256').update(zip).digest('hex'), zip, handler };
+}
+
+/** The generated entry that exposes the handler module as a Lambda `handler` export. */
+function writeEntry(handler: string, cacheDir: string): string {
+  const dir = join(cacheDir, 'entries');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${createHash('sha256').update(handler).digest('hex').slice(0, 16)}.mjs`);
+  const source = existsSync(ADAPTER)
+    ? `import * as userModule from ${JSON.stringify(handler)};\nimport { lambdaHandler } from ${JSON.stringify(ADAPTER)};\nexport const handler = lambdaHandler(userModule);\n`
+    : `import * as userModule from ${JSON.stringify(handler)};\nexport const handler = userModule.handler ?? userModule.default;\n`;
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== source) writeFileSync(file, source);
+  return file;
+}

@@ -1,0 +1,98 @@
+/**
+ * How a deployed handler finds its neighbours: environment variables set on every function.
+ *
+ * - `SLUICE_PIPELINE`: the pipeline's name.
+ * - `SLUICE_STAGE`: the stage (`dev`, `prod`, ...).
+ * - `SLUICE_NODE`: the function's node name.
+ * - `SLUICE_BINDINGS`: JSON object mapping the node name of every resource the function holds a grant
+ *   on to `{ kind, name, uses, url?, arn?, keyPrefix? }`:
+ *   - `kind`: `bucket` | `queue` | `topic` | `table`;
+ *   - `name`: the physical name (`${pipeline}-${stage}-${node}`);
+ *   - `uses`: the grants, e.g. `["write"]` (what `grantsOf` says: read, write, send, publish, consume);
+ *   - `url`: queues only, the queue URL; `arn`: topics only, the topic ARN;
+ *   - `keyPrefix`: buckets the function writes to with a `keyPrefix` edge option.
+ *   A step's outputs go to every binding whose `uses` has `write`, `send` or `publish`.
+ *
+ * @example
+ * // SLUICE_BINDINGS for copy in raw -> copy -> curated:
+ * // {"curated":{"kind":"bucket","name":"pipe-dev-curated","uses":["write"]},
+ * //  "raw":{"kind":"bucket","name":"pipe-dev-raw","uses":["read"]}}
+ */
+import type { Fn } from '../../model/fn.js';
+import type { Kind } from '../../model/node.js';
+import type { Use } from '../../model/kind.js';
+import type { Grant } from '../../model/permissions.js';
+import type { SynthContext } from './context.js';
+import { escapeSub, sub, type Str, type Value } from './template.js';
+
+/** One entry of `SLUICE_BINDINGS` before intrinsics are resolved. */
+export interface Binding {
+  kind: Kind;
+  name: string;
+  uses: Use[];
+  url?: Str;
+  arn?: Str;
+  keyPrefix?: string;
+}
+
+/** The environment variable names sluice sets on every function. */
+export const SLUICE_ENV = { pipeline: 'SLUICE_PIPELINE', stage: 'SLUICE_STAGE', node: 'SLUICE_NODE', bindings: 'SLUICE_BINDINGS' } as const;
+
+/** Resolved lengths used to estimate the environment's size (Lambda's limit is 4 KB in all). */
+const ESTIMATE = { url: 'https://sqs.ap-southeast-2.amazonaws.com/123456789012/', arn: 'arn:aws-us-gov:sns:ap-southeast-2:123456789012:' };
+
+/** The bindings of a function, one per node it holds grants on, in grant order. */
+export function bindingsOf(ctx: SynthContext, fn: Fn, grants: readonly Grant[], describe: (g: Grant) => Omit<Binding, 'uses'>): Map<string, Binding> {
+  const bindings = new Map<string, Binding>();
+  for (const grant of grants) {
+    const existing = bindings.get(grant.node.name);
+    if (existing) {
+      if (!existing.uses.includes(grant.use)) existing.uses.push(grant.use);
+      continue;
+    }
+    bindings.set(grant.node.name, { ...describe(grant), uses: [grant.use] });
+  }
+  const keyPrefix = (name: string) => ctx.outgoing(fn).find((e) => e.to.name === name)?.options.keyPrefix;
+  for (const [name, binding] of bindings) {
+    const prefix = binding.kind === 'bucket' && binding.uses.includes('write') ? keyPrefix(name) : undefined;
+    if (prefix !== undefined) binding.keyPrefix = prefix;
+  }
+  return bindings;
+}
+
+/**
+ * The `SLUICE_BINDINGS` value: JSON text in an `Fn::Sub`, intrinsics (queue URLs, topic ARNs) as
+ * Sub variables so the function depends on what it is bound to.
+ */
+export function bindingsValue(bindings: ReadonlyMap<string, Binding>): Str {
+  const variables: Record<string, Value> = {};
+  const placeholder = (value: Str, hint: string): string => {
+    if (typeof value === 'string') return value;
+    const name = `${hint}${Object.keys(variables).length}`;
+    variables[name] = value as Value;
+    return `\u0001${name}\u0002`;
+  };
+  const plain: Record<string, Record<string, unknown>> = {};
+  for (const [node, b] of bindings) {
+    const entry: Record<string, unknown> = { kind: b.kind, name: b.name, uses: b.uses };
+    if (b.url !== undefined) entry.url = placeholder(b.url, 'Url');
+    if (b.arn !== undefined) entry.arn = placeholder(b.arn, 'Arn');
+    if (b.keyPrefix !== undefined) entry.keyPrefix = b.keyPrefix;
+    plain[node] = entry;
+  }
+  const text = escapeSub(JSON.stringify(plain)).replace(/\\u0001(\w+)\\u0002/g, '${$1}');
+  return Object.keys(variables).length ? sub(text, variables) : text;
+}
+
+/** An upper bound of the environment's size once intrinsics resolve, in bytes (keys and values). */
+export function estimateEnvironmentBytes(variables: Record<string, string>, bindings: ReadonlyMap<string, Binding>): number {
+  let total = 0;
+  for (const [key, value] of Object.entries(variables)) total += key.length + Buffer.byteLength(value);
+  let json = 0;
+  for (const [node, b] of bindings) {
+    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0);
+    if (b.url !== undefined) json += ESTIMATE.url.length + b.name.length + 8;
+    if (b.arn !== undefined) json += ESTIMATE.arn.length + b.name.length + 8;
+  }
+  return total + SLUICE_ENV.bindings.length + json;
+}

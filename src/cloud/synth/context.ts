@@ -1,0 +1,127 @@
+/**
+ * What every kind module sees while a pipeline is synthesized: the pipeline and stage, names, the
+ * edges around each node, the encryption plan, the function assets, and the collector that gathers
+ * resources into units. A unit is a node's resources plus the wiring of its edges that it owns; units
+ * never split across nested stacks, and references between them follow the rules in `registry.ts`.
+ */
+import type { AnyNode, Edge } from '../../model/node.js';
+import type { Pipeline } from '../../model/pipeline.js';
+import type { Problem } from '../../model/errors.js';
+import { physicalName, stackName } from './names.js';
+import type { Output, Resource, Value } from './template.js';
+import type { EncryptionPlan } from './encryption.js';
+import type { FunctionAsset } from './assets.js';
+
+/** How stateful data stores (buckets, tables) are treated when the stack is deleted. */
+export type Removal = 'retain' | 'destroy';
+
+/** A resource and the unit it belongs to. */
+export interface PlacedResource {
+  unit: string;
+  resource: Resource;
+}
+
+/** The unit that holds stack-wide resources (the pipeline's KMS key). */
+export const STACK_UNIT = '';
+
+/** A tag as CloudFormation lists them. */
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** Everything a kind module needs while synthesizing one pipeline in one stage. */
+export class SynthContext {
+  /** Resources by logical id, in the order they were added. */
+  readonly resources = new Map<string, PlacedResource>();
+  /** Outputs by logical id, each with its unit. */
+  readonly outputs = new Map<string, { unit: string; output: Output }>();
+  /** Logical ids added twice (two names mapping to one id): reported as problems. */
+  readonly collisions: Problem[] = [];
+  /** Unique edges (identical duplicates dropped), in declaration order. */
+  readonly edges: readonly Edge[];
+  private readonly out = new Map<AnyNode, Edge[]>();
+  private readonly into = new Map<AnyNode, Edge[]>();
+
+  constructor(
+    readonly pipe: Pipeline,
+    readonly stage: string,
+    readonly encryption: EncryptionPlan,
+    readonly assets: ReadonlyMap<string, FunctionAsset>,
+    readonly settings: { logRetentionDays: number; removal: Removal },
+  ) {
+    const edges: Edge[] = [];
+    for (const edge of pipe.edges) {
+      const list = this.out.get(edge.from) ?? [];
+      if (list.some((e) => e.to === edge.to)) continue;
+      list.push(edge);
+      this.out.set(edge.from, list);
+      this.into.set(edge.to, [...(this.into.get(edge.to) ?? []), edge]);
+      edges.push(edge);
+    }
+    this.edges = edges;
+  }
+
+  /** The CloudFormation stack name. */
+  get stackName(): string {
+    return stackName(this.pipe.name, this.stage);
+  }
+
+  /** Edges leaving `node` (unique per target). */
+  outgoing(node: AnyNode): readonly Edge[] {
+    return this.out.get(node) ?? [];
+  }
+
+  /** Edges arriving at `node` (unique per source). */
+  incoming(node: AnyNode): readonly Edge[] {
+    return this.into.get(node) ?? [];
+  }
+
+  /** The physical name of a node's resource: `${pipeline}-${stage}-${node}${suffix}`. */
+  name(node: AnyNode | string, suffix = ''): string {
+    return physicalName(this.pipe.name, this.stage, typeof node === 'string' ? node : node.name, suffix);
+  }
+
+  /** Tags for a node's resources: pipeline, stage and node. */
+  tags(node?: AnyNode): Tag[] {
+    const tags = [
+      { Key: 'sluice:pipeline', Value: this.pipe.name },
+      { Key: 'sluice:stage', Value: this.stage },
+    ];
+    if (node) tags.push({ Key: 'sluice:node', Value: node.name });
+    return tags;
+  }
+
+  /**
+   * Add a resource to `unit` (a node name, or `STACK_UNIT`). `path` names it for people and tests
+   * (`copy/Role`, `raw->copy/Permission`) and is kept in the resource's metadata as `sluice:path`.
+   */
+  add(unit: string, id: string, path: string, resource: Resource, metadata: Record<string, Value> = {}): string {
+    if (this.resources.has(id)) {
+      this.collisions.push({ code: 'SLUICE_E_LOGICAL_ID', node: unit || this.pipe.name, field: 'name', message: `two resources of pipeline '${this.pipe.name}' get the CloudFormation logical id '${id}' (the second is ${path}); node names that differ only in '-', '_' or '.' collide, so rename one` });
+      return id;
+    }
+    const placed: Resource = { Type: resource.Type };
+    if (resource.DependsOn?.length) placed.DependsOn = resource.DependsOn;
+    if (resource.DeletionPolicy) placed.DeletionPolicy = resource.DeletionPolicy;
+    if (resource.UpdateReplacePolicy) placed.UpdateReplacePolicy = resource.UpdateReplacePolicy;
+    placed.Metadata = { 'sluice:path': path, ...metadata };
+    if (resource.Properties) placed.Properties = resource.Properties;
+    this.resources.set(id, { unit, resource: placed });
+    return id;
+  }
+
+  /** Add an output to `unit`. */
+  output(unit: string, id: string, output: Output): void {
+    this.outputs.set(id, { unit, output });
+  }
+
+  /** DeletionPolicy and UpdateReplacePolicy for a data store (bucket, table). */
+  dataStorePolicy(): Pick<Resource, 'DeletionPolicy' | 'UpdateReplacePolicy'> {
+    const policy = this.settings.removal === 'retain' ? 'Retain' : 'Delete';
+    return { DeletionPolicy: policy, UpdateReplacePolicy: policy };
+  }
+}
+
+/** Explicit `Delete` for stateful resources that hold nothing worth keeping (queues, log groups, keys): SECURITY.md X-1. */
+export const SCRATCH: Pick<Resource, 'DeletionPolicy' | 'UpdateReplacePolicy'> = { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' };
