@@ -3,7 +3,8 @@
  * locally unchanged: SQS batch records (LSQS-05), SNS notifications for queues (SNS-01..03) and for
  * Lambda, EventBridge scheduled events, and Lambda's async invocation record for failures (LA-07).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { md5Hex } from './md5.js';
 import { toSnsAttributes, toSqsEventAttributes } from '../runtime/attributes.js';
 import type { Attributes } from '../runtime/types.js';
 import type { StoredMessage } from './store/messages.js';
@@ -38,8 +39,8 @@ export function sqsRecord(queue: string, m: StoredMessage): Record<string, unkno
       ...(info.deadLetterQueueSourceArn ? { DeadLetterQueueSourceArn: info.deadLetterQueueSourceArn } : {}),
     },
     messageAttributes: toSqsEventAttributes(attributes),
-    md5OfBody: createHash('md5').update(m.body).digest('hex'),
-    ...(hasAttributes ? { md5OfMessageAttributes: createHash('md5').update(m.attributes!).digest('hex') } : {}),
+    md5OfBody: md5Hex(m.body),
+    ...(hasAttributes ? { md5OfMessageAttributes: md5Hex(m.attributes!) } : {}),
     eventSource: 'aws:sqs',
     eventSourceARN: arn.queue(queue),
     awsRegion: LOCAL_REGION,

@@ -9,7 +9,7 @@ import type { InvokeResult } from './invoker.js';
 import { invocationRecord, type ErrorInfo } from './aws-events.js';
 import { channel, DLQ_RETENTION_MS, type FnRuntime, type QueueSource } from './topology.js';
 import type { Delivery } from './delivery.js';
-import type { Store } from './store/index.js';
+import type { EngineStore as Store } from './store/types.js';
 
 /** A finished invocation waiting for the group commit. */
 export interface Completion {
@@ -100,13 +100,22 @@ export function applyCompletion(c: Completion, store: Store, delivery: Delivery,
     // LSQS-06: the whole batch returns to the queue when its visibility timeout expires.
     stats.failures++;
     stats.lastError = result.error ?? { errorType: 'InvalidBatchResponse', errorMessage: `function '${c.f.fn.name}' returned an invalid batchItemFailures response (LSQS-09): ${JSON.stringify(result.response)?.slice(0, 200)}`, trace: [] };
+    for (const m of c.messages) store.messages.noteError(m.seq, m.receipt!, stats.lastError);
     return replaced;
   }
   if (failed.size > 0) {
     stats.failures++;
     stats.lastError = result.failedRecords[0]?.error ?? { errorType: 'BatchItemFailure', errorMessage: `${failed.size} message(s) reported failed`, trace: [] };
   } else stats.successes++;
-  for (const m of c.messages) if (!failed.has(m.id)) store.messages.ack(m.seq, m.receipt!);
+  for (const m of c.messages) {
+    if (!failed.has(m.id)) {
+      store.messages.ack(m.seq, m.receipt!);
+      continue;
+    }
+    const error = result.failedRecords.find((f) => f.recordId === m.id)?.error
+      ?? { errorType: 'BatchItemFailure', errorMessage: `function '${c.f.fn.name}' reported message ${m.id} in batchItemFailures`, trace: [] };
+    store.messages.noteError(m.seq, m.receipt!, error);
+  }
   writeOutputs(result.outputs);
   return replaced;
 }

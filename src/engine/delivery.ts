@@ -3,7 +3,8 @@
  * inside the caller's transaction, so writing an object and enqueueing every delivery it causes
  * commit together or not at all.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { md5Hex } from './md5.js';
 import { InputError } from '../model/errors.js';
 import { matchesKeyFilter, objectCreatedEvent, sequencerFor } from '../model/s3-notification.js';
 import { matchesFilterPolicy } from '../model/filter-policy.js';
@@ -11,7 +12,7 @@ import { messageSize, toSnsAttributes } from '../runtime/attributes.js';
 import type { Attributes } from '../runtime/types.js';
 import { LOCAL_REGION, snsEvent, snsNotification } from './aws-events.js';
 import { channel, type Topology } from './topology.js';
-import type { Store } from './store/index.js';
+import type { EngineStore as Store } from './store/types.js';
 
 /** An object to store whose bytes are already in the blob store. */
 export interface ObjectWrite {
@@ -54,7 +55,8 @@ export class Delivery {
     const { replacedBlob, sequencer } = this.store.objects.put({ ...o, lastModified: now });
     for (const n of notifications) {
       if (!matchesKeyFilter({ prefix: n.prefix, suffix: n.suffix }, o.key)) continue;
-      const event = objectCreatedEvent({ bucket: o.bucket, key: o.key, size: o.size, eTag: o.eTag, sequencer: sequencerFor(sequencer), eventTime: new Date(now), configurationId: n.configurationId, region: LOCAL_REGION });
+      const seqHex = sequencerFor(sequencer);
+      const event = objectCreatedEvent({ bucket: o.bucket, key: o.key, size: o.size, eTag: o.eTag, sequencer: seqHex, requestId: seqHex.slice(-16), eventTime: new Date(now), configurationId: n.configurationId, region: LOCAL_REGION });
       const body = JSON.stringify(event);
       if (n.kind === 'fn') this.invokeAsync(n.target, body, now);
       else if (n.kind === 'queue') this.sendToQueue(n.target, { body, attributes: {} }, now);
@@ -114,8 +116,9 @@ export class Delivery {
 
 /** S3's ETag of a single-part upload: the MD5 of the bytes, in hex. */
 export function eTagOf(data: Uint8Array): string {
-  return createHash('md5').update(data).digest('hex');
+  return md5Hex(data);
 }
+
 
 function unknown(kind: string, name: string, known: string[]): InputError {
   return new InputError('SLUICE_E_UNKNOWN_NODE', `${kind} '${name}' is not in the pipeline${known.length ? ` (its ${kind}s: ${known.join(', ')})` : ` (it has no ${kind})`}; check the name`);

@@ -13,10 +13,10 @@ import type { LogLine } from '../runtime/context.js';
 import { sqsRecord, arn } from './aws-events.js';
 import type { Clock } from './clock.js';
 import { Delivery, eTagOf } from './delivery.js';
-import type { Invoker, InvokeResult } from './invoker.js';
-import type { Store } from './store/index.js';
+import { missingHandlerFile, serializeError, type Invoker, type InvokeResult } from './invoker.js';
+import type { EngineStore as Store } from './store/types.js';
 import type { StoredMessage } from './store/messages.js';
-import { channel, timedChannels, topologyOf, type FnRuntime, type QueueSource, type Topology } from './topology.js';
+import { channel, DLQ_RETENTION_MS, timedChannels, topologyOf, type FnRuntime, type QueueSource, type Topology } from './topology.js';
 import { applyCompletion, emptyStats, moveToFailures, type Completion, type NodeStats } from './completion.js';
 import { SchedulerClock } from './schedules.js';
 
@@ -24,6 +24,8 @@ import { SchedulerClock } from './schedules.js';
 export type EngineEvent =
   | { type: 'invocation'; fn: string; requestId: string; ok: boolean; durationMs: number; records: number; error?: InvokeResult['error']; failedRecords: number; logs: LogLine[] }
   | { type: 'schedule'; schedule: string; time: string };
+
+const GROUP_COMMIT_WAIT_MS = 2;
 
 /** Options of the engine. */
 export interface EngineOptions {
@@ -80,7 +82,11 @@ export class Engine {
     const stage = options.stage ?? 'local';
     const fns = pipe.nodesOf('fn');
     const bindings = new Map<string, StepBindings>(fns.map((fn) => [fn.name, bindingsFor(pipe, fn, stage)]));
-    const handlerProblems = modelProblems.length ? [] : await options.invoker.prepare(fns, bindings);
+    // With model problems the handlers are not loaded (their bindings may be meaningless), but a
+    // missing handler file is still reported, so the user sees every problem at once.
+    const handlerProblems = modelProblems.length
+      ? fns.filter((fn) => !modelProblems.some((p) => p.node === fn.name && p.code === 'SLUICE_E_FN_HANDLER')).flatMap((fn) => missingHandlerFile(fn) ?? [])
+      : await options.invoker.prepare(fns, bindings);
     const problems = [...modelProblems, ...handlerProblems];
     if (problems.length) {
       await options.invoker.close();
@@ -94,15 +100,18 @@ export class Engine {
     if (!this.topology.buckets.has(bucket)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `bucket '${bucket}' is not in pipeline '${this.pipeline.name}' (its buckets: ${[...this.topology.buckets.keys()].join(', ') || 'none'})`);
     if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > 1024) throw new InputError('SLUICE_E_OBJECT_KEY', `an object key must be 1 to 1024 bytes (given ${JSON.stringify(key)})`);
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    const blob = this.store.blobs.write(bytes);
+    let blob: string | undefined;
     let replaced: string | undefined;
     try {
-      replaced = this.store.transaction(() => this.delivery.putObject({ bucket, key, blob, size: bytes.byteLength, eTag: eTagOf(bytes), ...options }, this.clock.now()));
+      replaced = this.store.transaction(() => {
+        blob = this.store.blobs.write(bytes);
+        return this.delivery.putObject({ bucket, key, blob, size: bytes.byteLength, eTag: eTagOf(bytes), ...options }, this.clock.now());
+      });
     } catch (error) {
-      this.store.blobs.remove(blob);
+      if (blob) this.store.blobs.remove(blob);
       throw error;
     }
-    if (replaced) this.store.blobs.remove(replaced);
+    if (replaced) this.removeBlobs([replaced]);
   }
 
   /** Put many objects, committing them in groups (fast for thousands of files). */
@@ -110,21 +119,23 @@ export class Engine {
     let count = 0;
     let group: Array<{ bucket: string; key: string; body: Uint8Array }> = [];
     const flush = () => {
-      const written = group.map((o) => ({ ...o, blob: this.store.blobs.write(o.body) }));
+      const written: string[] = [];
       const replaced: string[] = [];
       try {
         this.store.transaction(() => {
-          for (const o of written) {
+          for (const o of group) {
             if (!this.topology.buckets.has(o.bucket)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `bucket '${o.bucket}' is not in pipeline '${this.pipeline.name}' (its buckets: ${[...this.topology.buckets.keys()].join(', ') || 'none'})`);
-            const r = this.delivery.putObject({ bucket: o.bucket, key: o.key, blob: o.blob, size: o.body.byteLength, eTag: eTagOf(o.body) }, this.clock.now());
+            const blob = this.store.blobs.write(o.body);
+            written.push(blob);
+            const r = this.delivery.putObject({ bucket: o.bucket, key: o.key, blob, size: o.body.byteLength, eTag: eTagOf(o.body) }, this.clock.now());
             if (r) replaced.push(r);
           }
         });
       } catch (error) {
-        for (const o of written) this.store.blobs.remove(o.blob);
+        for (const blob of written) this.store.blobs.remove(blob);
         throw error;
       }
-      for (const r of replaced) this.store.blobs.remove(r);
+      this.removeBlobs(replaced);
       count += group.length;
       group = [];
     };
@@ -153,17 +164,44 @@ export class Engine {
    */
   async settle(): Promise<void> {
     for (;;) {
-      this.scheduler.fireDue(this.clock.now(), (e) => this.onEvent?.(e));
-      const started = this.dispatch();
+      const started = this.step();
       if (this.completions.length === 0) {
         if (this.inFlight === 0 && started === 0) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
       }
-      // Let other finished invocations arrive, so one transaction commits the whole group.
-      if (this.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
-      this.commit();
+      // Group commit: let more finished invocations arrive (up to half of those in flight, for at
+      // most 2 ms) so one transaction commits them all; each commit has a fixed cost.
+      const waitUntil = performance.now() + GROUP_COMMIT_WAIT_MS;
+      while (this.inFlight > 0 && this.completions.length < this.inFlight / 2 && performance.now() < waitUntil) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
+  }
+
+  /**
+   * One turn of the engine, in one transaction: commit finished invocations, fire due schedules,
+   * receive new work. The invocations start once it has committed. Returns how many started.
+   */
+  steps = 0;
+  private step(): number {
+    this.steps++;
+    const now = this.clock.now();
+    let starts: Array<() => void> = [];
+    let replaced: string[] = [];
+    this.store.transaction(() => {
+      replaced = this.commit(now);
+      this.scheduler.fireDue(now, (e) => this.onEvent?.(e));
+      starts = this.dispatch(now);
+    });
+    this.removeBlobs(replaced);
+    for (const start of starts) start();
+    return starts.length;
+  }
+
+  /** Remove blobs replaced by overwrites, once the overwrite has committed. */
+  private removeBlobs(ids: string[]): void {
+    if (ids.length) this.store.transaction(() => ids.forEach((id) => this.store.blobs.remove(id)));
   }
 
   /** The next time something timed is due (retry, visibility, delay, schedule), if any. */
@@ -188,55 +226,61 @@ export class Engine {
   }
 
   /** Receive ready work for every function with spare concurrency and start the invocations. */
-  private dispatch(): number {
-    const now = this.clock.now();
+  private dispatch(now: number): Array<() => void> {
     const starts: Array<() => void> = [];
-    this.store.transaction(() => {
+    {
       for (const f of this.topology.fns.values()) {
         let progress = true;
         while (progress && f.inFlight < f.concurrency) {
           progress = false;
           if (f.asyncChannel) {
-            const [m] = this.store.messages.receive(f.asyncChannel, { max: 1, visibilityMs: f.props.timeoutSeconds * 1000 + 60_000 }, now);
-            if (m) {
+            // Each async event is one invocation: take as many as there are free slots, in one query.
+            const events = this.store.messages.receive(f.asyncChannel, { max: f.concurrency - f.inFlight, visibilityMs: f.props.timeoutSeconds * 1000 + 60_000 }, now);
+            for (const m of events) {
               progress = true;
               const event = JSON.parse(m.body);
               if (now - m.sentAt > f.props.maxEventAgeSeconds * 1000) {
-                moveToFailures({ f, messages: [m], event, requestId: randomUUID() }, this.store, this.stats.get(f.fn.name)!, now, 'EventAgeExceeded');
+                // This receive is not an invocation: the record's approximateInvokeCount (LA-07) counts
+                // only the attempts actually made.
+                moveToFailures({ f, messages: [{ ...m, receiveCount: m.receiveCount - 1 }], event, requestId: randomUUID() }, this.store, this.stats.get(f.fn.name)!, now, 'EventAgeExceeded');
               } else {
-                starts.push(this.begin(f, undefined, [m], event));
+                starts.push(this.begin(f, undefined, [m], event, m.body));
               }
             }
           }
           for (const source of f.queueSources) {
-            if (f.inFlight >= f.concurrency) break;
-            const batch = this.store.messages.receive(source.channel, {
-              max: source.batchSize,
+            const slots = f.concurrency - f.inFlight;
+            if (slots <= 0) break;
+            // One query for every batch the free slots can take; each batch is one invocation.
+            const received = this.store.messages.receive(source.channel, {
+              max: source.batchSize * slots,
               visibilityMs: source.props.visibilityTimeoutSeconds * 1000,
               maxReceiveCount: source.props.maxReceiveCount,
-              deadLetter: { channel: source.dlqChannel, retentionMs: 1_209_600_000, sourceArn: arn.queue(source.queue) },
+              deadLetter: { channel: source.dlqChannel, retentionMs: DLQ_RETENTION_MS, sourceArn: arn.queue(source.queue) },
             }, now);
-            if (batch.length === 0) continue;
+            if (received.length === 0) continue;
             progress = true;
-            const redelivered = batch.filter((m) => m.receiveCount > 1).length;
+            const redelivered = received.filter((m) => m.receiveCount > 1).length;
             if (redelivered) this.stats.get(source.queue)!.retries += redelivered;
-            starts.push(this.begin(f, source, batch, { Records: batch.map((m) => sqsRecord(source.queue, m)) }));
+            for (let i = 0; i < received.length; i += source.batchSize) {
+              const batch = received.slice(i, i + source.batchSize);
+              starts.push(this.begin(f, source, batch, { Records: batch.map((m) => sqsRecord(source.queue, m)) }));
+            }
           }
         }
       }
-    });
-    for (const start of starts) start();
-    return starts.length;
+    }
+    return starts;
   }
 
   /** Reserve a slot for an invocation; the returned function starts it once the receive has committed. */
-  private begin(f: FnRuntime, source: QueueSource | undefined, messages: StoredMessage[], event: unknown): () => void {
+  private begin(f: FnRuntime, source: QueueSource | undefined, messages: StoredMessage[], event: unknown, eventJson?: string): () => void {
     f.inFlight++;
     this.inFlight++;
     const requestId = randomUUID();
     const timeoutMs = f.props.timeoutSeconds * 1000;
     return () => {
-      void this.invoker.invoke({ fn: f.fn.name, event, requestId, deadline: this.clock.now() + timeoutMs, timeoutMs }).then((result) => {
+      void this.invoker.invoke({ fn: f.fn.name, event, eventJson, requestId, deadline: this.clock.now() + timeoutMs, timeoutMs }).then((result) => {
         f.inFlight--;
         this.inFlight--;
         this.completions.push({ f, source, messages, event, requestId, result, blobs: [] });
@@ -246,44 +290,40 @@ export class Engine {
     };
   }
 
-  /** Commit every finished invocation in one transaction. */
-  private commit(): void {
+  /** Apply every finished invocation; runs inside the step's transaction. Returns blobs to remove. */
+  private commit(now: number): string[] {
     const group = this.completions;
-    if (group.length === 0) return;
-    this.completions = [];
-    // Bytes first, outside the transaction: a crash before the commit leaves only unreferenced files.
-    for (const c of group) {
-      if (!c.result.ok) continue;
-      c.blobs = c.result.outputs.map((o) => (o.type === 'object' ? { blob: this.store.blobs.write(o.body), eTag: eTagOf(o.body) } : undefined));
-    }
-    const now = this.clock.now();
     const replaced: string[] = [];
-    const db = this.store.db;
-    db.transaction(() => {
-      for (const c of group) {
-        const stats = this.stats.get(c.f.fn.name)!;
-        try {
-          // A nested better-sqlite3 transaction is a savepoint: one completion's failure rolls back
-          // only its own writes, and the group still commits once.
-          db.transaction(() => replaced.push(...applyCompletion(c, this.store, this.delivery, stats, now)))();
-        } catch (error) {
-          // An output the engine refused (e.g. too large for its queue): the invocation fails instead,
-          // and its input is retried and dead-lettered like any failure; nothing is half-written.
-          for (const b of c.blobs) if (b) this.store.blobs.remove(b.blob);
-          stats.invocations--;
-          const failed: Completion = { ...c, blobs: [], result: { ...c.result, ok: false, outputs: [], error: { errorType: (error as Error).name, errorMessage: (error as Error).message, trace: [] } } };
-          applyCompletion(failed, this.store, this.delivery, stats, now);
-        }
+    if (group.length === 0) return replaced;
+    this.completions = [];
+    for (const c of group) {
+      const stats = this.stats.get(c.f.fn.name)!;
+      const statsBefore = { ...stats };
+      try {
+        // A nested better-sqlite3 transaction is a savepoint: one completion's failure rolls back
+        // only its own writes, and the group still commits once.
+        this.store.savepoint(() => {
+          if (c.result.ok) c.blobs = c.result.outputs.map((o) => (o.type === 'object' ? { blob: this.store.blobs.write(o.body), eTag: eTagOf(o.body) } : undefined));
+          replaced.push(...applyCompletion(c, this.store, this.delivery, stats, now));
+        });
+      } catch (error) {
+        // An output the engine refused (e.g. too large for its queue): the invocation fails instead,
+        // and its input is retried and dead-lettered like any failure; nothing is half-written.
+        for (const b of c.blobs) if (b?.blob.startsWith('f')) this.store.blobs.remove(b.blob);
+        Object.assign(stats, statsBefore);
+        // Keep the error's code (e.g. SLUICE_E_MESSAGE_TOO_LARGE): codes are public API users branch on.
+        const failed: Completion = { ...c, blobs: [], result: { ...c.result, ok: false, outputs: [], error: { ...serializeError(error), trace: [] } } };
+        applyCompletion(failed, this.store, this.delivery, stats, now);
       }
-    })();
-    for (const blob of replaced) this.store.blobs.remove(blob);
+    }
+    return replaced;
   }
 
   /** Messages in a node's dead-letter destination: a queue's DLQ or a function's failure destination. */
   deadLetters(node: string): StoredMessage[] {
     const n = this.pipeline.node(node);
     if (!n || (n.kind !== 'queue' && n.kind !== 'fn')) throw new InputError('SLUICE_E_NO_DLQ', `'${node}' has no dead-letter queue: only queues and functions do (queues: ${[...this.topology.queues.keys()].join(', ') || 'none'}; functions: ${[...this.topology.fns.keys()].join(', ')})`);
-    return this.store.messages.list(n.kind === 'queue' ? channel.dlq(node) : channel.failures(node));
+    return this.store.messages.list(n.kind === 'queue' ? channel.dlq(node) : channel.failures(node), 1000, this.clock.now());
   }
 
   /** Move a node's dead letters back to where they came from; returns how many. */

@@ -4,12 +4,13 @@
  */
 import { join } from 'node:path';
 import type { Pipeline } from '../model/pipeline.js';
-import { FileBlobStore, MemoryBlobStore } from './blobs.js';
+import { SqliteFileBlobStore, MemoryBlobStore } from './blobs.js';
 import { ManualClock, SystemClock, type Clock } from './clock.js';
 import { Engine, type EngineEvent } from './engine.js';
 import { InProcessInvoker, StoreOnlyInvoker, type Invoker } from './invoker.js';
 import { localStepIo } from './local-io.js';
-import { Store } from './store/index.js';
+import { Store, type EngineStore } from './store/index.js';
+import { MemoryStore } from './store/memory.js';
 import { topologyOf } from './topology.js';
 import { WorkerInvoker } from './worker-invoker.js';
 
@@ -24,6 +25,8 @@ export interface OpenEngineOptions {
   clock?: Clock;
   onEvent?: (event: EngineEvent) => void;
   defaultConcurrency?: number;
+  /** In memory: plain JavaScript structures (fast), or SQLite in memory (the durable store's code). @default 'memory' */
+  backend?: 'memory' | 'sqlite';
   /** Load handlers; false opens the store only (put, ls, cat), which never invokes. @default true */
   handlers?: boolean;
 }
@@ -33,7 +36,9 @@ const CLOCK_OFFSET = 'clockOffsetMs';
 /** Open an engine over a state folder or memory. Validates the pipeline and handlers first. */
 export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const durable = options.stateDir !== undefined;
-  const store = durable ? new Store(join(options.stateDir!, 'state.db'), new FileBlobStore(join(options.stateDir!, 'blobs'))) : new Store(':memory:', new MemoryBlobStore());
+  const store: EngineStore = durable
+    ? new Store(join(options.stateDir!, 'state.db'), (db) => new SqliteFileBlobStore(db, join(options.stateDir!, 'blobs')))
+    : options.backend === 'sqlite' ? new Store(':memory:', () => new MemoryBlobStore()) : new MemoryStore();
   const clock = options.clock ?? (durable ? new SystemClock(Number(store.meta.get(CLOCK_OFFSET) ?? 0)) : new ManualClock());
   const isolation = options.isolation ?? (durable ? 'worker' : 'in-process');
   const io = localStepIo(store, topologyOf(options.pipeline).tables);

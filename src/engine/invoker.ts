@@ -17,6 +17,8 @@ import type { ErrorInfo } from './aws-events.js';
 export interface InvokeRequest {
   fn: string;
   event: unknown;
+  /** The event as JSON text, when the engine already has it (saves re-encoding for workers). */
+  eventJson?: string;
   requestId: string;
   /** Epoch ms (engine clock) when the invocation times out. */
   deadline: number;
@@ -56,13 +58,19 @@ export function timeoutError(timeoutMs: number): ErrorInfo {
   return { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, trace: [] };
 }
 
+/** The problem with a function whose handler file does not exist, if it does not. */
+export function missingHandlerFile(fn: Fn): Problem | undefined {
+  const path = fn.handlerPath;
+  if (path && existsSync(path)) return undefined;
+  return { code: 'SLUICE_E_HANDLER_MISSING', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' does not exist (looked at ${path}); create it or fix the path, which is relative to the file declaring the function` };
+}
+
 /** Check a handler file exists, then import it and find its handler; problems name the node and the fix. */
 export async function loadHandlerModule(fn: Fn, importer: (url: string) => Promise<Record<string, unknown>>): Promise<{ handler?: ResolvedHandler; problem?: Problem }> {
   const path = fn.handlerPath;
   const given = String(fn.props.handler);
-  if (!path || !existsSync(path)) {
-    return { problem: { code: 'SLUICE_E_HANDLER_MISSING', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' does not exist (looked at ${path}); create it or fix the path, which is relative to the file declaring the function` } };
-  }
+  const missing = missingHandlerFile(fn);
+  if (missing) return { problem: missing };
   let exports: Record<string, unknown>;
   try {
     exports = await importer(pathToFileURL(path).href);

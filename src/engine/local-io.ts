@@ -4,7 +4,7 @@
  */
 import { InputError } from '../model/errors.js';
 import type { StepIo, TableIo } from '../runtime/context.js';
-import type { Store } from './store/index.js';
+import type { EngineStore as Store } from './store/types.js';
 import type { KeySchema } from './store/items.js';
 
 /** Step I/O over a store; `tables` gives each table's key schema. */

@@ -6,7 +6,7 @@
 import { nextFireTime, parseScheduleExpression, type ScheduleExpression } from '../model/schedule-expression.js';
 import { scheduledEvent } from './aws-events.js';
 import type { Delivery } from './delivery.js';
-import type { Store } from './store/index.js';
+import type { EngineStore as Store } from './store/types.js';
 import type { Topology } from './topology.js';
 import type { EngineEvent } from './engine.js';
 

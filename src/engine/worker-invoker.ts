@@ -5,15 +5,18 @@
  * is also how `sluice dev` notices a changed handler and reloads it.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Fn } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
 import { bundleHandler, type Bundle } from '../build/bundle.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { StepIo } from '../runtime/context.js';
-import { serializeError, timeoutError, type Invoker, type InvokeRequest, type InvokeResult } from './invoker.js';
+import { missingHandlerFile, serializeError, timeoutError, type Invoker, type InvokeRequest, type InvokeResult } from './invoker.js';
 import { LOCAL_REGION } from './aws-events.js';
+import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
+
+/** Objects up to this total size are sent with the invocation instead of fetched by the handler. */
+const PREFETCH_MAX_BYTES = 1024 * 1024;
 
 interface PoolWorker {
   worker: Worker;
@@ -47,8 +50,9 @@ export class WorkerInvoker implements Invoker {
     const problems: Problem[] = [];
     await Promise.all(fns.map(async (fn) => {
       const given = String(fn.props.handler);
-      if (!fn.handlerPath || !existsSync(fn.handlerPath)) {
-        problems.push({ code: 'SLUICE_E_HANDLER_MISSING', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' does not exist (looked at ${fn.handlerPath}); create it or fix the path, which is relative to the file declaring the function` });
+      const missing = missingHandlerFile(fn);
+      if (missing) {
+        problems.push(missing);
         return;
       }
       let bundle: Bundle;
@@ -155,6 +159,7 @@ export class WorkerInvoker implements Invoker {
     }
     const chosen = pw;
     chosen.busy = true;
+    const prefetched = await this.prefetch(request.event);
     await chosen.ready;
     return new Promise<InvokeResult>((resolve) => {
       chosen.finish = resolve;
@@ -165,8 +170,34 @@ export class WorkerInvoker implements Invoker {
         void chosen.worker.terminate();
         if (finish) finish({ ok: false, error: timeoutError(request.timeoutMs), outputs: [], logs: [], failedRecords: [], durationMs: request.timeoutMs });
       }, request.timeoutMs);
-      chosen.worker.postMessage({ type: 'invoke', id: ++this.nextId, event: request.event, requestId: request.requestId, deadline: Date.now() + request.timeoutMs });
+      // JSON text clones far faster than a nested object; small objects the event names ride along,
+      // so ctx.body() needs no round trip to this thread.
+      chosen.worker.postMessage({ type: 'invoke', id: ++this.nextId, eventJson: request.eventJson ?? JSON.stringify(request.event), objects: prefetched, requestId: request.requestId, deadline: Date.now() + request.timeoutMs });
     });
+  }
+
+  /** Bodies of the (small) objects an event refers to, keyed `bucket/key`. */
+  private async prefetch(event: unknown): Promise<Array<[string, string, Uint8Array]>> {
+    let records: RecordInputs[];
+    try {
+      records = inputsFromEvent(event);
+    } catch {
+      return [];
+    }
+    const out: Array<[string, string, Uint8Array]> = [];
+    let total = 0;
+    for (const r of records) {
+      for (const input of r.inputs) {
+        if (input.kind !== 'object' || input.size > PREFETCH_MAX_BYTES || total + input.size > PREFETCH_MAX_BYTES) continue;
+        try {
+          out.push([input.bucket, input.key, await this.io.readObject(input.bucket, input.key)]);
+          total += input.size;
+        } catch {
+          // gone or unreadable: the handler's own read reports it
+        }
+      }
+    }
+    return out;
   }
 
   /** Re-bundle every handler; restart the workers of those whose bundle changed. */

@@ -28,8 +28,13 @@ function rpc(method: string, args: unknown[]): Promise<any> {
   });
 }
 
+/** Bodies sent along with the current invocation. */
+let prefetched = new Map<string, Uint8Array>();
+
 const io: StepIo = {
   readObject: async (bucket, key) => {
+    const ready = prefetched.get(`${bucket}\0${key}`);
+    if (ready) return Buffer.from(ready.buffer, ready.byteOffset, ready.byteLength);
     const v = await rpc('readObject', [bucket, key]);
     return typeof v === 'string' ? (await import('node:fs/promises')).readFile(v) : Buffer.from(v);
   },
@@ -59,8 +64,9 @@ port.on('message', async (msg: any) => {
     return;
   }
   if (msg.type !== 'invoke' || !handler) return;
+  prefetched = new Map((msg.objects as Array<[string, string, Uint8Array]>).map(([b, k, v]) => [`${b}\0${k}`, v]));
   try {
-    const outcome = await invokeHandler(handler, { event: msg.event, requestId: msg.requestId, deadline: msg.deadline, bindings, io });
+    const outcome = await invokeHandler(handler, { event: JSON.parse(msg.eventJson), requestId: msg.requestId, deadline: msg.deadline, bindings, io });
     port.postMessage({ type: 'result', id: msg.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serialize(f.error) })) });
   } catch (error) {
     port.postMessage({ type: 'result', id: msg.id, ok: false, error: serialize(error) });

@@ -96,13 +96,15 @@ export function createContext(options: ContextOptions): Ctx {
       const deny = (use: 'read' | 'write') => {
         throw new PermissionDeniedError(`${fnName} has no '${use}' permission on table '${name}'; declare ${bindings.node}.${use === 'read' ? 'reads' : 'writes'}(${name})`);
       };
-      const t = io.table(name);
+      // Check the grant before asking the backend for the table: a table the function never declared
+      // (and maybe no node declares) must fail with the declaration to add, not "unknown table".
+      const t = () => io.table(name);
       return {
-        get: (key: Item) => (canRead ? t.get(key) : deny('read')),
-        query: (pk, o) => (canRead ? t.query(pk, o) : deny('read')),
-        scan: (o) => (canRead ? t.scan(o) : deny('read')),
-        put: (item: Item) => (canWrite ? t.put(item) : deny('write')),
-        delete: (key: Item) => (canWrite ? t.delete(key) : deny('write')),
+        get: (key: Item) => (canRead ? t().get(key) : deny('read')),
+        query: (pk, o) => (canRead ? t().query(pk, o) : deny('read')),
+        scan: (o) => (canRead ? t().scan(o) : deny('read')),
+        put: (item: Item) => (canWrite ? t().put(item) : deny('write')),
+        delete: (key: Item) => (canWrite ? t().delete(key) : deny('write')),
       };
     },
     log(message: string, data?: Record<string, unknown>) {

@@ -17,10 +17,15 @@ export interface LocalPipelineOptions {
   isolation?: 'in-process' | 'worker';
   /** Start the clock here. @default now */
   startTime?: Date | number;
-  /** Keep state in this folder instead of memory. */
+  /** Keep state in this folder instead of memory (the clock stays manual: `advance()` works). */
   stateDir?: string;
   /** Called for every invocation and schedule fire. */
   onEvent?: (event: EngineEvent) => void;
+  /**
+   * Without `stateDir`: plain JavaScript structures, or SQLite in memory (the durable store's code,
+   * to run a behaviour suite against both). @default 'memory'
+   */
+  backend?: 'memory' | 'sqlite';
 }
 
 /** An entry in a dead-letter destination. */
@@ -29,8 +34,12 @@ export interface DeadLetter {
   id: string;
   /** The message body (queue DLQ) or the original event as JSON (function failures). */
   body: string;
-  /** For functions: why it failed (`RetriesExhausted`, `EventAgeExceeded`) and the error. */
+  /** For functions: why it failed (`RetriesExhausted`, `EventAgeExceeded`). */
   condition?: string;
+  /**
+   * The error: for functions, the last attempt's; for queues, the last one its consumer reported for
+   * this message (kept by the local engine only: SQS records no error).
+   */
   error?: ErrorInfo | null;
   /** How many times it was received or attempted. */
   attempts: number;
@@ -105,14 +114,17 @@ export class LocalPipeline {
   /** Messages waiting in a queue (e.g. one no function consumes), bodies and attributes. */
   async messages(queue: string): Promise<Array<{ id: string; body: string; attributes: Record<string, { type: string; value: string }> }>> {
     if (!this.engine.topology.queues.has(queue)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `queue '${queue}' is not in the pipeline`);
-    return this.engine.store.messages.list(channel.queue(queue)).map((m) => ({ id: m.id, body: m.body, attributes: m.attributes ? JSON.parse(m.attributes) : {} }));
+    return this.engine.store.messages.list(channel.queue(queue), 1000, this.engine.clock.now()).map((m) => ({ id: m.id, body: m.body, attributes: m.attributes ? JSON.parse(m.attributes) : {} }));
   }
 
   /** What landed in a node's dead-letter destination: a queue's DLQ or a function's on-failure destination. */
   async dlq(node: string): Promise<DeadLetter[]> {
     const isFn = this.engine.topology.fns.has(node);
     return this.engine.deadLetters(node).map((m) => {
-      if (!isFn) return { id: m.id, body: m.body, attempts: m.info ? JSON.parse(m.info).receiveCount ?? 0 : 0 };
+      if (!isFn) {
+        const info = m.info ? JSON.parse(m.info) : {};
+        return { id: m.id, body: m.body, attempts: info.receiveCount ?? 0, ...(info.lastError ? { error: info.lastError } : {}) };
+      }
       const record = JSON.parse(m.body);
       return { id: record.requestContext.requestId, body: JSON.stringify(record.requestPayload), event: record.requestPayload, condition: record.requestContext.condition, error: record.responsePayload, attempts: record.requestContext.approximateInvokeCount };
     });
@@ -163,7 +175,9 @@ export class LocalPipeline {
  */
 export async function localPipeline(pipe: Pipeline, options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const start = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
-  const clock = options.stateDir ? undefined : new ManualClock(start);
-  const engine = await openEngine({ pipeline: pipe, stateDir: options.stateDir, isolation: options.isolation ?? 'in-process', clock, onEvent: options.onEvent });
+  // Always the manual clock, with a state folder too: a test needs advance() for retries, visibility
+  // timeouts and schedules whatever the store, and openEngine would otherwise pick the system clock.
+  const clock = new ManualClock(start);
+  const engine = await openEngine({ pipeline: pipe, stateDir: options.stateDir, isolation: options.isolation ?? 'in-process', clock, onEvent: options.onEvent, backend: options.backend });
   return new LocalPipeline(engine, clock);
 }

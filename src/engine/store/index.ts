@@ -7,9 +7,10 @@ import { Messages } from './messages.js';
 import { Objects } from './objects.js';
 import { Items } from './items.js';
 import type { BlobStore } from '../blobs.js';
+import type { EngineStore } from './types.js';
 
-/** Everything the engine persists. */
-export class Store {
+/** Everything the engine persists, in SQLite. */
+export class Store implements EngineStore {
   readonly db: Db;
   readonly meta: Meta;
   readonly messages: Messages;
@@ -18,8 +19,12 @@ export class Store {
   private readonly scheduleGet;
   private readonly scheduleSet;
 
-  constructor(path: string, readonly blobs: BlobStore) {
+  readonly blobs: BlobStore;
+
+  /** Open the database at `path`; `blobs` makes the blob store (which may keep blobs in the database). */
+  constructor(path: string, blobs: (db: Db) => BlobStore) {
     this.db = openDatabase(path);
+    this.blobs = blobs(this.db);
     this.meta = new Meta(this.db);
     this.messages = new Messages(this.db);
     this.objects = new Objects(this.db);
@@ -31,6 +36,11 @@ export class Store {
   /** Run `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn)();
+  }
+
+  /** Run `fn` in a savepoint: if it throws, only its writes roll back (better-sqlite3 nests transactions as savepoints). */
+  savepoint<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
@@ -53,4 +63,5 @@ export class Store {
 }
 
 export type { Db };
+export type { EngineStore, MessageStore, ObjectStore, ItemStore } from './types.js';
 export { Messages, Objects, Items };

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../model/errors.js';
 import type { Db } from './database.js';
+import type { ItemStore } from './types.js';
 
 /** A table's key schema. */
 export interface KeySchema {
@@ -15,10 +16,11 @@ export interface KeySchema {
 
 export type Item = Record<string, unknown>;
 
-const MAX_ITEM_BYTES = 400 * 1024;
+/** DynamoDB's item size limit (DDB-04). */
+export const MAX_ITEM_BYTES = 400 * 1024;
 
 /** Table items over one SQLite database. */
-export class Items {
+export class Items implements ItemStore {
   private readonly s;
   constructor(db: Db) {
     this.s = {
@@ -61,7 +63,8 @@ export class Items {
   }
 }
 
-function keyOf(schema: KeySchema, value: Item, what: string) {
+/** A key's encoded partition and sort values (validated per DDB-03). */
+export function keyOf(schema: KeySchema, value: Item, what: string) {
   if (!value || typeof value !== 'object') throw new InputError('SLUICE_E_ITEM_KEY', `table '${schema.table}': the ${what} must be an object with '${schema.partitionKey.name}' (given ${JSON.stringify(value)})`);
   const pk = encodeKeyValue(schema.table, schema.partitionKey, value[schema.partitionKey.name]);
   const sk = schema.sortKey ? encodeKeyValue(schema.table, schema.sortKey, value[schema.sortKey.name]) : '';
@@ -69,7 +72,8 @@ function keyOf(schema: KeySchema, value: Item, what: string) {
   return { pk, sk, skNumber };
 }
 
-function encodeKeyValue(table: string, attr: { name: string; type: 'S' | 'N' | 'B' }, value: unknown): string {
+/** One key attribute's value, validated and encoded as text. */
+export function encodeKeyValue(table: string, attr: { name: string; type: 'S' | 'N' | 'B' }, value: unknown): string {
   const fail = (why: string) => {
     throw new InputError('SLUICE_E_ITEM_KEY', `table '${table}': key attribute '${attr.name}' ${why} (given ${JSON.stringify(value)})`);
   };

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
+import type { MessageStore } from './types.js';
 
 /** A stored message. */
 export interface StoredMessage {
@@ -49,22 +50,26 @@ const row = (r: any): StoredMessage => ({
 });
 
 /** Message channels over one SQLite database. */
-export class Messages {
+export class Messages implements MessageStore {
   private readonly s;
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare('INSERT INTO messages (channel, id, body, attributes, sent_at, visible_at, expires_at, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       due: db.prepare('SELECT * FROM messages WHERE channel = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT ?'),
-      receive: db.prepare('UPDATE messages SET receive_count = receive_count + 1, visible_at = ?, receipt = ?, first_receive_at = coalesce(first_receive_at, ?) WHERE seq = ?'),
+      // One statement for a whole batch; each message's receipt is the receive's token plus its seq.
+      receive: db.prepare("UPDATE messages SET receive_count = receive_count + 1, visible_at = ?, receipt = ? || ':' || seq, first_receive_at = coalesce(first_receive_at, ?) WHERE seq IN (SELECT value FROM json_each(?))"),
       remove: db.prepare('DELETE FROM messages WHERE seq = ?'),
       ack: db.prepare('DELETE FROM messages WHERE seq = ? AND receipt = ?'),
       setVisible: db.prepare('UPDATE messages SET visible_at = ? WHERE seq = ? AND receipt = ?'),
+      noteError: db.prepare("UPDATE messages SET info = json_set(coalesce(info, '{}'), '$.lastError', json(?)) WHERE seq = ? AND receipt = ?"),
       move: db.prepare('UPDATE messages SET channel = ?, visible_at = ?, receive_count = 0, receipt = NULL, first_receive_at = NULL, expires_at = ?, info = ? WHERE seq = ?'),
       counts: db.prepare('SELECT sum(visible_at <= ? AND receipt IS NULL) AS waiting, sum(visible_at <= ? AND receipt IS NOT NULL) AS returned, sum(visible_at > ? AND receipt IS NOT NULL) AS in_flight, sum(visible_at > ? AND receipt IS NULL) AS delayed, count(*) AS total FROM messages WHERE channel = ?'),
       nextDue: db.prepare('SELECT min(visible_at) FROM messages WHERE visible_at > ? AND channel IN (SELECT value FROM json_each(?))').pluck(),
       list: db.prepare('SELECT * FROM messages WHERE channel = ? ORDER BY seq LIMIT ?'),
+      listLive: db.prepare('SELECT * FROM messages WHERE channel = ? AND expires_at > ? ORDER BY seq LIMIT ?'),
       bySeq: db.prepare('SELECT * FROM messages WHERE seq = ?'),
       channelOf: db.prepare('SELECT DISTINCT channel FROM messages').pluck(),
+      sentTotal: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'messages'").pluck(),
     };
   }
 
@@ -83,22 +88,27 @@ export class Messages {
    */
   receive(channel: string, options: ReceiveOptions, now: number): StoredMessage[] {
     const out: StoredMessage[] = [];
-    // Over-fetch a little so messages that move to the DLQ or expire do not shrink the batch.
-    const rows = this.s.due.all(channel, now, options.max + 8).map(row);
-    for (const m of rows) {
-      if (out.length >= options.max) break;
-      if (m.expiresAt <= now) {
-        this.s.remove.run(m.seq);
-        continue;
+    const token = randomUUID();
+    const visibleAt = now + options.visibilityMs;
+    // One query per round; messages that expire or move to the DLQ are replaced by another round.
+    for (let round = 0; out.length < options.max && round < 100; round++) {
+      const rows = this.s.due.all(channel, now, options.max - out.length) as any[];
+      if (rows.length === 0) break;
+      const taken: number[] = [];
+      for (const r of rows) {
+        const m = row(r);
+        if (m.expiresAt <= now) {
+          this.s.remove.run(m.seq);
+          continue;
+        }
+        if (options.maxReceiveCount !== undefined && options.deadLetter && m.receiveCount >= options.maxReceiveCount) {
+          this.moveToDeadLetter(m, options.deadLetter, now);
+          continue;
+        }
+        taken.push(m.seq);
+        out.push({ ...m, receiveCount: m.receiveCount + 1, visibleAt, receipt: `${token}:${m.seq}`, firstReceiveAt: m.firstReceiveAt ?? now });
       }
-      if (options.maxReceiveCount !== undefined && options.deadLetter && m.receiveCount >= options.maxReceiveCount) {
-        this.moveToDeadLetter(m, options.deadLetter, now);
-        continue;
-      }
-      const receipt = randomUUID();
-      const visibleAt = now + options.visibilityMs;
-      this.s.receive.run(visibleAt, receipt, now, m.seq);
-      out.push({ ...m, receiveCount: m.receiveCount + 1, visibleAt, receipt, firstReceiveAt: m.firstReceiveAt ?? now });
+      if (taken.length) this.s.receive.run(visibleAt, token, now, JSON.stringify(taken));
     }
     return out;
   }
@@ -119,6 +129,14 @@ export class Messages {
     return this.s.setVisible.run(visibleAt, seq, receipt).changes > 0;
   }
 
+  /**
+   * Remember why the consumer failed a received message. SQS keeps no such thing, but a message that
+   * reaches the DLQ carries it locally (in `info.lastError`), so `dlq()` can say why it got there.
+   */
+  noteError(seq: number, receipt: string, error: object): void {
+    this.s.noteError.run(JSON.stringify(error), seq, receipt);
+  }
+
   /** Move a message to another channel, as new there (redrive, failure destinations). */
   move(seq: number, channel: string, now: number, retentionMs: number, info?: string | null): void {
     const m = this.get(seq);
@@ -136,9 +154,13 @@ export class Messages {
     return r ? row(r) : undefined;
   }
 
-  /** Messages of a channel, oldest first. */
-  list(channel: string, limit = 1000): StoredMessage[] {
-    return this.s.list.all(channel, limit).map(row);
+  /**
+   * Messages of a channel, oldest first. Given `now`, messages past their retention are left out
+   * (SQS-33, SQS-25): expiry is otherwise applied only on receive, and nothing receives from a DLQ
+   * or from a queue no function consumes.
+   */
+  list(channel: string, limit = 1000, now?: number): StoredMessage[] {
+    return (now === undefined ? this.s.list.all(channel, limit) : this.s.listLive.all(channel, now, limit)).map(row);
   }
 
   /** How many messages a channel holds: visible now, in flight, delayed. */
@@ -151,6 +173,10 @@ export class Messages {
   nextDueAfter(now: number, channels: string[]): number | undefined {
     const v = this.s.nextDue.get(now, JSON.stringify(channels)) as number | null;
     return v ?? undefined;
+  }
+
+  sentTotal(): number {
+    return Number(this.s.sentTotal.get() ?? 0);
   }
 
   /** Every channel that holds a message. */

@@ -3,6 +3,7 @@
  * sequencer S3 puts in events. Bodies live in the blob store.
  */
 import type { Db } from './database.js';
+import type { ObjectStore } from './types.js';
 
 /** An object's metadata. */
 export interface ObjectRecord {
@@ -23,7 +24,7 @@ const toRecord = (r: any): ObjectRecord => ({
 });
 
 /** Object metadata over one SQLite database. */
-export class Objects {
+export class Objects implements ObjectStore {
   private readonly s;
   private sequencer: number;
   constructor(db: Db) {

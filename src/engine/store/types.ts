@@ -1,0 +1,63 @@
+/**
+ * The store contract the engine runs on. Two backends implement it: SQLite (durable, `sluice run`)
+ * and plain JavaScript structures (in memory, unit tests). `test/engine/store.test.ts` runs the same
+ * cases against both.
+ */
+import type { BlobStore } from '../blobs.js';
+import type { NewMessage, ReceiveOptions, StoredMessage } from './messages.js';
+import type { ObjectRecord } from './objects.js';
+import type { Item, KeySchema } from './items.js';
+
+/** Message channels with SQS semantics. */
+export interface MessageStore {
+  send(channel: string, message: NewMessage, now: number): number;
+  receive(channel: string, options: ReceiveOptions, now: number): StoredMessage[];
+  ack(seq: number, receipt: string): boolean;
+  setVisibleAt(seq: number, receipt: string, visibleAt: number): boolean;
+  move(seq: number, channel: string, now: number, retentionMs: number, info?: string | null): void;
+  remove(seq: number): void;
+  get(seq: number): StoredMessage | undefined;
+  /** Messages of a channel, oldest first; with `now`, only those not past their retention. */
+  list(channel: string, limit?: number, now?: number): StoredMessage[];
+  /** Record the error of a failed receive on the message (shown with it in the DLQ). */
+  noteError(seq: number, receipt: string, error: object): void;
+  counts(channel: string, now: number): { visible: number; inFlight: number; delayed: number; total: number };
+  nextDueAfter(now: number, channels: string[]): number | undefined;
+  /** How many messages were ever sent (for tests of exactly-once effects). */
+  sentTotal(): number;
+}
+
+/** Object metadata. */
+export interface ObjectStore {
+  get(bucket: string, key: string): ObjectRecord | undefined;
+  put(o: Omit<ObjectRecord, 'sequencer'>): { replacedBlob?: string; sequencer: number };
+  list(bucket: string, prefix?: string, limit?: number, startAfter?: string): ObjectRecord[];
+  remove(bucket: string, key: string): string | undefined;
+  references(blob: string): boolean;
+  count(bucket: string): number;
+}
+
+/** Table items. */
+export interface ItemStore {
+  get(schema: KeySchema, key: Item): Item | undefined;
+  put(schema: KeySchema, item: Item): void;
+  remove(schema: KeySchema, key: Item): void;
+  query(schema: KeySchema, partitionValue: unknown, limit?: number, descending?: boolean): Item[];
+  scan(schema: KeySchema, limit?: number): Item[];
+}
+
+/** Everything the engine persists. */
+export interface EngineStore {
+  readonly messages: MessageStore;
+  readonly objects: ObjectStore;
+  readonly items: ItemStore;
+  readonly blobs: BlobStore;
+  readonly meta: { get(key: string): string | undefined; set(key: string, value: string): void };
+  /** Run `fn` atomically; nested calls join the outer transaction. */
+  transaction<T>(fn: () => T): T;
+  /** Run `fn` so that if it throws, only its own writes are undone (a savepoint inside a transaction). */
+  savepoint<T>(fn: () => T): T;
+  schedule(name: string, now: number): { startedAt: number; lastFiredAt: number | null };
+  scheduleFired(name: string, startedAt: number, at: number): void;
+  close(): void;
+}
