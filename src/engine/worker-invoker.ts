@@ -1,45 +1,40 @@
 /**
  * Runs each function's handler in worker threads, as Lambda runs it in its own sandbox: the heap is
  * capped at the function's memory, a handler that overruns its timeout has its worker terminated,
- * and at most `concurrency` invocations run at once. Handlers are bundled with esbuild first, which
- * is also how `sluice dev` notices a changed handler and reloads it.
+ * and no more than `concurrency` invocations are in flight. Handlers are bundled with esbuild first,
+ * which is also how `sluice dev` notices a changed handler and reloads it. See worker-pool.ts for how
+ * invocations reach the threads.
  */
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Fn } from '../model/fn.js';
+import { FN_DEFAULTS } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
 import { bundleHandler, type Bundle } from '../build/bundle.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { StepIo } from '../runtime/context.js';
-import { missingHandlerFile, serializeError, timeoutError, type Invoker, type InvokeRequest, type InvokeResult } from './invoker.js';
-import { LOCAL_REGION } from './aws-events.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
+import { missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult } from './invoker.js';
+import { WorkerPool } from './worker-pool.js';
 
 /** Objects up to this total size are sent with the invocation instead of fetched by the handler. */
 const PREFETCH_MAX_BYTES = 1024 * 1024;
 
-interface PoolWorker {
-  worker: Worker;
-  busy: boolean;
-  ready: Promise<{ ok: boolean; error?: { errorMessage: string } }>;
-  finish?: (result: InvokeResult) => void;
-  started?: number;
-  timer?: NodeJS.Timeout;
-}
-
-interface Pool {
-  fn: Fn;
-  bundle: Bundle;
-  bindings: StepBindings;
-  workers: PoolWorker[];
-  waiting: Array<() => void>;
-}
-
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+/**
+ * Threads per function: its concurrency, but no more than the machine's cores (at least two), since
+ * more threads than cores only add switching. `SLUICE_WORKERS_PER_FUNCTION` overrides the cap, e.g.
+ * for handlers that mostly wait on the network.
+ */
+function workersFor(fn: Fn): number {
+  const cap = Number(process.env.SLUICE_WORKERS_PER_FUNCTION) || Math.max(2, availableParallelism());
+  return Math.max(1, Math.min(fn.resolved.concurrency ?? FN_DEFAULTS.localConcurrency, cap));
+}
 
 /** The worker-thread invoker. */
 export class WorkerInvoker implements Invoker {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, WorkerPool>();
   private workerBundle: Bundle | undefined;
   private nextId = 0;
 
@@ -62,10 +57,9 @@ export class WorkerInvoker implements Invoker {
         problems.push({ code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' does not build: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}` });
         return;
       }
-      const pool: Pool = { fn, bundle, bindings: bindings.get(fn.name)!, workers: [], waiting: [] };
+      const pool = new WorkerPool(fn, bundle, bindings.get(fn.name)!, this.workerBundle!.file, workersFor(fn), (method, args) => this.answerRpc(method, args));
       this.pools.set(fn.name, pool);
-      const first = this.spawn(pool);
-      const ready = await first.ready;
+      const ready = await pool.warmUp();
       if (!ready.ok) {
         problems.push(ready.error
           ? { code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' failed to load: ${ready.error.errorMessage}` }
@@ -75,108 +69,19 @@ export class WorkerInvoker implements Invoker {
     return problems;
   }
 
-  private spawn(pool: Pool): PoolWorker {
-    const { fn, bundle, bindings } = pool;
-    const props = fn.resolved;
-    const worker = new Worker(this.workerBundle!.file, {
-      workerData: { bundle: bundle.file, bindings },
-      env: { ...process.env, ...props.environment, AWS_LAMBDA_FUNCTION_NAME: fn.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.memoryMb), AWS_REGION: LOCAL_REGION, SLUICE_NODE: fn.name },
-      // Lambda's memory setting caps the whole sandbox; the worker's old-generation heap is the
-      // closest local equivalent.
-      resourceLimits: { maxOldGenerationSizeMb: props.memoryMb },
-    });
-    worker.unref();
-    const pw: PoolWorker = { worker, busy: false, ready: undefined! };
-    pw.ready = new Promise((resolve) => {
-      worker.once('message', (m) => resolve(m.type === 'ready' ? m : { ok: false }));
-      worker.once('error', (e) => resolve({ ok: false, error: { errorMessage: e.message } }));
-    });
-    worker.on('message', (m) => this.onMessage(pool, pw, m));
-    worker.on('error', (e) => this.onExit(pool, pw, (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? { errorType: 'Runtime.OutOfMemory', errorMessage: `function '${fn.name}' ran out of memory (limit ${props.memoryMb} MB); raise memory or process less at once`, trace: [] }
-      : serializeError(e)));
-    worker.on('exit', (code) => this.onExit(pool, pw, { errorType: 'Runtime.ExitError', errorMessage: `function '${fn.name}': the runtime exited with code ${code} during the invocation`, trace: [] }));
-    pool.workers.push(pw);
-    return pw;
-  }
-
-  private onMessage(pool: Pool, pw: PoolWorker, m: any): void {
-    if (m.type === 'rpc') {
-      void this.answerRpc(m).then((reply) => pw.worker.postMessage(reply));
-      return;
-    }
-    if (m.type !== 'result' || !pw.finish) return;
-    const finish = pw.finish;
-    const durationMs = performance.now() - pw.started!;
-    this.release(pool, pw);
-    finish(m.ok
-      ? { ok: true, response: m.response, outputs: m.outputs.map((o: any) => (o.type === 'object' ? { ...o, body: Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength) } : o)), logs: m.logs, failedRecords: m.failedRecords, durationMs }
-      : { ok: false, error: m.error, outputs: [], logs: [], failedRecords: [], durationMs });
-  }
-
-  private async answerRpc(m: { id: number; method: string; args: any[] }) {
-    try {
-      let value: unknown;
-      if (m.method === 'readObject') value = await this.io.readObject(m.args[0], m.args[1]);
-      else {
-        const [name, op, ...rest] = m.args;
-        value = await (this.io.table(name) as any)[op](...rest);
-      }
-      return { type: 'rpc-result', id: m.id, ok: true, value };
-    } catch (error) {
-      return { type: 'rpc-result', id: m.id, ok: false, error: serializeError(error) };
-    }
-  }
-
-  /** A worker died (timeout, out of memory, crash): fail its invocation and drop it from the pool. */
-  private onExit(pool: Pool, pw: PoolWorker, error: ReturnType<typeof serializeError>): void {
-    const index = pool.workers.indexOf(pw);
-    if (index >= 0) pool.workers.splice(index, 1);
-    clearTimeout(pw.timer);
-    const finish = pw.finish;
-    pw.finish = undefined;
-    if (finish) finish({ ok: false, error, outputs: [], logs: [], failedRecords: [], durationMs: performance.now() - (pw.started ?? performance.now()) });
-    pool.waiting.shift()?.();
-  }
-
-  private release(pool: Pool, pw: PoolWorker): void {
-    clearTimeout(pw.timer);
-    pw.busy = false;
-    pw.finish = undefined;
-    pool.waiting.shift()?.();
+  private async answerRpc(method: string, args: any[]): Promise<unknown> {
+    if (method === 'readObject') return this.io.readObject(args[0], args[1]);
+    const [name, op, ...rest] = args;
+    return (this.io.table(name) as any)[op](...rest);
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const pool = this.pools.get(request.fn)!;
-    const limit = pool.fn.resolved.concurrency ?? Number.POSITIVE_INFINITY;
-    let pw = pool.workers.find((w) => !w.busy);
-    while (!pw) {
-      if (pool.workers.length < limit) pw = this.spawn(pool);
-      else {
-        await new Promise<void>((resolve) => pool.waiting.push(resolve));
-        pw = pool.workers.find((w) => !w.busy);
-      }
-    }
-    const chosen = pw;
-    chosen.busy = true;
-    const prefetched = await this.prefetch(request.event);
-    await chosen.ready;
-    return new Promise<InvokeResult>((resolve) => {
-      chosen.finish = resolve;
-      chosen.started = performance.now();
-      chosen.timer = setTimeout(() => {
-        const finish = chosen.finish;
-        chosen.finish = undefined;
-        void chosen.worker.terminate();
-        if (finish) finish({ ok: false, error: timeoutError(request.timeoutMs), outputs: [], logs: [], failedRecords: [], durationMs: request.timeoutMs });
-      }, request.timeoutMs);
-      // JSON text clones far faster than a nested object; small objects the event names ride along,
-      // so ctx.body() needs no round trip to this thread.
-      chosen.worker.postMessage({ type: 'invoke', id: ++this.nextId, eventJson: request.eventJson ?? JSON.stringify(request.event), objects: prefetched, requestId: request.requestId, deadline: Date.now() + request.timeoutMs });
-    });
+    const objects = await this.prefetch(request.event);
+    return new Promise<InvokeResult>((resolve) => pool.submit({ id: ++this.nextId, request, objects, resolve }));
   }
 
-  /** Bodies of the (small) objects an event refers to, keyed `bucket/key`. */
+  /** Bodies of the (small) objects an event refers to, so ctx.body() needs no round trip. */
   private async prefetch(event: unknown): Promise<Array<[string, string, Uint8Array]>> {
     let records: RecordInputs[];
     try {
@@ -188,7 +93,7 @@ export class WorkerInvoker implements Invoker {
     let total = 0;
     for (const r of records) {
       for (const input of r.inputs) {
-        if (input.kind !== 'object' || input.size > PREFETCH_MAX_BYTES || total + input.size > PREFETCH_MAX_BYTES) continue;
+        if (input.kind !== 'object' || total + input.size > PREFETCH_MAX_BYTES) continue;
         try {
           out.push([input.bucket, input.key, await this.io.readObject(input.bucket, input.key)]);
           total += input.size;
@@ -200,7 +105,7 @@ export class WorkerInvoker implements Invoker {
     return out;
   }
 
-  /** Re-bundle every handler; restart the workers of those whose bundle changed. */
+  /** Re-bundle every handler; new invocations of those that changed go to fresh workers. */
   async reload(): Promise<string[]> {
     const changed: string[] = [];
     for (const pool of this.pools.values()) {
@@ -211,15 +116,14 @@ export class WorkerInvoker implements Invoker {
         continue; // a half-saved file: keep the old handler until it builds
       }
       if (bundle.hash === pool.bundle.hash) continue;
-      pool.bundle = bundle;
-      for (const w of pool.workers.filter((w) => !w.busy)) void w.worker.terminate();
+      pool.replaceBundle(bundle);
       changed.push(pool.fn.name);
     }
     return changed;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].flatMap((p) => p.workers.map((w) => w.worker.terminate())));
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
     this.pools.clear();
   }
 }

@@ -64,11 +64,33 @@ port.on('message', async (msg: any) => {
     return;
   }
   if (msg.type !== 'invoke' || !handler) return;
-  prefetched = new Map((msg.objects as Array<[string, string, Uint8Array]>).map(([b, k, v]) => [`${b}\0${k}`, v]));
-  try {
-    const outcome = await invokeHandler(handler, { event: JSON.parse(msg.eventJson), requestId: msg.requestId, deadline: msg.deadline, bindings, io });
-    port.postMessage({ type: 'result', id: msg.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serialize(f.error) })) });
-  } catch (error) {
-    port.postMessage({ type: 'result', id: msg.id, ok: false, error: serialize(error) });
-  }
+  queue.push(...msg.items);
+  if (!draining) void drain();
 });
+
+interface InvokeItem {
+  id: number;
+  eventJson: string;
+  objects: Array<[string, string, Uint8Array]>;
+  requestId: string;
+  timeoutMs: number;
+}
+
+// Invocations run one at a time, in the order they arrived, like requests to one Lambda sandbox.
+const queue: InvokeItem[] = [];
+let draining = false;
+
+async function drain(): Promise<void> {
+  draining = true;
+  while (queue.length) {
+    const item = queue.shift()!;
+    prefetched = new Map(item.objects.map(([b, k, v]) => [`${b}\0${k}`, v]));
+    try {
+      const outcome = await invokeHandler(handler!, { event: JSON.parse(item.eventJson), requestId: item.requestId, deadline: Date.now() + item.timeoutMs, bindings, io });
+      port.postMessage({ type: 'result', id: item.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serialize(f.error) })) });
+    } catch (error) {
+      port.postMessage({ type: 'result', id: item.id, ok: false, error: serialize(error) });
+    }
+  }
+  draining = false;
+}

@@ -1,0 +1,191 @@
+/**
+ * One function's worker threads. Invocations started in the same engine step are sent to a worker in
+ * one message and run there one at a time, as in a Lambda sandbox; waking a thread per invocation
+ * cost more than the handlers themselves on a small machine. Each invocation's timeout counts from
+ * when the one before it on that worker finished, and an overrun terminates the worker: the
+ * invocation fails with Lambda's timeout error and the ones queued behind it move to another worker.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Fn } from '../model/fn.js';
+import type { StepBindings } from '../runtime/bindings.js';
+import type { Bundle } from '../build/bundle.js';
+import { serializeError, timeoutError, type InvokeRequest, type InvokeResult } from './invoker.js';
+import type { ErrorInfo } from './aws-events.js';
+import { LOCAL_REGION } from './aws-events.js';
+
+/** An invocation waiting for, or running on, a worker. */
+export interface Job {
+  id: number;
+  request: InvokeRequest;
+  objects: Array<[string, string, Uint8Array]>;
+  resolve: (result: InvokeResult) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  ready: Promise<{ ok: boolean; error?: { errorMessage: string } }>;
+  isReady: boolean;
+  /** Jobs sent to it, in order; the first is running. */
+  queue: Job[];
+  /** Jobs assigned before it was ready. */
+  unsent: Job[];
+  started: number;
+  timer?: NodeJS.Timeout;
+  dead: boolean;
+  /** Replaced by a reload: takes no new jobs, ends when its queue is empty. */
+  retired: boolean;
+}
+
+/** The answer to a worker's request for data (object reads, table calls). */
+export type RpcHandler = (method: string, args: any[]) => Promise<unknown>;
+
+/** A pool of workers for one function. */
+export class WorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private pending: Job[] = [];
+  private flushScheduled = false;
+
+  constructor(
+    readonly fn: Fn,
+    public bundle: Bundle,
+    private readonly bindings: StepBindings,
+    private readonly workerEntry: string,
+    private readonly maxWorkers: number,
+    private readonly rpc: RpcHandler,
+  ) {}
+
+  /** Start a worker now; resolves when its handler has loaded (for validation at start-up). */
+  warmUp(): Promise<{ ok: boolean; error?: { errorMessage: string } }> {
+    return this.spawn().ready;
+  }
+
+  /** Queue a job; jobs queued in the same turn go out together. */
+  submit(job: Job): void {
+    this.pending.push(job);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const jobs = this.pending;
+    this.pending = [];
+    const batches = new Map<PoolWorker, Job[]>();
+    for (const job of jobs) {
+      const open = this.workers.filter((w) => !w.dead && !w.retired);
+      let target = open.reduce<PoolWorker | undefined>((best, w) => (!best || load(w) < load(best) ? w : best), undefined);
+      if (!target || (load(target) > 0 && open.length < this.maxWorkers)) target = this.spawn();
+      target.unsent.push(job);
+      batches.set(target, target.unsent);
+    }
+    for (const w of batches.keys()) if (w.isReady) this.send(w);
+  }
+
+  private send(w: PoolWorker): void {
+    if (w.dead || w.unsent.length === 0) return;
+    const jobs = w.unsent;
+    w.unsent = [];
+    const wasIdle = w.queue.length === 0;
+    w.queue.push(...jobs);
+    w.worker.postMessage({
+      type: 'invoke',
+      items: jobs.map((j) => ({ id: j.id, eventJson: j.request.eventJson ?? JSON.stringify(j.request.event), objects: j.objects, requestId: j.request.requestId, timeoutMs: j.request.timeoutMs })),
+    });
+    if (wasIdle) this.startHead(w);
+  }
+
+  private startHead(w: PoolWorker): void {
+    const head = w.queue[0];
+    if (!head) return;
+    w.started = performance.now();
+    w.timer = setTimeout(() => {
+      void w.worker.terminate();
+      this.fail(w, timeoutError(head.request.timeoutMs));
+    }, head.request.timeoutMs);
+  }
+
+  private spawn(): PoolWorker {
+    const props = this.fn.resolved;
+    const worker = new Worker(this.workerEntry, {
+      workerData: { bundle: this.bundle.file, bindings: this.bindings },
+      env: { ...process.env, ...props.environment, AWS_LAMBDA_FUNCTION_NAME: this.fn.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.memoryMb), AWS_REGION: LOCAL_REGION, SLUICE_NODE: this.fn.name },
+      // Lambda's memory setting caps the whole sandbox; the worker's old-generation heap is the
+      // closest local equivalent.
+      resourceLimits: { maxOldGenerationSizeMb: props.memoryMb },
+    });
+    worker.unref();
+    const w: PoolWorker = { worker, ready: undefined!, isReady: false, queue: [], unsent: [], started: 0, dead: false, retired: false };
+    w.ready = new Promise((resolve) => {
+      worker.once('message', (m) => resolve(m.type === 'ready' ? m : { ok: false }));
+      worker.once('error', (e) => resolve({ ok: false, error: { errorMessage: e.message } }));
+    });
+    void w.ready.then((r) => {
+      w.isReady = true;
+      if (r.ok) this.send(w);
+      else this.fail(w, { errorType: 'Runtime.ImportModuleError', errorMessage: r.error?.errorMessage ?? `function '${this.fn.name}': the handler exports no handler`, trace: [] });
+    });
+    worker.on('message', (m) => this.onMessage(w, m));
+    worker.on('error', (e) => this.fail(w, (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? { errorType: 'Runtime.OutOfMemory', errorMessage: `function '${this.fn.name}' ran out of memory (limit ${props.memoryMb} MB); raise memory or process less at once`, trace: [] }
+      : serializeError(e)));
+    worker.on('exit', (code) => this.fail(w, { errorType: 'Runtime.ExitError', errorMessage: `function '${this.fn.name}': the runtime exited with code ${code} during the invocation`, trace: [] }));
+    this.workers.push(w);
+    return w;
+  }
+
+  private onMessage(w: PoolWorker, m: any): void {
+    if (m.type === 'rpc') {
+      void this.rpc(m.method, m.args).then(
+        (value) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: true, value }),
+        (error) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: false, error: serializeError(error) }),
+      );
+      return;
+    }
+    if (m.type !== 'result') return;
+    const head = w.queue[0];
+    if (!head || head.id !== m.id) return;
+    clearTimeout(w.timer);
+    w.queue.shift();
+    const durationMs = performance.now() - w.started;
+    this.startHead(w);
+    if (w.retired && w.queue.length === 0) void w.worker.terminate();
+    head.resolve(m.ok
+      ? { ok: true, response: m.response, outputs: m.outputs.map((o: any) => (o.type === 'object' ? { ...o, body: Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength) } : o)), logs: m.logs, failedRecords: m.failedRecords, durationMs }
+      : { ok: false, error: m.error, outputs: [], logs: [], failedRecords: [], durationMs });
+  }
+
+  /** A worker died (timeout, out of memory, crash): fail the running job, move the rest elsewhere. */
+  private fail(w: PoolWorker, error: ErrorInfo): void {
+    if (w.dead) return;
+    w.dead = true;
+    clearTimeout(w.timer);
+    const index = this.workers.indexOf(w);
+    if (index >= 0) this.workers.splice(index, 1);
+    const [head, ...rest] = [...w.queue, ...w.unsent];
+    w.queue = [];
+    w.unsent = [];
+    if (head) head.resolve({ ok: false, error, outputs: [], logs: [], failedRecords: [], durationMs: performance.now() - (w.started || performance.now()) });
+    for (const job of rest) this.submit(job);
+  }
+
+  /** Point new jobs at a rebuilt bundle; current workers finish their queues, then stop. */
+  replaceBundle(bundle: Bundle): void {
+    this.bundle = bundle;
+    for (const w of this.workers) {
+      w.retired = true;
+      if (w.queue.length === 0 && w.unsent.length === 0) void w.worker.terminate();
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = this.workers.splice(0);
+    for (const w of all) w.dead = true;
+    await Promise.all(all.map((w) => w.worker.terminate()));
+  }
+}
+
+function load(w: PoolWorker): number {
+  return w.queue.length + w.unsent.length;
+}
