@@ -54,7 +54,7 @@ export class Delivery {
     if (!notifications) throw unknown('bucket', o.bucket, [...this.topology.buckets.keys()]);
     const { replacedBlob, sequencer } = this.store.objects.put({ ...o, lastModified: now });
     for (const n of notifications) {
-      if (!matchesKeyFilter({ prefix: n.prefix, suffix: n.suffix }, o.key)) continue;
+      if ((n.prefix !== undefined || n.suffix !== undefined) && !matchesKeyFilter({ prefix: n.prefix, suffix: n.suffix }, o.key)) continue;
       const seqHex = sequencerFor(sequencer);
       const event = objectCreatedEvent({ bucket: o.bucket, key: o.key, size: o.size, eTag: o.eTag, sequencer: seqHex, requestId: seqHex.slice(-16), eventTime: new Date(now), configurationId: n.configurationId, region: LOCAL_REGION });
       const body = JSON.stringify(event);

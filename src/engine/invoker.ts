@@ -104,23 +104,17 @@ export class InProcessInvoker implements Invoker {
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const started = performance.now();
     const handler = this.handlers.get(request.fn)!;
-    let timer: NodeJS.Timeout | undefined;
+    const invocation = invokeHandler(handler, { event: request.event, requestId: request.requestId, deadline: request.deadline, bindings: this.bindings.get(request.fn)!, io: this.io, now: this.now });
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { timedOut: true })), request.timeoutMs);
-      });
-      const outcome = await Promise.race([
-        invokeHandler(handler, { event: request.event, requestId: request.requestId, deadline: request.deadline, bindings: this.bindings.get(request.fn)!, io: this.io, now: this.now }),
-        timeout,
-      ]);
+      const outcome = await this.deadlines.race(invocation, started + request.timeoutMs);
       return { ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serializeError(f.error) })), durationMs: performance.now() - started };
     } catch (error) {
-      const info = (error as { timedOut?: boolean }).timedOut ? timeoutError(request.timeoutMs) : serializeError(error);
+      const info = error === TIMED_OUT ? timeoutError(request.timeoutMs) : serializeError(error);
       return { ok: false, error: info, outputs: [], logs: [], failedRecords: [], durationMs: performance.now() - started };
-    } finally {
-      clearTimeout(timer);
     }
   }
+
+  private readonly deadlines = new Deadlines();
 
   async close(): Promise<void> {}
 }
@@ -134,4 +128,48 @@ export class StoreOnlyInvoker implements Invoker {
     return Promise.reject(new Error(`function '${request.fn}' cannot run: this engine was opened for data commands only`));
   }
   async close(): Promise<void> {}
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Timeouts for in-process invocations with one timer for all of them: a timer per invocation costs
+ * more than a small handler does. `race` rejects with TIMED_OUT when the deadline passes first.
+ */
+class Deadlines {
+  private readonly running = new Set<{ deadline: number; fail: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+
+  race<T>(work: Promise<T>, deadline: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { deadline, fail: () => reject(TIMED_OUT) };
+      this.running.add(entry);
+      if (deadline < this.armedFor) this.arm();
+      const done = () => {
+        this.running.delete(entry);
+        if (this.running.size === 0) {
+          clearTimeout(this.timer);
+          this.armedFor = Number.POSITIVE_INFINITY;
+        }
+      };
+      work.then(
+        (value) => (done(), resolve(value)),
+        (error) => (done(), reject(error)),
+      );
+    });
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const e of this.running) if (e.deadline < earliest) earliest = e.deadline;
+    this.armedFor = earliest;
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    this.timer = setTimeout(() => {
+      const now = performance.now();
+      for (const e of this.running) if (e.deadline <= now) (this.running.delete(e), e.fail());
+      this.arm();
+    }, Math.max(0, earliest - performance.now()));
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { PermissionDeniedError, InputError } from '../model/errors.js';
 import { toAttributes } from './attributes.js';
+import { parsedBodies } from './events.js';
 import type { StepBindings } from './bindings.js';
 import type { Ctx, Item, MessageOptions, ObjectOptions, ObjectOutput, MessageOutput, StepInput, TableClient } from './types.js';
 
@@ -63,6 +64,11 @@ export function createContext(options: ContextOptions): Ctx {
     body,
     text: async (input) => (await body(input)).toString('utf8'),
     json: async (input) => {
+      const parsed = parsedBodies.get(input);
+      if (parsed !== undefined) {
+        parsedBodies.delete(input); // a second call parses afresh, so mutating the first is safe
+        return parsed as never;
+      }
       const text = (await body(input)).toString('utf8');
       try {
         return JSON.parse(text);

@@ -69,6 +69,12 @@ function objectInputs(s3Event: Record<string, any>, via: string[], nodeNameOf: N
   }));
 }
 
+/**
+ * Bodies already parsed while unwrapping an SQS message, by input: the first `ctx.json(input)` takes
+ * it instead of parsing the same text again.
+ */
+export const parsedBodies = new WeakMap<object, unknown>();
+
 function parseJsonObject(text: string): Record<string, any> | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
@@ -108,7 +114,7 @@ function sqsInputs(record: Record<string, any>, nodeNameOf: NodeNameOf): StepInp
     return inputs.map((i) => (i.kind === 'object' ? { ...i, via: [...i.via, queue] } : { ...i, queue, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) }));
   }
   if (isS3Event(parsed)) return objectInputs(parsed!, [queue], nodeNameOf);
-  return [{
+  const input: StepInput = {
     kind: 'message',
     id: record.messageId,
     body,
@@ -116,5 +122,7 @@ function sqsInputs(record: Record<string, any>, nodeNameOf: NodeNameOf): StepInp
     queue,
     receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
     sentAt: new Date(Number(record.attributes?.SentTimestamp ?? 0)).toISOString(),
-  }];
+  };
+  if (parsed) parsedBodies.set(input, parsed);
+  return [input];
 }
