@@ -43,7 +43,7 @@ export function formatSummary(summaries: NodeSummary[], before: Map<string, numb
   const rows = summaries.map((s) => {
     const dlq = s.deadLetterDepth === undefined ? '' : String(Math.max(0, s.deadLetterDepth - (before.get(s.node) ?? 0)));
     const detail = s.kind === 'bucket' ? `${s.objects} object(s)` : s.kind === 'queue' ? `${s.waiting} waiting` : '';
-    return [s.node, s.kind, s.kind === 'fn' ? s.invocations : '', s.kind === 'fn' ? s.successes : '', s.kind === 'fn' ? s.failures : '', s.kind === 'fn' || s.kind === 'queue' ? s.retries : '', dlq === '0' ? dlq : dlq ? pc.red(dlq) : '', detail];
+    return [s.node, s.kind, s.kind === 'fn' ? s.invocations : '', s.kind === 'fn' ? s.successes : '', s.kind === 'fn' || s.kind === 'topic' ? s.failures : '', s.kind === 'fn' || s.kind === 'queue' ? s.retries : '', dlq === '0' ? dlq : dlq ? pc.red(dlq) : '', detail];
   });
   const lines = [table(rows, ['node', 'kind', 'invocations', 'ok', 'failed', 'retries', "dlq'd", ''])];
   for (const s of summaries) {

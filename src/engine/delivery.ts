@@ -46,7 +46,12 @@ const RAW_DELIVERY_MAX_ATTRIBUTES = 10;
 /** Performs deliveries against a store. */
 export class Delivery {
   readonly counters: DeliveryCounters = { filtered: new Map() };
-  constructor(private readonly store: Store, private readonly topology: Topology) {}
+  constructor(
+    private readonly store: Store,
+    private readonly topology: Topology,
+    /** Called when one subscription of a topic could not take a message. */
+    private readonly onDeliveryFailure?: (topic: string, target: string, error: InputError) => void,
+  ) {}
 
   /** Store an object and enqueue its notifications; returns the blob it replaced, if any. */
   putObject(o: ObjectWrite, now: number): string | undefined {
@@ -101,13 +106,22 @@ export class Delivery {
         this.counters.filtered.set(topic, (this.counters.filtered.get(topic) ?? 0) + 1);
         continue;
       }
-      if (s.kind === 'fn') {
-        this.invokeAsync(s.target, JSON.stringify(snsEvent(topic, s.target, published)), now);
-      } else if (s.raw) {
-        if (Object.keys(m.attributes).length > RAW_DELIVERY_MAX_ATTRIBUTES) continue;
-        this.sendToQueue(s.target, { body: m.body, attributes: m.attributes }, now, id);
-      } else {
-        this.sendToQueue(s.target, { body: JSON.stringify(snsNotification(topic, published)), attributes: {} }, now);
+      try {
+        if (s.kind === 'fn') {
+          this.invokeAsync(s.target, JSON.stringify(snsEvent(topic, s.target, published)), now);
+        } else if (s.raw) {
+          if (Object.keys(m.attributes).length > RAW_DELIVERY_MAX_ATTRIBUTES) {
+            throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `topic '${topic}' -> queue '${s.target}': raw delivery carries at most ${RAW_DELIVERY_MAX_ATTRIBUTES} attributes (given ${Object.keys(m.attributes).length}); SNS discards the message for this subscription (SNS-04)`);
+          }
+          this.sendToQueue(s.target, { body: m.body, attributes: m.attributes }, now, id);
+        } else {
+          this.sendToQueue(s.target, { body: JSON.stringify(snsNotification(topic, published)), attributes: {} }, now);
+        }
+      } catch (error) {
+        // SNS-10: a subscription that cannot take the message (too large for the queue, too many
+        // attributes) fails on its own; the publish and the other subscriptions are unaffected.
+        if (!(error instanceof InputError)) throw error;
+        this.onDeliveryFailure?.(topic, s.target, error);
       }
     }
     return id;

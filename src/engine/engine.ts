@@ -10,7 +10,7 @@ import { InputError, PipelineValidationError } from '../model/errors.js';
 import { bindingsFor, type StepBindings } from '../runtime/bindings.js';
 import { toAttributes } from '../runtime/attributes.js';
 import type { LogLine } from '../runtime/context.js';
-import { sqsRecord, arn } from './aws-events.js';
+import { sqsRecord, arn, type ErrorInfo } from './aws-events.js';
 import type { Clock } from './clock.js';
 import { Delivery, eTagOf } from './delivery.js';
 import { missingHandlerFile, serializeError, type Invoker, type InvokeResult } from './invoker.js';
@@ -23,7 +23,8 @@ import { SchedulerClock } from './schedules.js';
 /** Something that happened, for progress output (`sluice dev`, `sluice run --json`). */
 export type EngineEvent =
   | { type: 'invocation'; fn: string; requestId: string; ok: boolean; durationMs: number; records: number; error?: InvokeResult['error']; failedRecords: number; logs: LogLine[] }
-  | { type: 'schedule'; schedule: string; time: string };
+  | { type: 'schedule'; schedule: string; time: string }
+  | { type: 'delivery-failed'; topic: string; target: string; error: ErrorInfo };
 
 const GROUP_COMMIT_WAIT_MS = 2;
 
@@ -67,7 +68,12 @@ export class Engine {
     this.invoker = options.invoker;
     this.onEvent = options.onEvent;
     this.topology = topology;
-    this.delivery = new Delivery(this.store, topology);
+    this.delivery = new Delivery(this.store, topology, (topic, target, error) => {
+      const stats = this.stats.get(topic)!;
+      stats.failures++;
+      stats.lastError = { errorType: error.name, errorMessage: error.message, trace: [], code: error.code };
+      this.onEvent?.({ type: 'delivery-failed', topic, target, error: stats.lastError });
+    });
     this.scheduler = new SchedulerClock(topology, this.store, this.delivery);
     for (const name of this.pipeline.nodes.keys()) this.stats.set(name, emptyStats());
   }
@@ -216,7 +222,7 @@ export class Engine {
   /** The next time something timed is due (retry, visibility, delay, schedule), if any. */
   nextDueAt(includeSchedules = true): number | undefined {
     const now = this.clock.now();
-    const times = [this.store.messages.nextDueAfter(now, timedChannels(this.topology)), includeSchedules ? this.scheduler.nextFireAfter(now) : undefined].filter((t): t is number => t !== undefined);
+    const times = [this.store.messages.nextDueAfter(now, timedChannels(this.topology)), includeSchedules ? this.scheduler.nextFireAfter(now) : undefined, ...[...this.windowCloses.values()].filter((t) => t > now)].filter((t): t is number => t !== undefined);
     return times.length ? Math.min(...times) : undefined;
   }
 
@@ -260,6 +266,7 @@ export class Engine {
           for (const source of f.queueSources) {
             const slots = f.concurrency - f.inFlight;
             if (slots <= 0) break;
+            if (source.windowMs > 0 && this.batchWindowOpen(source, now)) continue;
             // One query for every batch the free slots can take; each batch is one invocation.
             const received = this.store.messages.receive(source.channel, {
               max: source.batchSize * slots,
@@ -280,6 +287,23 @@ export class Engine {
       }
     }
     return starts;
+  }
+
+  /** When each batching window closes, by queue channel; `nextDueAt` wakes the engine then. */
+  private readonly windowCloses = new Map<string, number>();
+
+  /**
+   * LSQS-04: with a batching window, a batch goes out when it is full or when the window has passed
+   * since its oldest message became visible. True while the batch should keep waiting.
+   */
+  private batchWindowOpen(source: QueueSource, now: number): boolean {
+    const { count, oldestVisibleAt } = this.store.messages.peekVisible(source.channel, now, source.batchSize);
+    this.windowCloses.delete(source.channel);
+    if (count === 0 || count >= source.batchSize || oldestVisibleAt === undefined) return false;
+    const closes = oldestVisibleAt + source.windowMs;
+    if (closes <= now) return false;
+    this.windowCloses.set(source.channel, closes);
+    return true;
   }
 
   /** Reserve a slot for an invocation; the returned function starts it once the receive has committed. */

@@ -261,9 +261,7 @@ test('message attributes count toward the queue size limit', async (t) => {
   assert.deepEqual(await local.messages('work'), []);
 });
 
-test('with maxBatchingWindow a batch waits until it is full or the window has passed', {
-  skip: 'maxBatchingWindow is validated but not honoured by the local engine: a batch is delivered as soon as any message is visible (LSQS-04)',
-}, async (t) => {
+test('with maxBatchingWindow a batch waits until it is full or the window has passed', async (t) => {
   // GIVEN a consumer with a 20 s batching window and batchSize 10
   const pipe = pipeline('q-window', [queue('work').to(fn('worker', { handler: fixture('copy-or-throw') }), { batchSize: 10, maxBatchingWindow: '20s' }).to(bucket('out'))]);
   const windowed = await startLocal(t, pipe);

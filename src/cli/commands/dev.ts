@@ -22,6 +22,7 @@ export function registerDev(program: Command): void {
       const onEvent = (e: EngineEvent) => {
         const time = new Date().toISOString().slice(11, 19);
         if (e.type === 'schedule') return print(e, `${pc.dim(time)} ${pc.cyan('⏱')} schedule '${e.schedule}' fired for ${e.time}`);
+        if (e.type === 'delivery-failed') return print(e, `${pc.dim(time)} ${pc.red('✗')} topic '${e.topic}' could not deliver to '${e.target}': ${e.error.errorMessage}`);
         const mark = e.ok ? pc.green('✓') : pc.red('✗');
         print(e, `${pc.dim(time)} ${mark} ${e.fn} ${pc.dim(`${e.durationMs.toFixed(1)} ms, ${e.records} record(s)`)}${e.error ? ` ${pc.red(`${e.error.errorType}: ${e.error.errorMessage}`)}` : ''}`);
         for (const log of e.logs) print({ type: 'log', ...log }, `${pc.dim(time)}   ${pc.dim(e.fn)} ${log.message}${log.data ? ` ${pc.dim(JSON.stringify(log.data))}` : ''}`);

@@ -102,6 +102,18 @@ export class MemoryMessages implements MessageStore {
     return out;
   }
 
+  peekVisible(channel: string, now: number, max: number): { count: number; oldestVisibleAt: number | undefined } {
+    let count = 0;
+    let oldest: number | undefined;
+    for (const seq of this.channels.get(channel)?.members ?? []) {
+      const m = this.bySeq.get(seq)!;
+      if (m.visibleAt > now || m.expiresAt <= now) continue;
+      count++;
+      if (oldest === undefined || m.visibleAt < oldest) oldest = m.visibleAt;
+    }
+    return { count: Math.min(count, max), oldestVisibleAt: oldest };
+  }
+
   ack(seq: number, receipt: string): boolean {
     const m = this.bySeq.get(seq);
     if (!m || m.receipt !== receipt) return false;

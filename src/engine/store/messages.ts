@@ -55,6 +55,7 @@ export class Messages implements MessageStore {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare('INSERT INTO messages (channel, id, body, attributes, sent_at, visible_at, expires_at, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      peek: db.prepare('SELECT count(*) AS count, min(visible_at) AS oldest FROM (SELECT visible_at FROM messages WHERE channel = ? AND visible_at <= ? AND expires_at > ? LIMIT ?)'),
       due: db.prepare('SELECT * FROM messages WHERE channel = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT ?'),
       // One statement for a whole batch; each message's receipt is the receive's token plus its seq.
       receive: db.prepare("UPDATE messages SET receive_count = receive_count + 1, visible_at = ?, receipt = ? || ':' || seq, first_receive_at = coalesce(first_receive_at, ?) WHERE seq IN (SELECT value FROM json_each(?))"),
@@ -117,6 +118,11 @@ export class Messages implements MessageStore {
     const info = { ...(m.info ? JSON.parse(m.info) : {}), deadLetterQueueSourceArn: dlq.sourceArn, receiveCount: m.receiveCount };
     // SQS-25: a standard queue's DLQ keeps the original enqueue time, so retention counts from it.
     this.s.move.run(dlq.channel, now, m.sentAt + dlq.retentionMs, JSON.stringify(info), m.seq);
+  }
+
+  peekVisible(channel: string, now: number, max: number): { count: number; oldestVisibleAt: number | undefined } {
+    const r = this.s.peek.get(channel, now, now, max) as { count: number; oldest: number | null };
+    return { count: r.count, oldestVisibleAt: r.oldest ?? undefined };
   }
 
   /** Delete a received message; false when the receipt is stale (SQS-03). */

@@ -12,6 +12,8 @@ import type { Item, KeySchema } from './items.js';
 export interface MessageStore {
   send(channel: string, message: NewMessage, now: number): number;
   receive(channel: string, options: ReceiveOptions, now: number): StoredMessage[];
+  /** How many messages are visible now (counting at most `max`) and since when the oldest has been. */
+  peekVisible(channel: string, now: number, max: number): { count: number; oldestVisibleAt: number | undefined };
   ack(seq: number, receipt: string): boolean;
   setVisibleAt(seq: number, receipt: string, visibleAt: number): boolean;
   move(seq: number, channel: string, now: number, retentionMs: number, info?: string | null): void;
