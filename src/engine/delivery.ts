@@ -62,20 +62,19 @@ export class Delivery {
       if ((n.prefix !== undefined || n.suffix !== undefined) && !matchesKeyFilter({ prefix: n.prefix, suffix: n.suffix }, o.key)) continue;
       const seqHex = sequencerFor(sequencer);
       const event = objectCreatedEvent({ bucket: o.bucket, key: o.key, size: o.size, eTag: o.eTag, sequencer: seqHex, requestId: seqHex.slice(-16), eventTime: new Date(now), configurationId: n.configurationId, region: LOCAL_REGION });
-      const body = JSON.stringify(event);
-      if (n.kind === 'fn') this.invokeAsync(n.target, body, now);
-      else if (n.kind === 'queue') this.sendToQueue(n.target, { body, attributes: {} }, now);
-      else this.publish(n.target, { body, attributes: {}, subject: 'Amazon S3 Notification' }, now);
+      if (n.kind === 'fn') this.invokeAsync(n.target, event, now);
+      else if (n.kind === 'queue') this.sendToQueue(n.target, { body: JSON.stringify(event), attributes: {} }, now);
+      else this.publish(n.target, { body: JSON.stringify(event), attributes: {}, subject: 'Amazon S3 Notification' }, now);
     }
     return replacedBlob;
   }
 
   /** Queue an async invocation of a function (S3, SNS and schedules invoke asynchronously, LA-10). */
-  invokeAsync(fn: string, eventJson: string, now: number): void {
+  invokeAsync(fn: string, event: unknown, now: number): void {
     const f = this.topology.fns.get(fn)!;
     // Keep the event past its max age so dispatch can record it as EventAgeExceeded instead of
     // dropping it silently (LA-03).
-    this.store.messages.send(channel.async(fn), { body: eventJson, retentionMs: f.props.maxEventAgeSeconds * 1000 + 86_400_000 }, now);
+    this.store.messages.send(channel.async(fn), { body: this.store.keepsPayloads ? '' : JSON.stringify(event), payload: event, retentionMs: f.props.maxEventAgeSeconds * 1000 + 86_400_000 }, now);
   }
 
   /** Send a message to a queue, checking its size limit (SQS-08) and applying delays (SQS-30). */
@@ -108,7 +107,7 @@ export class Delivery {
       }
       try {
         if (s.kind === 'fn') {
-          this.invokeAsync(s.target, JSON.stringify(snsEvent(topic, s.target, published)), now);
+          this.invokeAsync(s.target, snsEvent(topic, s.target, published), now);
         } else if (s.raw) {
           if (Object.keys(m.attributes).length > RAW_DELIVERY_MAX_ATTRIBUTES) {
             throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `topic '${topic}' -> queue '${s.target}': raw delivery carries at most ${RAW_DELIVERY_MAX_ATTRIBUTES} attributes (given ${Object.keys(m.attributes).length}); SNS discards the message for this subscription (SNS-04)`);

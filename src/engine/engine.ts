@@ -253,13 +253,14 @@ export class Engine {
             const events = this.store.messages.receive(f.asyncChannel, { max: f.concurrency - f.inFlight, visibilityMs: f.props.timeoutSeconds * 1000 + 60_000 }, now);
             for (const m of events) {
               progress = true;
-              const event = JSON.parse(m.body);
+              // The in-memory store keeps the event as a value; the invoker copies it for handlers that could change it.
+              const event = m.payload !== undefined ? m.payload : JSON.parse(m.body);
               if (now - m.sentAt > f.props.maxEventAgeSeconds * 1000) {
                 // This receive is not an invocation: the record's approximateInvokeCount (LA-07) counts
                 // only the attempts actually made.
                 moveToFailures({ f, messages: [{ ...m, receiveCount: m.receiveCount - 1 }], event, requestId: randomUUID() }, this.store, this.stats.get(f.fn.name)!, now, 'EventAgeExceeded');
               } else {
-                starts.push(this.begin(f, undefined, [m], event, m.body));
+                starts.push(this.begin(f, undefined, [m], event, m.payload === undefined ? m.body : undefined));
               }
             }
           }
@@ -370,7 +371,7 @@ export class Engine {
         } else {
           const record = JSON.parse(m.body);
           this.store.messages.remove(m.seq);
-          this.delivery.invokeAsync(node, JSON.stringify(record.requestPayload), now);
+          this.delivery.invokeAsync(node, record.requestPayload, now);
         }
       }
     });

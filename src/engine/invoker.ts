@@ -104,7 +104,10 @@ export class InProcessInvoker implements Invoker {
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const started = performance.now();
     const handler = this.handlers.get(request.fn)!;
-    const invocation = invokeHandler(handler, { event: request.event, requestId: request.requestId, deadline: request.deadline, bindings: this.bindings.get(request.fn)!, io: this.io, now: this.now });
+    // A plain Lambda handler gets the event itself and may change it; give it a copy, as AWS sends
+    // each attempt afresh. Components only read the event through the adapter.
+    const event = handler.kind === 'lambda' ? structuredClone(request.event) : request.event;
+    const invocation = invokeHandler(handler, { event, requestId: request.requestId, deadline: request.deadline, bindings: this.bindings.get(request.fn)!, io: this.io, now: this.now });
     try {
       const outcome = await this.deadlines.race(invocation, started + request.timeoutMs);
       return { ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serializeError(f.error) })), durationMs: performance.now() - started };

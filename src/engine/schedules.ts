@@ -39,7 +39,7 @@ export class SchedulerClock {
             last = now;
             break;
           }
-          for (const target of s.targets) this.delivery.invokeAsync(target, JSON.stringify(scheduledEvent(name, next.getTime(), s.detail)), now);
+          for (const target of s.targets) this.delivery.invokeAsync(target, scheduledEvent(name, next.getTime(), s.detail), now);
           emit({ type: 'schedule', schedule: name, time: next.toISOString() });
           last = next.getTime();
         }

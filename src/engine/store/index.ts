@@ -20,6 +20,7 @@ export class Store implements EngineStore {
   private readonly scheduleSet;
 
   readonly blobs: BlobStore;
+  readonly keepsPayloads = false;
 
   /** Open the database at `path`; `blobs` makes the blob store (which may keep blobs in the database). */
   constructor(path: string, blobs: (db: Db) => BlobStore) {

@@ -28,6 +28,13 @@ export class MemoryMessages implements MessageStore {
     return c;
   }
 
+  /** Rebuild a channel's heap when stale entries (acknowledged or moved messages) outnumber live ones. */
+  private compact(c: Channel): void {
+    if (c.heap.size < 1024 || c.heap.size < 4 * c.members.size) return;
+    c.heap = new MinHeap();
+    for (const seq of c.members) c.heap.push(this.bySeq.get(seq)!.visibleAt, seq);
+  }
+
   private insert(m: StoredMessage): void {
     this.bySeq.set(m.seq, m);
     const c = this.channel(m.channel);
@@ -37,7 +44,9 @@ export class MemoryMessages implements MessageStore {
 
   private delete(m: StoredMessage): void {
     this.bySeq.delete(m.seq);
-    this.channels.get(m.channel)?.members.delete(m.seq);
+    const c = this.channels.get(m.channel);
+    c?.members.delete(m.seq);
+    if (c) this.compact(c);
     this.log.record(() => this.insert(m));
   }
 
@@ -64,6 +73,7 @@ export class MemoryMessages implements MessageStore {
     const m: StoredMessage = {
       seq, channel, id: message.id ?? randomUUID(), body: message.body, attributes: message.attributes ?? null, sentAt,
       visibleAt: now + (message.delayMs ?? 0), receiveCount: 0, firstReceiveAt: null, receipt: null, expiresAt: sentAt + message.retentionMs, info: message.info ?? null,
+      ...(message.payload !== undefined ? { payload: message.payload } : {}),
     };
     this.insert(m);
     this.log.record(() => {

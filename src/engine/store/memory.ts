@@ -172,6 +172,7 @@ export class MemoryStore implements EngineStore {
   readonly objects = new MemoryObjects(this.log);
   readonly items = new MemoryItems(this.log);
   readonly blobs = new MemoryBlobs(this.log);
+  readonly keepsPayloads = true;
   private readonly settings = new Map<string, string>();
   private readonly schedules = new Map<string, { startedAt: number; lastFiredAt: number | null }>();
   readonly meta = { get: (key: string) => this.settings.get(key), set: (key: string, value: string) => void this.settings.set(key, value) };

@@ -21,12 +21,20 @@ export interface StoredMessage {
   receipt: string | null;
   expiresAt: number;
   info: string | null;
+  /**
+   * The body as a value, when the store kept it unserialized (the in-memory store does, for async
+   * invocation events: no JSON text to build, keep and parse per event). Treat as read-only.
+   */
+  payload?: unknown;
 }
 
 /** A new message. */
 export interface NewMessage {
   id?: string;
+  /** The body as text. */
   body: string;
+  /** The body as a value; a store may keep this instead of `body` until the text is needed. */
+  payload?: unknown;
   attributes?: string | null;
   delayMs?: number;
   retentionMs: number;

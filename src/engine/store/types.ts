@@ -54,6 +54,8 @@ export interface EngineStore {
   readonly objects: ObjectStore;
   readonly items: ItemStore;
   readonly blobs: BlobStore;
+  /** Whether async events are kept as values (`payload`) rather than JSON text. */
+  readonly keepsPayloads: boolean;
   readonly meta: { get(key: string): string | undefined; set(key: string, value: string): void };
   /** Run `fn` atomically; nested calls join the outer transaction. */
   transaction<T>(fn: () => T): T;
