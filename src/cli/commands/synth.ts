@@ -36,7 +36,7 @@ export function registerSynth(program: Command): void {
       }
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       // Loaded lazily: other commands should not pay for esbuild, fflate and the synthesizer.
-      const { synthesize, summarize, writeSynthesis } = await import('../../cloud/synth/index.js');
+      const [{ synthesize }, { summarize, writeSynthesis }] = await Promise.all([import('../../cloud/synth/synth.js'), import('../../cloud/synth/write.js')]);
       const stages = options.stage.length ? options.stage : ['dev'];
       const cacheDir = join(dirname(entry), '.sluice', 'cache');
       // Synthesize every stage before writing any: a problem in one stage writes nothing.

@@ -10,13 +10,15 @@
  *   - `name`: the physical name (`${pipeline}-${stage}-${node}`);
  *   - `uses`: the grants, e.g. `["write"]` (what `grantsOf` says: read, write, send, publish, consume);
  *   - `url`: queues only, the queue URL; `arn`: topics only, the topic ARN;
+ *   - `maxMessageSize`: queues and topics, the largest message in bytes;
  *   - `keyPrefix`: buckets the function writes to with a `keyPrefix` edge option.
- *   A step's outputs go to every binding whose `uses` has `write`, `send` or `publish`.
+ *   A step's outputs go to every binding whose `uses` has `write`, `send` or `publish`, which is
+ *   everything the runtime's `StepBindings` needs (buckets, queues, topics, readable buckets, tables).
  *
  * @example
  * // SLUICE_BINDINGS for copy in raw -> copy -> curated:
- * // {"curated":{"kind":"bucket","name":"pipe-dev-curated","uses":["write"]},
- * //  "raw":{"kind":"bucket","name":"pipe-dev-raw","uses":["read"]}}
+ * // {"raw":{"kind":"bucket","name":"pipe-dev-raw","uses":["read"]},
+ * //  "curated":{"kind":"bucket","name":"pipe-dev-curated","uses":["write"]}}
  */
 import type { Fn } from '../../model/fn.js';
 import type { Kind } from '../../model/node.js';
@@ -32,6 +34,7 @@ export interface Binding {
   uses: Use[];
   url?: Str;
   arn?: Str;
+  maxMessageSize?: number;
   keyPrefix?: string;
 }
 
@@ -77,6 +80,7 @@ export function bindingsValue(bindings: ReadonlyMap<string, Binding>): Str {
     const entry: Record<string, unknown> = { kind: b.kind, name: b.name, uses: b.uses };
     if (b.url !== undefined) entry.url = placeholder(b.url, 'Url');
     if (b.arn !== undefined) entry.arn = placeholder(b.arn, 'Arn');
+    if (b.maxMessageSize !== undefined) entry.maxMessageSize = b.maxMessageSize;
     if (b.keyPrefix !== undefined) entry.keyPrefix = b.keyPrefix;
     plain[node] = entry;
   }
@@ -90,7 +94,7 @@ export function estimateEnvironmentBytes(variables: Record<string, string>, bind
   for (const [key, value] of Object.entries(variables)) total += key.length + Buffer.byteLength(value);
   let json = 0;
   for (const [node, b] of bindings) {
-    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0);
+    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0) + (b.maxMessageSize === undefined ? 0 : 26);
     if (b.url !== undefined) json += ESTIMATE.url.length + b.name.length + 8;
     if (b.arn !== undefined) json += ESTIMATE.arn.length + b.name.length + 8;
   }

@@ -11,6 +11,9 @@ import { physicalName, stackName } from './names.js';
 import type { Output, Resource, Value } from './template.js';
 import type { EncryptionPlan } from './encryption.js';
 import type { FunctionAsset } from './assets.js';
+import type { KindRegistry } from './registry.js';
+import type { Fn } from '../../model/fn.js';
+import { grantsOf, type Grant } from '../../model/permissions.js';
 
 /** How stateful data stores (buckets, tables) are treated when the stack is deleted. */
 export type Removal = 'retain' | 'destroy';
@@ -46,9 +49,13 @@ export class SynthContext {
   constructor(
     readonly pipe: Pipeline,
     readonly stage: string,
+    /** The synthesizer of every kind, for modules that reach another kind's resources. */
+    readonly registry: KindRegistry,
     readonly encryption: EncryptionPlan,
     readonly assets: ReadonlyMap<string, FunctionAsset>,
     readonly settings: { logRetentionDays: number; removal: Removal },
+    /** Grants by function, shared between the contexts of one synthesis (grantsOf walks every edge). */
+    readonly grantCache = new Map<Fn, Grant[]>(),
   ) {
     const edges: Edge[] = [];
     for (const edge of pipe.edges) {
@@ -60,6 +67,13 @@ export class SynthContext {
       edges.push(edge);
     }
     this.edges = edges;
+  }
+
+  /** Every grant `fn` holds (`grantsOf`), computed once per synthesis. */
+  grants(fn: Fn): Grant[] {
+    let grants = this.grantCache.get(fn);
+    if (!grants) this.grantCache.set(fn, (grants = grantsOf(this.pipe, fn)));
+    return grants;
   }
 
   /** The CloudFormation stack name. */

@@ -22,6 +22,7 @@ export const ids = {
   queue: (n: AnyNode) => `${stem(n)}Queue`,
   dlq: (n: AnyNode) => `${stem(n)}Dlq`,
   queuePolicy: (n: AnyNode) => `${stem(n)}QueuePolicy`,
+  dlqPolicy: (n: AnyNode) => `${stem(n)}DlqPolicy`,
   topic: (n: AnyNode) => `${stem(n)}Topic`,
   topicPolicy: (n: AnyNode) => `${stem(n)}TopicPolicy`,
   table: (n: AnyNode) => `${stem(n)}Table`,

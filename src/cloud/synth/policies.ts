@@ -41,7 +41,7 @@ export function denyInsecureTransport(service: keyof typeof TLS_ACTION, resource
  * `aws:SourceAccount` is added for sources whose ARN carries no account (S3 buckets; cfn-lint W3663).
  * @example allowServiceDelivery('AllowS3FromRaw', 's3', 'sqs:SendMessage', queueArn, arnByName.bucket('p-dev-raw'), true)
  */
-export function allowServiceDelivery(sid: string, service: 's3' | 'sns' | 'events', action: string, resource: Str, sourceArn: Str, withAccount: boolean): Statement {
+export function allowServiceDelivery(sid: string, service: 's3' | 'sns' | 'events', action: string, resource: Str | Str[], sourceArn: Str, withAccount: boolean): Statement {
   const condition: Statement['Condition'] = { ArnEquals: { 'aws:SourceArn': sourceArn } };
   if (withAccount) condition.StringEquals = { 'aws:SourceAccount': ref('AWS::AccountId') };
   return { Sid: sid, Effect: 'Allow', Principal: { Service: `${service}.amazonaws.com` }, Action: action, Resource: resource, Condition: condition };

@@ -22,7 +22,8 @@ export interface Statement {
   Effect: 'Allow' | 'Deny';
   Principal?: '*' | { AWS?: Str | Str[]; Service?: string | string[] };
   Action: string | string[];
-  Resource: Str | Str[];
+  /** Absent only in trust policies. */
+  Resource?: Str | Str[];
   Condition?: Record<string, Record<string, Value>>;
 }
 

@@ -1,0 +1,75 @@
+/**
+ * A function's execution role, derived from wiring: one statement per grant `grantsOf` returns (the
+ * actions from the node kind's permission table, on exactly the resources the kind names), plus what
+ * infrastructure needs (its own log streams, its on-failure queue, the pipeline key for encrypted
+ * queues and topics, X-Ray). `Resource: "*"` appears only for actions AWS cannot scope, each
+ * explained in the role's `sluice:unscoped` metadata (SECURITY.md IAM-1..IAM-6).
+ */
+import type { Fn } from '../../model/fn.js';
+import type { Grant } from '../../model/permissions.js';
+import { KEY_USE_ACTIONS, LOG_ACTIONS, SEND_ACTION, TRACING_ACTIONS } from './actions.js';
+import type { SynthContext } from './context.js';
+import { keyArn, usesKey } from './encryption.js';
+import { ids } from './ids.js';
+import { logicalStem } from './names.js';
+import { arnByName } from './policies.js';
+import { getAtt, type PolicyDocument, type Statement, type Value } from './template.js';
+
+/** What the role needs to know about the function's infrastructure. */
+export interface RoleInputs {
+  fn: Fn;
+  grants: readonly Grant[];
+  /** Whether the function has an on-failure queue (it is invoked asynchronously). */
+  hasFailureQueue: boolean;
+}
+
+/** Why X-Ray actions are on `*`, kept in the role's metadata. */
+export const TRACING_REASON = 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource type in the Service Authorization Reference, so Resource must be "*" (SECURITY.md IAM-5); needed for active tracing (L-7)';
+
+/**
+ * The role's inline policy: exactly the grants, plus infrastructure statements.
+ * @example roleDocument(ctx, { fn: copy, grants: grantsOf(pipe, copy), hasFailureQueue: true })
+ */
+export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document: PolicyDocument; unscoped: Value[] } {
+  const { fn, grants } = inputs;
+  const name = ctx.name(fn);
+  const statements: Statement[] = [
+    { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOG_ACTIONS], Resource: arnByName.logStreams(`/aws/lambda/${name}`) },
+  ];
+  const keyActions = new Set<string>();
+  for (const grant of grants) {
+    const synth = ctx.registry[grant.node.kind];
+    const resources = synth.grantResources(grant.node as never, grant.use, fn, ctx);
+    if (resources.length === 0 || grant.actions.length === 0) continue;
+    statements.push({
+      Sid: `${logicalStem(grant.use)}${logicalStem(grant.node.name)}`,
+      Effect: 'Allow',
+      Action: [...grant.actions],
+      Resource: resources.length === 1 ? resources[0]! : resources,
+    });
+    const target = grant.node.kind === 'queue' || grant.node.kind === 'topic' ? `${grant.node.kind}:${grant.node.name}` : undefined;
+    if (target && usesKey(ctx, target)) for (const a of KEY_USE_ACTIONS[grant.use] ?? []) keyActions.add(a);
+  }
+  if (inputs.hasFailureQueue) {
+    // Lambda sends failed async events to the destination with the function's own role.
+    statements.push({ Sid: 'SendToOnFailureQueue', Effect: 'Allow', Action: [SEND_ACTION], Resource: getAtt(ids.failures(fn), 'Arn') });
+    if (usesKey(ctx, `failures:${fn.name}`)) for (const a of KEY_USE_ACTIONS.send ?? []) keyActions.add(a);
+  }
+  if (keyActions.size > 0) {
+    statements.push({ Sid: 'UsePipelineKey', Effect: 'Allow', Action: [...keyActions].sort(), Resource: keyArn() });
+  }
+  statements.push({ Sid: 'Tracing', Effect: 'Allow', Action: [...TRACING_ACTIONS], Resource: '*' });
+  const unscoped: Value[] = [{ sid: 'Tracing', actions: [...TRACING_ACTIONS], reason: TRACING_REASON }];
+  return { document: { Version: '2012-10-17', Statement: statements }, unscoped };
+}
+
+/** The trust policy of a function's role: Lambda, and nothing else (IAM-6). */
+export const LAMBDA_TRUST: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+/** The grants of a function (`grantsOf`, cached per synthesis). */
+export function grantsFor(ctx: SynthContext, fn: Fn): Grant[] {
+  return ctx.grants(fn);
+}

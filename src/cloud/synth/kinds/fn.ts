@@ -1,0 +1,195 @@
+/**
+ * `fn` -> a Lambda function (Node.js 22, arm64, the content-hashed bundle from the assets bucket)
+ * with its own role (`iam.ts`), its own log group with retention, active tracing, an environment
+ * encrypted with the pipeline key and carrying its bindings (`bindings.ts`), reserved concurrency
+ * when declared, and event source mappings for the queues it consumes. A function invoked
+ * asynchronously (by a bucket, topic or schedule) gets an on-failure queue
+ * `${pipeline}-${stage}-${fn}-failures` and an explicit retry configuration (SECURITY.md L-1..L-9).
+ */
+import { existsSync } from 'node:fs';
+import { durationSeconds } from '../../../model/duration.js';
+import type { Problem } from '../../../model/errors.js';
+import type { Fn } from '../../../model/fn.js';
+import type { AnyNode, Edge } from '../../../model/node.js';
+import { SEND_ACTION } from '../actions.js';
+import { bindingsOf, bindingsValue, estimateEnvironmentBytes, SLUICE_ENV } from '../bindings.js';
+import { SCRATCH, type SynthContext } from '../context.js';
+import { keyArn, keyFor } from '../encryption.js';
+import { grantsFor, LAMBDA_TRUST, roleDocument } from '../iam.js';
+import { ids, paths } from '../ids.js';
+import type { KindSynth } from '../kind.js';
+import { logicalStem } from '../names.js';
+import { allowServiceDelivery, arnByName, denyInsecureTransport } from '../policies.js';
+import { getAtt, ref, sub, type Statement, type Value } from '../template.js';
+import { DLQ_RETENTION_SECONDS } from './queue.js';
+
+/** The Lambda runtime: Node.js 22 (nodejs20.x was deprecated on 2026-04-30; DESIGN.md). */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+/** Parameters of the template that locate function bundles. */
+export const ASSET_PARAMETERS = { bucket: 'AssetsBucket', prefix: 'AssetsPrefix' } as const;
+
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+const RESERVED_ENV = new Set(['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']);
+const ENV_NAME = /^[a-zA-Z]\w+$/;
+/** Names that say "secret": such values belong in `ctx.secret`, never in the template (SECURITY.md X-2). */
+export const SECRET_NAME = /(secret|passw(or)?d|token|api[_-]?key|private[_-]?key|credential)/i;
+/** Values that look like credentials whatever their name. */
+export const SECRET_VALUE = /(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const ENV_LIMIT_BYTES = 4096;
+
+export const fnSynth: KindSynth<Fn> = {
+  suffix: 'Function',
+
+  names: (node, ctx) => [
+    { what: 'Lambda function name', name: ctx.name(node), max: 64, node: node.name },
+    ...(invokedAsync(ctx, node) ? [{ what: 'on-failure queue name', name: ctx.name(node, '-failures'), max: 80, node: node.name }] : []),
+  ],
+
+  problems(node, ctx) {
+    const problems: Problem[] = [];
+    const push = (field: string, message: string, code = 'SLUICE_E_FN_ENVIRONMENT') => problems.push({ code, node: node.name, field, message: `${node}: ${message}` });
+    const handler = node.handlerPath;
+    if (handler && !existsSync(handler)) push('handler', `handler file '${handler}' does not exist; create it or fix the path (relative paths resolve against the file that declares the function)`, 'SLUICE_E_FN_HANDLER');
+    const environment = node.resolved.environment;
+    for (const [key, value] of Object.entries(environment)) {
+      if (!ENV_NAME.test(key)) push(`environment.${key}`, `environment variable name '${key}' must start with a letter and hold only letters, digits and underscores`);
+      else if (RESERVED_ENV.has(key) || key.startsWith(`SLUICE_`)) push(`environment.${key}`, `environment variable '${key}' is reserved (by Lambda, or by sluice for SLUICE_*); rename it`);
+      if (SECRET_NAME.test(key) || SECRET_VALUE.test(String(value))) {
+        push(`environment.${key}`, `environment variable '${key}' looks like a secret, and environment values are stored in the template in plain text (SECURITY.md X-2); read it with ctx.secret('${key.toLowerCase()}') instead`, 'SLUICE_E_SECRET_IN_TEMPLATE');
+      }
+    }
+    const bytes = estimateEnvironmentBytes(environment, bindingsOf(ctx, node, grantsFor(ctx, node), (g) => describe(ctx, g.node)));
+    if (bytes > ENV_LIMIT_BYTES) push('environment', `its environment needs about ${bytes} bytes (its variables plus SLUICE_BINDINGS for every node it uses), over Lambda's ${ENV_LIMIT_BYTES}; split the function or shorten names`);
+    return problems;
+  },
+
+  binding: (node, ctx) => ({ kind: 'fn', name: ctx.name(node) }),
+
+  grantResources: () => [],
+
+  synthesize(node, ctx) {
+    const name = ctx.name(node);
+    const r = node.resolved;
+    const async = invokedAsync(ctx, node);
+    const grants = grantsFor(ctx, node);
+    const logGroup = ids.logGroup(node);
+    ctx.add(node.name, logGroup, paths.node(node, 'LogGroup'), {
+      Type: 'AWS::Logs::LogGroup',
+      ...SCRATCH,
+      Properties: { LogGroupName: `/aws/lambda/${name}`, RetentionInDays: ctx.settings.logRetentionDays, Tags: ctx.tags(node) },
+    }, { 'sluice:optOuts': [{ rule: 'LOG-2', reason: 'CloudWatch Logs encrypts log data at rest by default; a customer managed key adds cost and a key policy for logs.<region>.amazonaws.com' }] });
+    if (async) addFailureQueue(ctx, node);
+    const { document, unscoped } = roleDocument(ctx, { fn: node, grants, hasFailureQueue: async });
+    const role = ids.role(node);
+    ctx.add(node.name, role, paths.node(node, 'Role'), {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: `Execution role of ${node} in pipeline '${ctx.pipe.name}', stage '${ctx.stage}'`,
+        AssumeRolePolicyDocument: LAMBDA_TRUST,
+        Policies: [{ PolicyName: 'least-privilege', PolicyDocument: document }],
+        Tags: ctx.tags(node),
+      },
+    }, { 'sluice:grants': grants.map((g) => ({ node: g.node.name, use: g.use, reason: g.reason })), 'sluice:unscoped': unscoped });
+    const bindings = bindingsOf(ctx, node, grants, (g) => describe(ctx, g.node));
+    const id = ids.fn(node);
+    const asset = ctx.assets.get(node.name)!;
+    const optOuts: Value[] = [];
+    if (r.concurrency === undefined) optOuts.push({ rule: 'L-4', reason: `${node} declares no concurrency, so it scales with the account's unreserved concurrency; declare fn({ concurrency }) to reserve some` });
+    ctx.add(node.name, id, paths.node(node, 'Function'), {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        FunctionName: name,
+        Description: `${node} of pipeline '${ctx.pipe.name}', stage '${ctx.stage}'`,
+        Runtime: LAMBDA_RUNTIME,
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Code: { S3Bucket: ref(ASSET_PARAMETERS.bucket), S3Key: sub(`\${${ASSET_PARAMETERS.prefix}}${asset.hash}.zip`) },
+        Role: getAtt(role, 'Arn'),
+        MemorySize: r.memoryMb,
+        Timeout: r.timeoutSeconds,
+        ...(r.concurrency !== undefined ? { ReservedConcurrentExecutions: r.concurrency } : {}),
+        Environment: {
+          Variables: {
+            ...r.environment,
+            [SLUICE_ENV.pipeline]: ctx.pipe.name,
+            [SLUICE_ENV.stage]: ctx.stage,
+            [SLUICE_ENV.node]: node.name,
+            [SLUICE_ENV.bindings]: bindingsValue(bindings),
+          },
+        },
+        KmsKeyArn: keyArn(),
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: ref(logGroup) },
+        Tags: ctx.tags(node),
+      },
+    }, { 'sluice:asset': { hash: asset.hash, handler: asset.handler }, ...(optOuts.length ? { 'sluice:optOuts': optOuts } : {}) });
+    if (async) {
+      ctx.add(node.name, ids.invokeConfig(node), paths.node(node, 'InvokeConfig'), {
+        Type: 'AWS::Lambda::EventInvokeConfig',
+        Properties: {
+          FunctionName: ref(id),
+          Qualifier: '$LATEST',
+          MaximumRetryAttempts: r.retryAttempts,
+          MaximumEventAgeInSeconds: r.maxEventAgeSeconds,
+          DestinationConfig: { OnFailure: { Destination: getAtt(ids.failures(node), 'Arn') } },
+        },
+      });
+    }
+    for (const edge of ctx.incoming(node)) if (edge.from.kind === 'queue') addMapping(ctx, node, edge);
+    ctx.output(node.name, id, { Description: `${node}: function name`, Value: ref(id) });
+  },
+};
+
+/** Whether a bucket, topic or schedule invokes the function (asynchronously, SEMANTICS.md LA-10). */
+export function invokedAsync(ctx: SynthContext, fn: Fn): boolean {
+  return ctx.incoming(fn).some((e) => e.from.kind === 'bucket' || e.from.kind === 'topic' || e.from.kind === 'schedule');
+}
+
+function describe(ctx: SynthContext, node: AnyNode) {
+  return ctx.registry[node.kind].binding(node as never, ctx);
+}
+
+/** The function's on-failure queue: Lambda's destination, and the DLQ of SNS subscriptions and EventBridge targets. */
+function addFailureQueue(ctx: SynthContext, fn: Fn): void {
+  const id = ids.failures(fn);
+  ctx.add(fn.name, id, paths.node(fn, 'Failures'), {
+    Type: 'AWS::SQS::Queue',
+    ...SCRATCH,
+    Properties: {
+      QueueName: ctx.name(fn, '-failures'),
+      MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+      KmsMasterKeyId: keyFor(ctx, `failures:${fn.name}`, 'alias/aws/sqs'),
+      Tags: ctx.tags(fn),
+    },
+  });
+  const arn = getAtt(id, 'Arn');
+  const statements: Statement[] = [denyInsecureTransport('sqs', [arn])];
+  for (const edge of ctx.incoming(fn)) {
+    const stem = logicalStem(edge.from.name);
+    if (edge.from.kind === 'topic') statements.push(allowServiceDelivery(`AllowSnsFrom${stem}`, 'sns', SEND_ACTION, arn, arnByName.topic(ctx.name(edge.from)), false));
+    if (edge.from.kind === 'schedule') statements.push(allowServiceDelivery(`AllowEventsFrom${stem}`, 'events', SEND_ACTION, arn, arnByName.rule(ctx.name(edge.from)), false));
+  }
+  ctx.add(fn.name, ids.failuresPolicy(fn), paths.node(fn, 'FailuresPolicy'), {
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: { Queues: [ref(id)], PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+  });
+}
+
+/** The event source mapping of a queue feeding the function: batches, partial batch failures (L-9). */
+function addMapping(ctx: SynthContext, fn: Fn, edge: Edge): void {
+  const concurrency = fn.resolved.concurrency;
+  ctx.add(fn.name, ids.mapping(edge), paths.edge(edge, 'Mapping'), {
+    Type: 'AWS::Lambda::EventSourceMapping',
+    Properties: {
+      EventSourceArn: getAtt(ids.queue(edge.from), 'Arn'),
+      FunctionName: ref(ids.fn(fn)),
+      Enabled: true,
+      BatchSize: edge.options.batchSize ?? 10,
+      MaximumBatchingWindowInSeconds: edge.options.maxBatchingWindow === undefined ? 0 : durationSeconds(edge.options.maxBatchingWindow) ?? 0,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // Keep pollers within the reserved concurrency, or Lambda throttles batches back to the queue.
+      ...(concurrency !== undefined && concurrency >= 2 ? { ScalingConfig: { MaximumConcurrency: concurrency } } : {}),
+      Tags: ctx.tags(fn),
+    },
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * `queue` -> a standard SQS queue and its dead-letter queue (redrive after `maxReceiveCount`
+ * receives, SEMANTICS.md SQS-21), both encrypted, with one queue policy that denies plain HTTP and
+ * lets the buckets and topics wired to it deliver (SECURITY.md SQS-1..SQS-6). The DLQ keeps messages
+ * 14 days: standard queues keep a message's original enqueue time when it moves (SQS-25).
+ */
+import { durationSeconds } from '../../../model/duration.js';
+import type { Problem } from '../../../model/errors.js';
+import { Fn } from '../../../model/fn.js';
+import type { Queue } from '../../../model/queue.js';
+import { SEND_ACTION } from '../actions.js';
+import { SCRATCH, type SynthContext } from '../context.js';
+import { keyFor } from '../encryption.js';
+import { ids, paths } from '../ids.js';
+import type { KindSynth } from '../kind.js';
+import { logicalStem } from '../names.js';
+import { allowServiceDelivery, arnByName, denyInsecureTransport } from '../policies.js';
+import { getAtt, ref, type Statement, type Value } from '../template.js';
+
+/** Longest retention SQS allows (SQS-33): dead letters must outlive their source messages. */
+export const DLQ_RETENTION_SECONDS = 1_209_600;
+const SQS_NAME = { max: 80, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, hyphens and underscores' };
+
+export const queueSynth: KindSynth<Queue> = {
+  suffix: 'Queue',
+
+  names: (node, ctx) => [
+    { what: 'SQS queue name', name: ctx.name(node), node: node.name, ...SQS_NAME },
+    { what: 'dead-letter queue name', name: ctx.name(node, '-dlq'), node: node.name, ...SQS_NAME },
+  ],
+
+  problems(node, ctx) {
+    const declared = node.props.visibilityTimeout;
+    if (declared === undefined) return [];
+    const { seconds, consumer } = lambdaVisibility(ctx, node);
+    const given = durationSeconds(declared);
+    if (given === undefined || !consumer || given >= seconds) return [];
+    const problem: Problem = {
+      code: 'SLUICE_E_QUEUE_VISIBILITY',
+      node: node.name,
+      field: 'visibilityTimeout',
+      message: `${node}: visibilityTimeout (${given} s) must be at least 6 x the timeout of ${consumer} plus its batching window (${seconds} s) for a queue Lambda consumes, or messages are received again while still in flight (SECURITY.md SQS-6); set visibilityTimeout: ${seconds}, or leave it unset and sluice uses ${seconds}`,
+    };
+    return [problem];
+  },
+
+  binding: (node, ctx) => ({ kind: 'queue', name: ctx.name(node), url: ref(ids.queue(node)), maxMessageSize: node.resolved.maxMessageSize }),
+
+  grantResources: (node) => [getAtt(ids.queue(node), 'Arn')],
+
+  synthesize(node, ctx) {
+    const id = ids.queue(node);
+    const dlq = ids.dlq(node);
+    const target = `queue:${node.name}`;
+    const resolved = node.resolved;
+    const kms = keyFor(ctx, target, 'alias/aws/sqs');
+    const visibility = node.props.visibilityTimeout === undefined ? Math.max(resolved.visibilityTimeoutSeconds, lambdaVisibility(ctx, node).seconds) : resolved.visibilityTimeoutSeconds;
+    ctx.add(node.name, dlq, paths.node(node, 'Dlq'), {
+      Type: 'AWS::SQS::Queue',
+      ...SCRATCH,
+      Properties: {
+        QueueName: ctx.name(node, '-dlq'),
+        MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+        KmsMasterKeyId: kms,
+        RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [arnByName.queue(ctx.name(node))] },
+        Tags: ctx.tags(node),
+      },
+    });
+    const metadata: Record<string, Value> = visibility !== resolved.visibilityTimeoutSeconds
+      ? { 'sluice:adjusted': { VisibilityTimeout: { declared: resolved.visibilityTimeoutSeconds, used: visibility, reason: 'SECURITY.md SQS-6: at least 6 x the consuming function timeout plus its batching window' } } }
+      : {};
+    ctx.add(node.name, id, paths.node(node, 'Queue'), {
+      Type: 'AWS::SQS::Queue',
+      ...SCRATCH,
+      Properties: {
+        QueueName: ctx.name(node),
+        VisibilityTimeout: visibility,
+        DelaySeconds: resolved.delaySeconds,
+        MessageRetentionPeriod: resolved.retentionSeconds,
+        MaximumMessageSize: resolved.maxMessageSize,
+        KmsMasterKeyId: kms,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(dlq, 'Arn'), maxReceiveCount: resolved.maxReceiveCount },
+        Tags: ctx.tags(node),
+      },
+    }, metadata);
+    // One policy per queue, one resource per statement: SQS rejects statements naming other queues.
+    const queueArn = getAtt(id, 'Arn');
+    const dlqArn = getAtt(dlq, 'Arn');
+    const forQueue: Statement[] = [denyInsecureTransport('sqs', [queueArn])];
+    const forDlq: Statement[] = [denyInsecureTransport('sqs', [dlqArn])];
+    for (const edge of ctx.incoming(node)) {
+      const source = edge.from;
+      const sid = logicalStem(source.name);
+      if (source.kind === 'bucket') {
+        forQueue.push(allowServiceDelivery(`AllowS3From${sid}`, 's3', SEND_ACTION, queueArn, arnByName.bucket(ctx.name(source)), true));
+      } else if (source.kind === 'topic') {
+        // SNS delivers to the queue and dead-letters what it cannot deliver to the DLQ (SNS-3).
+        const topicArn = arnByName.topic(ctx.name(source));
+        forQueue.push(allowServiceDelivery(`AllowSnsFrom${sid}`, 'sns', SEND_ACTION, queueArn, topicArn, false));
+        forDlq.push(allowServiceDelivery(`AllowSnsFrom${sid}`, 'sns', SEND_ACTION, dlqArn, topicArn, false));
+      }
+    }
+    ctx.add(node.name, ids.queuePolicy(node), paths.node(node, 'QueuePolicy'), {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: { Queues: [ref(id)], PolicyDocument: { Version: '2012-10-17', Statement: forQueue } },
+    });
+    ctx.add(node.name, ids.dlqPolicy(node), paths.node(node, 'DlqPolicy'), {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: { Queues: [ref(dlq)], PolicyDocument: { Version: '2012-10-17', Statement: forDlq } },
+    });
+    ctx.output(node.name, id, { Description: `${node}: queue URL`, Value: ref(id) });
+  },
+};
+
+/**
+ * The visibility timeout a Lambda-consumed queue needs: 6 x the function timeout plus the batching
+ * window, over every consumer (SECURITY.md SQS-6, SEMANTICS.md LSQS-11); 0 when no function consumes it.
+ */
+export function lambdaVisibility(ctx: SynthContext, queue: Queue): { seconds: number; consumer?: Fn } {
+  let best: { seconds: number; consumer?: Fn } = { seconds: 0 };
+  for (const edge of ctx.outgoing(queue)) {
+    if (!(edge.to instanceof Fn)) continue;
+    const window = edge.options.maxBatchingWindow === undefined ? 0 : durationSeconds(edge.options.maxBatchingWindow) ?? 0;
+    const seconds = 6 * edge.to.resolved.timeoutSeconds + window;
+    if (seconds > best.seconds) best = { seconds, consumer: edge.to };
+  }
+  return best;
+}
