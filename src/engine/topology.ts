@@ -9,6 +9,7 @@ import { Queue, type ResolvedQueueProps } from '../model/queue.js';
 import { Topic } from '../model/topic.js';
 import type { Table } from '../model/table.js';
 import { durationMs } from '../model/duration.js';
+import { visibilityOf } from '../model/visibility.js';
 import type { FilterPolicyScope } from '../model/filter-policy.js';
 import type { KeySchema } from './store/items.js';
 
@@ -104,7 +105,8 @@ export function topologyOf(pipe: Pipeline, defaultConcurrency: number = FN_DEFAU
         dlqChannel: channel.dlq(from.name),
         batchSize: o.batchSize ?? 10,
         windowMs: o.maxBatchingWindow === undefined ? 0 : durationMs(o.maxBatchingWindow) ?? 0,
-        props: from.resolved,
+        // One visibility for local and AWS: SQS-6's 6 x timeout + window unless declared.
+        props: { ...from.resolved, visibilityTimeoutSeconds: visibilityOf(pipe, from).seconds },
       });
     }
   }

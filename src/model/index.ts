@@ -14,3 +14,4 @@ export * from './table.js';
 export * from './schedule.js';
 export * from './pipeline.js';
 export * from './permissions.js';
+export * from './visibility.js';

@@ -7,12 +7,11 @@ import type { AnyNode, Edge } from './node.js';
 import type { Problem } from './errors.js';
 import type { Pipeline } from './pipeline.js';
 import { KINDS } from './kinds.js';
-import { Fn } from './fn.js';
-import { Queue } from './queue.js';
 import { durationSeconds } from './duration.js';
 import { validateFilterPolicy } from './filter-policy.js';
 import { findOverlappingNotifications, prefixesOverlap, validateKeyFilter } from './s3-notification.js';
 import { findFeedbackLoops } from './loops.js';
+import { visibilityOf } from './visibility.js';
 
 const PIPELINE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
@@ -130,14 +129,11 @@ function feedbackLoops(pipe: Pipeline, problems: Problem[]) {
 }
 
 function queueVisibility(pipe: Pipeline, problems: Problem[]) {
-  for (const edge of pipe.edges) {
-    if (!(edge.from instanceof Queue) || !(edge.to instanceof Fn)) continue;
-    const visibility = edge.from.resolved.visibilityTimeoutSeconds;
-    const timeout = edge.to.resolved.timeoutSeconds;
-    // LSQS-11: CreateEventSourceMapping rejects a queue whose visibility timeout is below the function timeout.
-    if (Number.isFinite(visibility) && Number.isFinite(timeout) && visibility < timeout) {
-      problems.push({ code: 'SLUICE_E_QUEUE_VISIBILITY', node: edge.from.name, field: 'visibilityTimeout', message: `${edge.from}: visibilityTimeout (${visibility} s) must be at least the timeout of ${edge.to} (${timeout} s), or AWS rejects the event source mapping; set visibilityTimeout to ${timeout * 6} (6 x the function timeout, as AWS recommends)` });
-    }
+  for (const queue of pipe.nodesOf('queue')) {
+    const v = visibilityOf(pipe, queue);
+    if (!v.declared || !v.consumer || !Number.isFinite(v.seconds) || v.seconds >= v.required) continue;
+    // SECURITY.md SQS-6 (stricter than LSQS-11, AWS's own floor of 1 x the timeout).
+    problems.push({ code: 'SLUICE_E_QUEUE_VISIBILITY', node: queue.name, field: 'visibilityTimeout', message: `${queue}: visibilityTimeout (${v.seconds} s) must be at least 6 x the timeout of ${v.consumer} plus its batching window (${v.required} s) for a queue a function consumes, or messages are received again while still in flight (SECURITY.md SQS-6); set visibilityTimeout: ${v.required}, or leave it unset and sluice uses ${v.required}` });
   }
 }
 

@@ -83,7 +83,7 @@ test('advance() with a duration it cannot read fails with an InputError', async 
 
 test('a message that is not JSON fails ctx.json, and its DLQ entry names the queue and the cause', async (t) => {
   // GIVEN a queue consumer that parses each message as JSON
-  const local = await startLocal(t, pipeline('bad-json', [queue('orders').to(fn('parse', { handler: fixture('json-consumer') })).to(bucket('parsed'))]));
+  const local = await startLocal(t, pipeline('bad-json', [queue('orders').to(fn('parse', { handler: fixture('json-consumer'), timeout: 5 })).to(bucket('parsed'))]));
   // WHEN a good message and a message that is not JSON are sent, and the queue's receives run out
   await local.send('orders', { name: 'good' });
   await local.send('orders', 'name=bad');

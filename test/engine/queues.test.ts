@@ -13,7 +13,7 @@ import { eventsOf, received } from '../fixtures/handlers/raw-recorder.js';
 function splitAndWork(name: string, options: { batchSize?: number; queue?: QueueProps } = {}) {
   const split = fn('split', { handler: fixture('emit') });
   const work = queue('work', options.queue);
-  const worker = fn('worker', { handler: fixture('copy-or-throw') });
+  const worker = fn('worker', { handler: fixture('copy-or-throw'), timeout: 5 });
   return pipeline(name, [bucket('in').to(split).to(work).to(worker, options.batchSize ? { batchSize: options.batchSize } : {}).to(bucket('out'))]);
 }
 
@@ -21,7 +21,7 @@ const plan = (...bodies: string[]) => JSON.stringify({ messages: bodies.map((bod
 
 /** queue 'q' consumed by the raw sqs-responder, one message per batch unless said otherwise. */
 function responderPipeline(name: string, batchSize = 1) {
-  return pipeline(name, [queue('q').to(fn('responder', { handler: fixture('sqs-responder') }), { batchSize })]);
+  return pipeline(name, [queue('q').to(fn('responder', { handler: fixture('sqs-responder'), timeout: 5 }), { batchSize })]);
 }
 
 test('a function consumes a queue in batches of at most batchSize', async (t) => {
@@ -96,7 +96,7 @@ test('a failed message is not redelivered before the visibility timeout expires'
 test('a Lambda SQS event record has the documented shape, and a redelivery a new receipt and a higher count', async (t) => {
   // GIVEN a raw Lambda handler consuming a queue
   received.length = 0;
-  const local = await startLocal(t, pipeline('q-record', [queue('work').to(fn('rec', { handler: fixture('raw-recorder') }))]));
+  const local = await startLocal(t, pipeline('q-record', [queue('work').to(fn('rec', { handler: fixture('raw-recorder'), timeout: 5 }))]));
   // WHEN a message with attributes is sent and fails once
   await local.send('work', 'fail', { objectType: 'order', count: 3 });
   await local.settle();
@@ -263,7 +263,7 @@ test('message attributes count toward the queue size limit', async (t) => {
 
 test('with maxBatchingWindow a batch waits until it is full or the window has passed', async (t) => {
   // GIVEN a consumer with a 20 s batching window and batchSize 10
-  const pipe = pipeline('q-window', [queue('work').to(fn('worker', { handler: fixture('copy-or-throw') }), { batchSize: 10, maxBatchingWindow: '20s' }).to(bucket('out'))]);
+  const pipe = pipeline('q-window', [queue('work').to(fn('worker', { handler: fixture('copy-or-throw'), timeout: 5 }), { batchSize: 10, maxBatchingWindow: '20s' }).to(bucket('out'))]);
   const windowed = await startLocal(t, pipe);
   // WHEN three messages arrive 5 s apart
   await windowed.send('work', 'a');

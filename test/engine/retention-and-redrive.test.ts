@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { bucket, fn, pipeline, queue } from 'sluice';
 import { fixture, invocations, startLocal } from '../helpers/local.js';
 
-const worker = () => fn('worker', { handler: fixture('copy-or-throw') });
+const worker = () => fn('worker', { handler: fixture('copy-or-throw'), timeout: 5 });
 
 test('a message past its queue retention is deleted, neither delivered again nor dead-lettered', async (t) => {
   // GIVEN a queue keeping messages 60 s, whose consumer fails

@@ -4,6 +4,7 @@
  * lets the buckets and topics wired to it deliver (SECURITY.md SQS-1..SQS-6). The DLQ keeps messages
  * 14 days: standard queues keep a message's original enqueue time when it moves (SQS-25).
  */
+import { visibilityOf } from '../../../model/visibility.js';
 import { durationSeconds } from '../../../model/duration.js';
 import type { Problem } from '../../../model/errors.js';
 import { Fn } from '../../../model/fn.js';
@@ -29,20 +30,8 @@ export const queueSynth: KindSynth<Queue> = {
     { what: 'dead-letter queue name', name: ctx.name(node, '-dlq'), node: node.name, ...SQS_NAME },
   ],
 
-  problems(node, ctx) {
-    const declared = node.props.visibilityTimeout;
-    if (declared === undefined) return [];
-    const { seconds, consumer } = lambdaVisibility(ctx, node);
-    const given = durationSeconds(declared);
-    if (given === undefined || !consumer || given >= seconds) return [];
-    const problem: Problem = {
-      code: 'SLUICE_E_QUEUE_VISIBILITY',
-      node: node.name,
-      field: 'visibilityTimeout',
-      message: `${node}: visibilityTimeout (${given} s) must be at least 6 x the timeout of ${consumer} plus its batching window (${seconds} s) for a queue Lambda consumes, or messages are received again while still in flight (SECURITY.md SQS-6); set visibilityTimeout: ${seconds}, or leave it unset and sluice uses ${seconds}`,
-    };
-    return [problem];
-  },
+  // The SQS-6 visibility rule is the model's (src/model/visibility.ts), checked before synth runs.
+  problems: () => [],
 
   binding: (node, ctx) => ({ kind: 'queue', name: ctx.name(node), url: ref(ids.queue(node)), maxMessageSize: node.resolved.maxMessageSize }),
 
@@ -54,7 +43,7 @@ export const queueSynth: KindSynth<Queue> = {
     const target = `queue:${node.name}`;
     const resolved = node.resolved;
     const kms = keyFor(ctx, target, 'alias/aws/sqs');
-    const visibility = node.props.visibilityTimeout === undefined ? Math.max(resolved.visibilityTimeoutSeconds, lambdaVisibility(ctx, node).seconds) : resolved.visibilityTimeoutSeconds;
+    const visibility = visibilityOf(ctx.pipe, node).seconds;
     ctx.add(node.name, dlq, paths.node(node, 'Dlq'), {
       Type: 'AWS::SQS::Queue',
       ...SCRATCH,
@@ -111,18 +100,3 @@ export const queueSynth: KindSynth<Queue> = {
     ctx.output(node.name, id, { Description: `${node}: queue URL`, Value: ref(id) });
   },
 };
-
-/**
- * The visibility timeout a Lambda-consumed queue needs: 6 x the function timeout plus the batching
- * window, over every consumer (SECURITY.md SQS-6, SEMANTICS.md LSQS-11); 0 when no function consumes it.
- */
-export function lambdaVisibility(ctx: SynthContext, queue: Queue): { seconds: number; consumer?: Fn } {
-  let best: { seconds: number; consumer?: Fn } = { seconds: 0 };
-  for (const edge of ctx.outgoing(queue)) {
-    if (!(edge.to instanceof Fn)) continue;
-    const window = edge.options.maxBatchingWindow === undefined ? 0 : durationSeconds(edge.options.maxBatchingWindow) ?? 0;
-    const seconds = 6 * edge.to.resolved.timeoutSeconds + window;
-    if (seconds > best.seconds) best = { seconds, consumer: edge.to };
-  }
-  return best;
-}
