@@ -11,7 +11,8 @@
  *   - `uses`: the grants, e.g. `["write"]` (what `grantsOf` says: read, write, send, publish, consume);
  *   - `url`: queues only, the queue URL; `arn`: topics only, the topic ARN;
  *   - `maxMessageSize`: queues and topics, the largest message in bytes;
- *   - `keyPrefix`: buckets the function writes to with a `keyPrefix` edge option.
+ *   - `keyPrefix`: buckets the function writes to with a `keyPrefix` edge option;
+ *   - `partitionKey`, `sortKey`: tables only, the key attribute names (for `ctx.table(name).query`).
  *   A step's outputs go to every binding whose `uses` has `write`, `send` or `publish`, which is
  *   everything the runtime's `StepBindings` needs (buckets, queues, topics, readable buckets, tables).
  *
@@ -36,6 +37,8 @@ export interface Binding {
   arn?: Str;
   maxMessageSize?: number;
   keyPrefix?: string;
+  partitionKey?: string;
+  sortKey?: string;
 }
 
 /** The environment variable names sluice sets on every function. */
@@ -82,6 +85,8 @@ export function bindingsValue(bindings: ReadonlyMap<string, Binding>): Str {
     if (b.arn !== undefined) entry.arn = placeholder(b.arn, 'Arn');
     if (b.maxMessageSize !== undefined) entry.maxMessageSize = b.maxMessageSize;
     if (b.keyPrefix !== undefined) entry.keyPrefix = b.keyPrefix;
+    if (b.partitionKey !== undefined) entry.partitionKey = b.partitionKey;
+    if (b.sortKey !== undefined) entry.sortKey = b.sortKey;
     plain[node] = entry;
   }
   const text = escapeSub(JSON.stringify(plain)).replace(/\\u0001(\w+)\\u0002/g, '${$1}');
@@ -94,7 +99,7 @@ export function estimateEnvironmentBytes(variables: Record<string, string>, bind
   for (const [key, value] of Object.entries(variables)) total += key.length + Buffer.byteLength(value);
   let json = 0;
   for (const [node, b] of bindings) {
-    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0) + (b.maxMessageSize === undefined ? 0 : 26);
+    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0) + (b.partitionKey?.length ?? 0) + (b.sortKey?.length ?? 0) + 30 + (b.maxMessageSize === undefined ? 0 : 26);
     if (b.url !== undefined) json += ESTIMATE.url.length + b.name.length + 8;
     if (b.arn !== undefined) json += ESTIMATE.arn.length + b.name.length + 8;
   }

@@ -17,7 +17,7 @@ export const tableSynth: KindSynth<Table> = {
 
   problems: () => [],
 
-  binding: (node, ctx) => ({ kind: 'table', name: ctx.name(node) }),
+  binding: (node, ctx) => ({ kind: 'table', name: ctx.name(node), partitionKey: node.partitionKey.name, ...(node.sortKey ? { sortKey: node.sortKey.name } : {}) }),
 
   grantResources: (node) => [getAtt(ids.table(node), 'Arn')],
 

@@ -1,0 +1,67 @@
+/**
+ * moto_server, the AWS API emulator, for tests: started on a free 127.0.0.1 port and stopped after.
+ * When it is not installed the tests skip with that reason, except in CI
+ * (SLUICE_REQUIRE_AWS_PEERS=1, set by .ci/run), where a missing peer fails the run.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A running moto server. */
+export interface Moto {
+  endpoint: string;
+  /** Environment for the AWS SDK and CLI to talk to it. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Why moto tests cannot run here, or undefined when they can. */
+export function motoUnavailable(): string | undefined {
+  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0) return undefined;
+  const reason = 'moto_server is not installed (pip install moto[server]); these tests need an AWS API emulator';
+  if (process.env.SLUICE_REQUIRE_AWS_PEERS === '1') throw new Error(`${reason}; CI requires it`);
+  return reason;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start moto_server and wait until it answers; sets nothing globally. */
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${endpoint}/moto-api/`);
+      if (r.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto_server did not start on ${endpoint}: ${stderr.slice(-500)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint,
+    env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }),
+  };
+}
