@@ -16,7 +16,7 @@ export interface LocalPipelineOptions {
   /** Run handlers in worker threads (timeouts kill, memory limits apply) instead of in process. @default 'in-process' */
   isolation?: 'in-process' | 'worker';
   /** Start the clock here. @default now */
-  startTime?: Date | number;
+  startTime?: Date | number | string;
   /** Keep state in this folder instead of memory (the clock stays manual: `advance()` works). */
   stateDir?: string;
   /** Called for every invocation and schedule fire. */

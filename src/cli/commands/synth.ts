@@ -13,7 +13,7 @@ import { emit } from '../output.js';
 
 interface SynthCommandOptions {
   entry?: string;
-  stage: string[];
+  stage?: string[];
   out: string;
   format: string;
   json?: boolean;
@@ -27,7 +27,7 @@ export function registerSynth(program: Command): void {
   withJson(program.command('synth [entry]'))
     .description('write the CloudFormation template of the pipeline for a stage (and its function bundles)')
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
-    .option('--stage <name>', 'the AWS stage; repeat for several (default: dev)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--stage <name>', 'the AWS stage; repeat for several (default: dev)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--out <dir>', 'where templates and assets are written', '.sluice/synth')
     .option('--format <format>', 'template format: json or yaml', 'json')
     .action(action(async (entryArg: string | undefined, options: SynthCommandOptions) => {
@@ -37,7 +37,7 @@ export function registerSynth(program: Command): void {
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       // Loaded lazily: other commands should not pay for esbuild, fflate and the synthesizer.
       const [{ synthesize }, { summarize, writeSynthesis }] = await Promise.all([import('../../cloud/synth/synth.js'), import('../../cloud/synth/write.js')]);
-      const stages = options.stage.length ? options.stage : ['dev'];
+      const stages = options.stage?.length ? options.stage : ['dev'];
       const cacheDir = join(dirname(entry), '.sluice', 'cache');
       // Synthesize every stage before writing any: a problem in one stage writes nothing.
       const syntheses = [];
