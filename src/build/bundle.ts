@@ -52,6 +52,8 @@ export async function bundleHandler(entry: string, options: BundleOptions): Prom
     entryPoints: [entry],
     bundle: true,
     write: false,
+    // Source map paths are relative to the output folder, where the bundle is written.
+    outdir: dir,
     platform: 'node',
     format: 'esm',
     // Lambda runs Node.js 22 or newer (nodejs20.x is deprecated); locally we run on Node 20 too.
@@ -77,8 +79,11 @@ export async function bundleHandler(entry: string, options: BundleOptions): Prom
   return { file, hash, size: code.byteLength, inputs };
 }
 
+/** Bump when the build options change, so bundles cached under the old options are rebuilt. */
+const BUNDLE_FORMAT = '2';
+
 function hashInputs(inputs: string[]): string {
-  const h = createHash('sha256');
+  const h = createHash('sha256').update(`${BUNDLE_FORMAT}\0${esbuild.version}\0`);
   for (const input of inputs) {
     h.update(input);
     try {

@@ -13,17 +13,10 @@ import type { Attributes } from '../runtime/types.js';
 import { LOCAL_REGION, snsEvent, snsNotification } from './aws-events.js';
 import { channel, type Topology } from './topology.js';
 import type { EngineStore as Store } from './store/types.js';
+import type { ObjectRecord } from './store/objects.js';
 
 /** An object to store whose bytes are already in the blob store. */
-export interface ObjectWrite {
-  bucket: string;
-  key: string;
-  blob: string;
-  size: number;
-  eTag: string;
-  contentType?: string;
-  metadata?: Record<string, string>;
-}
+export type ObjectWrite = Omit<ObjectRecord, 'lastModified' | 'sequencer'>;
 
 /** A message to send or publish. */
 export interface MessageSend {

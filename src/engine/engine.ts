@@ -13,7 +13,7 @@ import type { LogLine } from '../runtime/context.js';
 import { sqsRecord, arn, type ErrorInfo } from './aws-events.js';
 import type { Clock } from './clock.js';
 import { Delivery, eTagOf } from './delivery.js';
-import { missingHandlerFile, serializeError, type Invoker, type InvokeResult } from './invoker.js';
+import { missingHandlerFile, serializeError, type Invoker, type InvokeResult, type ReloadResult } from './invoker.js';
 import type { EngineStore as Store } from './store/types.js';
 import type { StoredMessage } from './store/messages.js';
 import { channel, DLQ_RETENTION_MS, timedChannels, topologyOf, type FnRuntime, type QueueSource, type Topology } from './topology.js';
@@ -204,14 +204,22 @@ export class Engine {
     const now = this.clock.now();
     let starts: Array<() => void> = [];
     let replaced: string[] = [];
+    const committed = this.completions;
     this.store.transaction(() => {
       replaced = this.commit(now);
       this.scheduler.fireDue(now, (e) => this.onEvent?.(e));
       starts = this.dispatch(now);
     });
     this.removeBlobs(replaced);
+    // Reported once committed, so whoever hears of an invocation can already read its outputs.
+    if (this.onEvent) for (const c of committed) this.emitInvocation(c);
     for (const start of starts) start();
     return starts.length;
+  }
+
+  private emitInvocation(c: Completion): void {
+    const { result } = c;
+    this.onEvent?.({ type: 'invocation', fn: c.f.fn.name, requestId: c.requestId, ok: result.ok && result.failedRecords.length === 0, durationMs: result.durationMs, records: c.messages.length, error: result.error ?? result.failedRecords[0]?.error, failedRecords: result.failedRecords.length, logs: result.logs });
   }
 
   /** Remove blobs replaced by overwrites, once the overwrite has committed. */
@@ -318,7 +326,6 @@ export class Engine {
         f.inFlight--;
         this.inFlight--;
         this.completions.push({ f, source, messages, event, requestId, result, blobs: [] });
-        this.onEvent?.({ type: 'invocation', fn: f.fn.name, requestId, ok: result.ok && result.failedRecords.length === 0, durationMs: result.durationMs, records: messages.length, error: result.error ?? result.failedRecords[0]?.error, failedRecords: result.failedRecords.length, logs: result.logs });
         this.wake?.();
       });
     };
@@ -378,9 +385,9 @@ export class Engine {
     return letters.length;
   }
 
-  /** Rebuild changed handlers and restart their workers (dev mode); returns the functions reloaded. */
-  async reloadHandlers(): Promise<string[]> {
-    return (await this.invoker.reload?.()) ?? [];
+  /** Rebuild changed handlers and restart their workers (dev mode): the functions reloaded, and those whose change does not build. */
+  async reloadHandlers(): Promise<ReloadResult> {
+    return (await this.invoker.reload?.()) ?? { reloaded: [], failed: [] };
   }
 
   async close(): Promise<void> {

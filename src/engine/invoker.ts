@@ -36,13 +36,19 @@ export interface InvokeResult {
   durationMs: number;
 }
 
+/** What a reload did: handlers reloaded, and changed handlers that do not build (the old code keeps running). */
+export interface ReloadResult {
+  reloaded: string[];
+  failed: Array<{ fn: string; message: string }>;
+}
+
 /** Runs handlers. */
 export interface Invoker {
   /** Load every function's handler; returns the problems (missing file, no export) for validation. */
   prepare(fns: Fn[], bindings: Map<string, StepBindings>): Promise<Problem[]>;
   invoke(request: InvokeRequest): Promise<InvokeResult>;
-  /** Reload changed handlers (dev mode); returns the names reloaded. */
-  reload?(): Promise<string[]>;
+  /** Reload changed handlers (dev mode). */
+  reload?(): Promise<ReloadResult>;
   close(): Promise<void>;
 }
 

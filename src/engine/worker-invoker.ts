@@ -14,7 +14,7 @@ import { bundleHandler, type Bundle } from '../build/bundle.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
-import { missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult } from './invoker.js';
+import { missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Objects up to this total size are sent with the invocation instead of fetched by the handler. */
@@ -106,21 +106,28 @@ export class WorkerInvoker implements Invoker {
   }
 
   /** Re-bundle every handler; new invocations of those that changed go to fresh workers. */
-  async reload(): Promise<string[]> {
-    const changed: string[] = [];
+  async reload(): Promise<ReloadResult> {
+    const result: ReloadResult = { reloaded: [], failed: [] };
     for (const pool of this.pools.values()) {
       let bundle: Bundle;
       try {
         bundle = await bundleHandler(pool.fn.handlerPath, { cacheDir: this.cacheDir, target: 'local' });
-      } catch {
-        continue; // a half-saved file: keep the old handler until it builds
+      } catch (error) {
+        // A half-saved or broken file: keep the old handler running, and say why once per change.
+        const message = (error as Error).message.split('\n').slice(0, 6).join(' ');
+        if (this.lastFailure.get(pool.fn.name) !== message) result.failed.push({ fn: pool.fn.name, message });
+        this.lastFailure.set(pool.fn.name, message);
+        continue;
       }
+      this.lastFailure.delete(pool.fn.name);
       if (bundle.hash === pool.bundle.hash) continue;
       pool.replaceBundle(bundle);
-      changed.push(pool.fn.name);
+      result.reloaded.push(pool.fn.name);
     }
-    return changed;
+    return result;
   }
+
+  private readonly lastFailure = new Map<string, string>();
 
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.close()));

@@ -109,6 +109,8 @@ export class WorkerPool {
   private spawn(): PoolWorker {
     const props = this.fn.resolved;
     const worker = new Worker(this.workerEntry, {
+      // Stack traces name the handler's (and sluice's) source files, from the bundles' inline maps.
+      execArgv: ['--enable-source-maps'],
       workerData: { bundle: this.bundle.file, bindings: this.bindings },
       env: { ...process.env, ...props.environment, AWS_LAMBDA_FUNCTION_NAME: this.fn.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.memoryMb), AWS_REGION: LOCAL_REGION, SLUICE_NODE: this.fn.name },
       // Lambda's memory setting caps the whole sandbox; the worker's old-generation heap is the

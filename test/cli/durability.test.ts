@@ -61,7 +61,10 @@ test('a run killed with SIGKILL mid-way resumes: every input gets exactly one ou
   const check = new Database(db, { readonly: true });
   try {
     const keys = check.prepare("SELECT key FROM objects WHERE bucket = 'curated' ORDER BY key").pluck().all();
-    assert.equal(keys.length, OBJECTS, `outputs after restart (killed at ${atKill})`);
+    // What is left where, to tell a lost message from one never processed when this fails.
+    const left = check.prepare('SELECT channel, count(*) AS n, min(visible_at) AS first, max(receive_count) AS receives FROM messages GROUP BY channel').all();
+    const diagnosis = `killed at ${atKill}; messages left: ${JSON.stringify(left)}; second run: ${again.stdout.slice(0, 1500)}`;
+    assert.equal(keys.length, OBJECTS, `outputs after restart: ${diagnosis}`);
     assert.equal(keys[0], 'obj-00000.txt');
     // AND no input crossed the queue twice: each put queued one async event and each extract sent
     // exactly one message, so the message sequence holds exactly 2 x OBJECTS inserts.

@@ -50,6 +50,8 @@ export function registerData(program: Command): void {
       }
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
+        // The engine's message lists queues and topics only; a bucket is the likely mix-up, so say how to feed one.
+        if (engine.topology.buckets.has(target)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `'${target}' is a bucket, not a queue or topic of pipeline '${engine.pipeline.name}'; put a file into it with: sluice put ${target} FILE`);
         engine.send(target, body, attributes);
         emit(options, { target, sent: true }, () => `sent to '${target}'`);
       } finally {
@@ -77,6 +79,8 @@ export function registerData(program: Command): void {
     .action(action(async (bucket: string, key: string, options: DataOptions) => {
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
+        // Without this, an unknown bucket read as "object does not exist in bucket 'x'", as if 'x' existed.
+        if (!engine.topology.buckets.has(bucket)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `bucket '${bucket}' is not in pipeline '${engine.pipeline.name}' (its buckets: ${[...engine.topology.buckets.keys()].join(', ') || 'none'})`);
         const o = engine.store.objects.get(bucket, key);
         if (!o) throw new InputError('SLUICE_E_NO_SUCH_KEY', `object '${key}' does not exist in bucket '${bucket}'; list the bucket with: sluice ls ${bucket}`);
         const body = engine.store.blobs.read(o.blob);

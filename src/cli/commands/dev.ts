@@ -41,7 +41,10 @@ export function registerDev(program: Command): void {
           await engine.settle();
           if (Date.now() - lastReload > RELOAD_CHECK_MS) {
             lastReload = Date.now();
-            for (const fn of (await engine.reloadHandlers())) print({ type: 'reload', fn }, `${pc.dim(new Date().toISOString().slice(11, 19))} ${pc.yellow('↻')} reloaded '${fn}'`);
+            const { reloaded, failed } = await engine.reloadHandlers();
+            const at = pc.dim(new Date().toISOString().slice(11, 19));
+            for (const fn of reloaded) print({ type: 'reload', fn }, `${at} ${pc.yellow('↻')} reloaded '${fn}'`);
+            for (const f of failed) print({ type: 'reload-failed', ...f }, `${at} ${pc.red('✗')} '${f.fn}' does not build, still running the previous version: ${f.message}`);
           }
           const next = engine.nextDueAt();
           const wait = next === undefined ? POLL_MS : Math.max(0, Math.min(POLL_MS, next - engine.clock.now()));

@@ -29,11 +29,13 @@ export function registerDlq(program: Command): void {
           const r = JSON.parse(m.body);
           return { id: r.requestContext.requestId, condition: r.requestContext.condition, attempts: r.requestContext.approximateInvokeCount, at: r.timestamp, error: r.responsePayload, event: r.requestPayload };
         });
+        // A queue's letters carry the consumer's last error too (the engine records it as the message
+        // moves to the DLQ); show it, as for functions: the error is what a user needs to fix the cause.
         emit(options, { node, deadLetters: letters }, () => {
           if (letters.length === 0) return `'${node}' has no dead letters`;
           return letters.map((l: any) => isFn
             ? `${pc.red('✗')} ${l.id} ${l.condition} after ${l.attempts} attempt(s) at ${l.at}\n    ${l.error ? `${l.error.errorType}: ${l.error.errorMessage}` : 'no error recorded'}\n    ${pc.dim(JSON.stringify(l.event).slice(0, 200))}`
-            : `${pc.red('✗')} ${l.id} received ${l.receiveCount ?? '?'} time(s), sent ${l.sentAt}\n    ${pc.dim(l.body.slice(0, 200))}`).join('\n');
+            : `${pc.red('✗')} ${l.id} received ${l.receiveCount ?? '?'} time(s), sent ${l.sentAt}\n    ${l.lastError ? `${l.lastError.errorType}: ${l.lastError.errorMessage}` : 'no error recorded'}\n    ${pc.dim(l.body.slice(0, 200))}`).join('\n');
         });
       } finally {
         await engine.close();

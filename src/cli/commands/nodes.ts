@@ -9,6 +9,7 @@ import { emit, table } from '../output.js';
 import { loadPipeline } from '../load.js';
 import { grantsOf } from '../../model/permissions.js';
 import { Fn } from '../../model/fn.js';
+import { missingHandlerFile } from '../../engine/invoker.js';
 
 export function registerNodes(program: Command): void {
   withJson(program.command('nodes [entry]'))
@@ -23,7 +24,9 @@ export function registerNodes(program: Command): void {
         from: pipeline.incoming(n).map((e) => e.from.name),
         ...(n instanceof Fn ? { handler: n.handlerPath, grants: grantsOf(pipeline, n).map((g) => ({ node: g.node.name, use: g.use, actions: g.actions })) } : {}),
       }));
-      const problems = pipeline.validate();
+      // A missing handler file is a problem `run` and `dev` refuse to start with; without it here,
+      // `nodes` called such a pipeline valid. (Only the file's existence: building it is run's job.)
+      const problems = [...pipeline.validate(), ...pipeline.nodesOf('fn').flatMap((fn) => (typeof fn.props?.handler === 'string' || fn.props?.handler instanceof URL ? missingHandlerFile(fn) ?? [] : []))];
       emit(options, { pipeline: pipeline.name, entry, nodes, problems }, () => {
         const rows = nodes.map((n) => [n.name, n.kind, n.from.join(', '), n.to.map((t) => t.node + (t.options ? ` ${JSON.stringify(t.options)}` : '')).join(', '), 'grants' in n ? n.grants!.map((g) => `${g.use} ${g.node}`).join(', ') : '']);
         const lines = [`${pc.bold(pipeline.name)} ${pc.dim(entry)}`, table(rows, ['node', 'kind', 'from', 'to', 'grants'])];

@@ -10,12 +10,7 @@
  * (a function writing under a key prefix of the bucket that triggers it) is not a reference cycle.
  */
 import type { Kind } from '../../model/node.js';
-import type { Bucket } from '../../model/bucket.js';
-import type { Fn } from '../../model/fn.js';
-import type { Queue } from '../../model/queue.js';
-import type { Topic } from '../../model/topic.js';
-import type { Table } from '../../model/table.js';
-import type { Schedule } from '../../model/schedule.js';
+import type { NodeOfKind } from '../../model/pipeline.js';
 import type { KindSynth } from './kind.js';
 import { bucketSynth } from './kinds/bucket.js';
 import { fnSynth } from './kinds/fn.js';
@@ -24,15 +19,7 @@ import { topicSynth } from './kinds/topic.js';
 import { tableSynth } from './kinds/table.js';
 import { scheduleSynth } from './kinds/schedule.js';
 
-/** The node class of each kind; a `Kind` missing here fails to compile below. */
-export interface NodeOfKind {
-  bucket: Bucket;
-  fn: Fn;
-  queue: Queue;
-  topic: Topic;
-  table: Table;
-  schedule: Schedule;
-}
+// NodeOfKind (the node class of each kind) comes from the model: a Kind missing there fails to compile below.
 
 /** One synthesizer per kind. */
 export type KindRegistry = { readonly [K in Kind]: KindSynth<NodeOfKind[K]> };

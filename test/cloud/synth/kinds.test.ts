@@ -153,7 +153,7 @@ test('GIVEN a function WHEN synthesized THEN its environment names the pipeline,
     raw: { kind: 'bucket', name: 'every-edge-dev-raw', uses: ['read'] },
     curated: { kind: 'bucket', name: 'every-edge-dev-curated', uses: ['write'], keyPrefix: 'ingested/' },
     work: { kind: 'queue', name: 'every-edge-dev-work', uses: ['send'], url: 'WorkQueue', maxMessageSize: 1_048_576 },
-    items: { kind: 'table', name: 'every-edge-dev-items', uses: ['write'] },
+    items: { kind: 'table', name: 'every-edge-dev-items', uses: ['write'], partitionKey: 'id', sortKey: 'at' },
   });
   assert.deepEqual(bindingsOf(every, 'report').alerts, { kind: 'topic', name: 'every-edge-dev-alerts', uses: ['publish'], arn: 'AlertsTopic', maxMessageSize: 262_144 });
 });
