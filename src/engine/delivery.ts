@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { md5Hex } from './md5.js';
 import { InputError } from '../model/errors.js';
-import { matchesKeyFilter, objectCreatedEvent, sequencerFor } from '../model/s3-notification.js';
+import { matchesKeyFilter } from '../model/s3-notification.js';
+import { objectCreatedEvent, sequencerFor } from '../model/s3-event.js';
 import { matchesFilterPolicy } from '../model/filter-policy.js';
 import { messageSize, toSnsAttributes } from '../runtime/attributes.js';
 import type { Attributes } from '../runtime/types.js';

@@ -16,9 +16,10 @@ import { Delivery, eTagOf } from './delivery.js';
 import { missingHandlerFile, serializeError, type Invoker, type InvokeResult, type ReloadResult } from './invoker.js';
 import type { EngineStore as Store } from './store/types.js';
 import type { StoredMessage } from './store/messages.js';
-import { channel, DLQ_RETENTION_MS, timedChannels, topologyOf, type FnRuntime, type QueueSource, type Topology } from './topology.js';
+import { DLQ_RETENTION_MS, timedChannels, topologyOf, type FnRuntime, type QueueSource, type Topology } from './topology.js';
 import { applyCompletion, emptyStats, moveToFailures, type Completion, type NodeStats } from './completion.js';
 import { SchedulerClock } from './schedules.js';
+import { listDeadLetters, redriveDeadLetters } from './dead-letters.js';
 
 /** Something that happened, for progress output (`sluice dev`, `sluice run --json`). */
 export type EngineEvent =
@@ -362,27 +363,12 @@ export class Engine {
 
   /** Messages in a node's dead-letter destination: a queue's DLQ or a function's failure destination. */
   deadLetters(node: string): StoredMessage[] {
-    const n = this.pipeline.node(node);
-    if (!n || (n.kind !== 'queue' && n.kind !== 'fn')) throw new InputError('SLUICE_E_NO_DLQ', `'${node}' has no dead-letter queue: only queues and functions do (queues: ${[...this.topology.queues.keys()].join(', ') || 'none'}; functions: ${[...this.topology.fns.keys()].join(', ')})`);
-    return this.store.messages.list(n.kind === 'queue' ? channel.dlq(node) : channel.failures(node), 1000, this.clock.now());
+    return listDeadLetters(this.pipeline, this.topology, this.store, node, this.clock.now());
   }
 
   /** Move a node's dead letters back to where they came from; returns how many. */
   redrive(node: string): number {
-    const letters = this.deadLetters(node);
-    const now = this.clock.now();
-    this.store.transaction(() => {
-      for (const m of letters) {
-        if (this.topology.queues.has(node)) {
-          this.store.messages.move(m.seq, channel.queue(node), now, this.topology.queues.get(node)!.retentionSeconds * 1000, null);
-        } else {
-          const record = JSON.parse(m.body);
-          this.store.messages.remove(m.seq);
-          this.delivery.invokeAsync(node, record.requestPayload, now);
-        }
-      }
-    });
-    return letters.length;
+    return redriveDeadLetters(this.pipeline, this.topology, this.store, this.delivery, node, this.clock.now());
   }
 
   /** Rebuild changed handlers and restart their workers (dev mode): the functions reloaded, and those whose change does not build. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { bucket, fn, pipeline, queue, PipelineValidationError } from 'sluice';
 import { localPipeline } from 'sluice/testing';
-import { compareSequencers } from '../../src/model/s3-notification.js';
+import { compareSequencers } from '../../src/model/s3-event.js';
 import { fixture, startLocal, T0 } from '../helpers/local.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

@@ -17,6 +17,10 @@ import {
   eventTypesIntersect,
   matchesEventType,
   keyFilterFromRules,
+  type S3KeyFilter,
+  type S3NotificationConfig,
+} from '../../src/model/s3-notification.js';
+import {
   objectCreatedRecord,
   objectCreatedEvent,
   sequencerFor,
@@ -24,10 +28,8 @@ import {
   s3TestEvent,
   isS3TestEvent,
   S3_MAX_NOTIFICATION_BYTES,
-  type S3KeyFilter,
-  type S3NotificationConfig,
   type ObjectCreatedInput,
-} from '../../src/model/s3-notification.js';
+} from '../../src/model/s3-event.js';
 
 interface KeyEncodingCase { key: string; eventKey: string; basis: string; note?: string }
 interface FilterMatchCase { id: string; filter: S3KeyFilter; key: string; eventKey?: string; matches: boolean; note?: string }

@@ -10,7 +10,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { lambdaHandler } from '../../src/runtime/aws/lambda.js';
-import { objectCreatedEvent, sequencerFor } from '../../src/model/s3-notification.js';
+import { objectCreatedEvent, sequencerFor } from '../../src/model/s3-event.js';
 import { motoUnavailable, startMoto, type Moto } from '../helpers/moto.js';
 import * as copyModule from '../../examples/three-node-copy/handlers/copy.js';
 import * as copyOrThrow from '../fixtures/handlers/copy-or-throw.js';
