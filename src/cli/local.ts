@@ -22,7 +22,7 @@ export function stateDirFor(entry: string, state?: string): string {
 }
 
 /** Open the local engine for a command. */
-export async function openLocal(options: LocalOptions, mode: { handlers: boolean; onEvent?: (e: EngineEvent) => void }): Promise<{ engine: Engine; entry: string; stateDir: string; release: () => void }> {
+export async function openLocal(options: LocalOptions, mode: { handlers: boolean; onEvent?: (e: EngineEvent) => void }): Promise<{ engine: Engine; entry: string; stateDir: string; release: () => void; resumed: number }> {
   if (options.stage && options.stage !== 'local') {
     throw new SluiceError('SLUICE_E_STAGE', `stage '${options.stage}' is an AWS stage; this command runs on the local engine only in this version (use --stage local, the default)`);
   }
@@ -31,7 +31,11 @@ export async function openLocal(options: LocalOptions, mode: { handlers: boolean
   const release = mode.handlers ? lockState(stateDir) : () => {};
   try {
     const engine = await openEngine({ pipeline, stateDir, handlers: mode.handlers, onEvent: mode.onEvent });
-    return { engine, entry, stateDir, release };
+    // Holding the lock, this is the only engine on the state: whatever is still in flight was left by
+    // one that died (killed, crashed, power cut), so it is delivered again now rather than after its
+    // visibility timeout.
+    const resumed = mode.handlers ? engine.releaseInFlight() : 0;
+    return { engine, entry, stateDir, release, resumed };
   } catch (error) {
     release();
     throw error;

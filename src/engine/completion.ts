@@ -87,7 +87,7 @@ export function applyCompletion(c: Completion, store: Store, delivery: Delivery,
     stats.lastError = result.error;
     if (m.receiveCount <= c.f.props.retryAttempts) {
       stats.retries++;
-      store.messages.setVisibleAt(m.seq, m.receipt!, now + ASYNC_BACKOFF_MS[Math.min(m.receiveCount - 1, 1)]!);
+      store.messages.retryAt(m.seq, m.receipt!, now + ASYNC_BACKOFF_MS[Math.min(m.receiveCount - 1, 1)]!);
     } else {
       moveToFailures(c, store, stats, now, 'RetriesExhausted', result.error);
     }

@@ -228,6 +228,19 @@ export class Engine {
     if (ids.length) this.store.transaction(() => ids.forEach((id) => this.store.blobs.remove(id)));
   }
 
+  /**
+   * Make the messages a crashed engine had in flight visible now. Only for an engine that holds its
+   * state's lock (so no other engine is working on them); returns how many.
+   */
+  releaseInFlight(): number {
+    return this.store.transaction(() => this.store.messages.releaseInFlight(this.clock.now()));
+  }
+
+  /** Messages not yet done in the channels functions consume (waiting, delayed, retrying or in flight). */
+  pendingWork(): number {
+    return this.store.messages.pending(timedChannels(this.topology));
+  }
+
   /** The next time something timed is due (retry, visibility, delay, schedule), if any. */
   nextDueAt(includeSchedules = true): number | undefined {
     const now = this.clock.now();

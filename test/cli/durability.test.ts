@@ -56,6 +56,8 @@ test('a run killed with SIGKILL mid-way resumes: every input gets exactly one ou
   // AND the pipeline is run again
   const again = sluice(['run', ENTRY, '--state', state, '--json']);
   assert.equal(again.status, 0, again.stderr + again.stdout);
+  // AND it took up, at once, what the killed run had in flight (not after the visibility timeout)
+  assert.ok(JSON.parse(again.stdout).resumed > 0, 'messages resumed from the killed run');
 
   // THEN every input has its output with the right content
   const check = new Database(db, { readonly: true });

@@ -10,21 +10,25 @@ import { openLocal } from '../local.js';
 import { filesToPut, withBodies } from '../files.js';
 import { table } from '../output.js';
 import { InputError } from '../../model/errors.js';
+import { withStage } from '../common.js';
+import { remoteCat, remoteLs, remotePut, remoteSend } from '../remote.js';
 
 interface DataOptions {
   entry?: string;
   state?: string;
+  stage?: string;
   json?: boolean;
 }
 
 const common = (cmd: Command) =>
-  withJson(cmd).option('--entry <file>', 'the pipeline file', 'pipeline.ts').option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)');
+  withStage(withJson(cmd)).option('--entry <file>', 'the pipeline file', 'pipeline.ts').option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)');
 
 export function registerData(program: Command): void {
   common(program.command('put <bucket> <path>'))
     .description('put a file, or every file under a folder, into a bucket (keys relative to the folder)')
     .option('--key <key>', "the object key for a file, or a key prefix for a folder's files")
     .action(action(async (bucket: string, path: string, options: DataOptions & { key?: string }) => {
+      if (options.stage && options.stage !== 'local') return remotePut(bucket, path, options);
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
         if (!engine.topology.buckets.has(bucket)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `bucket '${bucket}' is not in pipeline '${engine.pipeline.name}' (its buckets: ${[...engine.topology.buckets.keys()].join(', ') || 'none'})`);
@@ -41,6 +45,7 @@ export function registerData(program: Command): void {
     .description('send a message to a queue, or publish it to a topic (the body is text, typically JSON)')
     .option('--attribute <name=value>', 'a message attribute (repeatable); numbers become Number attributes', (v: string, all: string[] = []) => [...all, v])
     .action(action(async (target: string, body: string, options: DataOptions & { attribute?: string[] }) => {
+      if (options.stage && options.stage !== 'local') return remoteSend(target, body, options);
       const attributes: Record<string, string | number> = {};
       for (const a of options.attribute ?? []) {
         const eq = a.indexOf('=');
@@ -63,6 +68,7 @@ export function registerData(program: Command): void {
   common(program.command('ls <bucket> [prefix]'))
     .description('list the objects of a bucket, optionally under a key prefix')
     .action(action(async (bucket: string, prefix: string | undefined, options: DataOptions) => {
+      if (options.stage && options.stage !== 'local') return remoteLs(bucket, prefix, options);
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
         if (!engine.topology.buckets.has(bucket)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `bucket '${bucket}' is not in pipeline '${engine.pipeline.name}' (its buckets: ${[...engine.topology.buckets.keys()].join(', ')})`);
@@ -77,6 +83,7 @@ export function registerData(program: Command): void {
   common(program.command('cat <bucket> <key>'))
     .description("print an object's bytes (with --json: its metadata and body)")
     .action(action(async (bucket: string, key: string, options: DataOptions) => {
+      if (options.stage && options.stage !== 'local') return remoteCat(bucket, key, options);
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
         // Without this, an unknown bucket read as "object does not exist in bucket 'x'", as if 'x' existed.

@@ -7,20 +7,24 @@ import pc from 'picocolors';
 import { action, withJson } from '../common.js';
 import { emit } from '../output.js';
 import { openLocal } from '../local.js';
+import { withStage } from '../common.js';
+import { remoteDlqList, remoteDlqRedrive } from '../remote.js';
 
 interface DlqOptions {
   entry?: string;
   state?: string;
+  stage?: string;
   json?: boolean;
 }
 
 export function registerDlq(program: Command): void {
   const dlq = program.command('dlq').description("inspect and redrive dead letters of a queue or function");
-  const common = (cmd: Command) => withJson(cmd).option('--entry <file>', 'the pipeline file', 'pipeline.ts').option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)');
+  const common = (cmd: Command) => withStage(withJson(cmd)).option('--entry <file>', 'the pipeline file', 'pipeline.ts').option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)');
 
   common(dlq.command('list <node>'))
     .description("list the dead letters of a queue (its DLQ) or a function (its on-failure destination), with each failure's error")
     .action(action(async (node: string, options: DlqOptions) => {
+      if (options.stage && options.stage !== 'local') return remoteDlqList(node, options);
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
         const isFn = engine.topology.fns.has(node);
@@ -46,6 +50,7 @@ export function registerDlq(program: Command): void {
   common(dlq.command('redrive <node>'))
     .description('send the dead letters of a queue or function back for another try (processed by the next run or a running dev)')
     .action(action(async (node: string, options: DlqOptions) => {
+      if (options.stage && options.stage !== 'local') return remoteDlqRedrive(node, options);
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
         const count = engine.redrive(node);

@@ -8,7 +8,12 @@ import { registerData } from './data.js';
 import { registerNodes } from './nodes.js';
 import { registerDlq } from './dlq.js';
 import { registerSynth } from './synth.js';
+import { registerDeploy } from './deploy.js';
+import { registerDiff } from './diff.js';
+import { registerDestroy } from './destroy.js';
+import { registerStatus } from './status.js';
+import { registerLogs } from './logs.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs];

@@ -10,12 +10,15 @@ import { loadPipeline } from '../load.js';
 import { grantsOf } from '../../model/permissions.js';
 import { Fn } from '../../model/fn.js';
 import { missingHandlerFile } from '../../engine/invoker.js';
+import { withStage } from '../common.js';
+import { remoteNodes } from '../remote.js';
 
 export function registerNodes(program: Command): void {
-  withJson(program.command('nodes [entry]'))
+  withStage(withJson(program.command('nodes [entry]')))
     .description('list the nodes of the pipeline, their edges and grants, and any validation problem')
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
-    .action(action(async (entryArg: string | undefined, options: { entry?: string; json?: boolean }) => {
+    .action(action(async (entryArg: string | undefined, options: { entry?: string; stage?: string; json?: boolean }) => {
+      if (options.stage && options.stage !== 'local') return remoteNodes(entryArg, options);
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       const nodes = [...pipeline.nodes.values()].map((n) => ({
         name: n.name,

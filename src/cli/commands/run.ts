@@ -11,7 +11,7 @@ import { openLocal } from '../local.js';
 import { filesToPut, withBodies } from '../files.js';
 import { deadLetterDepths, deadLetteredThisRun, formatSummary, summarize } from '../summary.js';
 import { saveClock, SystemClock } from '../../engine/index.js';
-import { InputError } from '../../model/errors.js';
+import { InputError, SluiceError } from '../../model/errors.js';
 import type { EngineEvent } from '../../engine/index.js';
 
 /** Options of `sluice run`. */
@@ -52,8 +52,9 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       process.stderr.write(`\r${invocations} invocations…`);
     }
   };
-  const { engine, entry, stateDir, release } = await openLocal(options, { handlers: true, onEvent });
+  const { engine, entry, stateDir, release, resumed } = await openLocal(options, { handlers: true, onEvent });
   try {
+    if (resumed) progress(options, `resuming ${resumed} message(s) an interrupted run left in flight`);
     const before = deadLetterDepths(engine);
     let put = 0;
     for (const spec of options.put ?? []) {
@@ -72,11 +73,14 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       await engine.settle();
     }
     saveClock(engine);
+    // Every wait was skipped, so nothing may be left; if something is, say so instead of reporting success.
+    const left = engine.pendingWork();
+    if (left > 0) throw new SluiceError('SLUICE_E_RUN_INCOMPLETE', `${left} message(s) are still pending after the run; this is a bug in sluice, please report it (state: ${stateDir})`);
     if (!options.json && process.stderr.isTTY) process.stderr.write('\r');
     const summaries = summarize(engine);
     const deadLettered = deadLetteredThisRun(before, summaries);
     const seconds = (performance.now() - started) / 1000;
-    emit(options, { pipeline: engine.pipeline.name, entry, state: stateDir, put, invocations, seconds, deadLettered, nodes: summaries }, () =>
+    emit(options, { pipeline: engine.pipeline.name, entry, state: stateDir, put, resumed, invocations, seconds, deadLettered, nodes: summaries }, () =>
       `${formatSummary(summaries, before)}\n\n${engine.pipeline.name}: ${put} object(s) put, ${invocations} invocation(s) in ${seconds.toFixed(2)} s${deadLettered ? `, ${deadLettered} dead-lettered (see: sluice dlq list <node>)` : ''}`);
     return { deadLettered };
   } finally {

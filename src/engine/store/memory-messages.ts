@@ -138,6 +138,27 @@ export class MemoryMessages implements MessageStore {
     return true;
   }
 
+  retryAt(seq: number, receipt: string, visibleAt: number): boolean {
+    const m = this.bySeq.get(seq);
+    if (!m || m.receipt !== receipt) return false;
+    this.update(m, { visibleAt, receipt: null });
+    return true;
+  }
+
+  releaseInFlight(now: number): number {
+    let released = 0;
+    for (const m of [...this.bySeq.values()]) {
+      if (m.receipt === null || m.visibleAt <= now) continue;
+      this.update(m, { visibleAt: now, receipt: null });
+      released++;
+    }
+    return released;
+  }
+
+  pending(channels: string[]): number {
+    return channels.reduce((n, c) => n + (this.channels.get(c)?.members.size ?? 0), 0);
+  }
+
   noteError(seq: number, receipt: string, error: object): void {
     const m = this.bySeq.get(seq);
     if (!m || m.receipt !== receipt) return;

@@ -70,6 +70,9 @@ export class Messages implements MessageStore {
       remove: db.prepare('DELETE FROM messages WHERE seq = ?'),
       ack: db.prepare('DELETE FROM messages WHERE seq = ? AND receipt = ?'),
       setVisible: db.prepare('UPDATE messages SET visible_at = ? WHERE seq = ? AND receipt = ?'),
+      retryAt: db.prepare('UPDATE messages SET visible_at = ?, receipt = NULL WHERE seq = ? AND receipt = ?'),
+      releaseInFlight: db.prepare('UPDATE messages SET visible_at = ?, receipt = NULL WHERE receipt IS NOT NULL AND visible_at > ?'),
+      pending: db.prepare('SELECT count(*) FROM messages WHERE channel IN (SELECT value FROM json_each(?))').pluck(),
       noteError: db.prepare("UPDATE messages SET info = json_set(coalesce(info, '{}'), '$.lastError', json(?)) WHERE seq = ? AND receipt = ?"),
       move: db.prepare('UPDATE messages SET channel = ?, visible_at = ?, receive_count = 0, receipt = NULL, first_receive_at = NULL, expires_at = ?, info = ? WHERE seq = ?'),
       counts: db.prepare('SELECT sum(visible_at <= ? AND receipt IS NULL) AS waiting, sum(visible_at <= ? AND receipt IS NOT NULL) AS returned, sum(visible_at > ? AND receipt IS NOT NULL) AS in_flight, sum(visible_at > ? AND receipt IS NULL) AS delayed, count(*) AS total FROM messages WHERE channel = ?'),
@@ -149,6 +152,18 @@ export class Messages implements MessageStore {
    */
   noteError(seq: number, receipt: string, error: object): void {
     this.s.noteError.run(JSON.stringify(error), seq, receipt);
+  }
+
+  retryAt(seq: number, receipt: string, visibleAt: number): boolean {
+    return this.s.retryAt.run(visibleAt, seq, receipt).changes > 0;
+  }
+
+  releaseInFlight(now: number): number {
+    return this.s.releaseInFlight.run(now, now).changes;
+  }
+
+  pending(channels: string[]): number {
+    return Number(this.s.pending.get(JSON.stringify(channels)));
   }
 
   /** Move a message to another channel, as new there (redrive, failure destinations). */

@@ -16,6 +16,15 @@ export interface MessageStore {
   peekVisible(channel: string, now: number, max: number): { count: number; oldestVisibleAt: number | undefined };
   ack(seq: number, receipt: string): boolean;
   setVisibleAt(seq: number, receipt: string, visibleAt: number): boolean;
+  /** End a receive without deleting: the message comes back at `visibleAt` (an async retry's back-off). */
+  retryAt(seq: number, receipt: string, visibleAt: number): boolean;
+  /**
+   * Make every message still in flight visible now: called by an engine that holds the state's lock
+   * at start, for the messages a crashed predecessor had received. Returns how many.
+   */
+  releaseInFlight(now: number): number;
+  /** Messages in these channels, in flight or not. */
+  pending(channels: string[]): number;
   move(seq: number, channel: string, now: number, retentionMs: number, info?: string | null): void;
   remove(seq: number): void;
   get(seq: number): StoredMessage | undefined;
