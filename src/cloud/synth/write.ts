@@ -3,12 +3,13 @@
  *
  * ```
  * <out>/<pipeline>-<stage>.template.json   the stack's template (.yaml with format 'yaml')
- * <out>/<pipeline>-<stage>.assets.json     manifest: every asset, its file and S3 key under AssetsPrefix
+ * <out>/assets/<pipeline>-<stage>.manifest.json  every asset, its file (relative to <out>) and S3 key
  * <out>/assets/<sha256>.zip                function bundles
  * <out>/assets/<sha256>.template.json      nested stack templates (always JSON), when split
  * ```
  *
- * Assets are named by content hash, so unchanged ones are neither rewritten nor re-uploaded.
+ * Assets are named by content hash, so unchanged ones are neither rewritten nor re-uploaded. The
+ * manifest sits with the assets so that the top of <out> holds templates only (`cfn-lint <out>/*.json`).
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -65,7 +66,7 @@ export function writeSynthesis(s: Synthesis, options: { outDir: string; format?:
   }
   const templateFile = join(options.outDir, `${s.stackName}.template.${format}`);
   writeAtomic(templateFile, format === 'yaml' ? templateYaml(s.template) : s.text);
-  const manifestFile = join(options.outDir, `${s.stackName}.assets.json`);
+  const manifestFile = join(assetsDir, `${s.stackName}.manifest.json`);
   const manifest = { stackName: s.stackName, template: `${s.stackName}.template.${format}`, parameters: { bucket: 'AssetsBucket', prefix: 'AssetsPrefix' }, assets };
   writeAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return { template: templateFile, manifest: manifestFile, assets };

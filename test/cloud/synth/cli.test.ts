@@ -29,12 +29,13 @@ test('GIVEN a pipeline file WHEN sluice synth runs for two stages THEN it writes
   for (const stage of ['dev', 'prod']) {
     const template = JSON.parse(readFileSync(join(out, `three-node-pipe-${stage}.template.json`), 'utf8'));
     assert.equal(template.Resources.RawBucket.Properties.BucketName, `three-node-pipe-${stage}-raw`);
-    const manifest = JSON.parse(readFileSync(join(out, `three-node-pipe-${stage}.assets.json`), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(out, 'assets', `three-node-pipe-${stage}.manifest.json`), 'utf8'));
     assert.equal(manifest.assets.length, 1);
     assert.ok(existsSync(join(out, manifest.assets[0].file)));
     assert.ok(template.Resources.CopyFunction.Properties.Code.S3Key['Fn::Sub'].endsWith(manifest.assets[0].key));
   }
-  assert.equal(readdirSync(join(out, 'assets')).length, 1);
+  // one bundle shared by both stages (same content hash), beside the two manifests
+  assert.deepEqual(readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.zip')).length, 1);
 });
 
 test('GIVEN --json and --format yaml WHEN sluice synth runs THEN it prints JSON for programs and writes YAML', () => {
