@@ -3,7 +3,7 @@
  * object's metadata (SQLite reads and writes small blobs faster than the filesystem, and the body
  * commits atomically with its row); bodies over 256 KiB go to their own file, written before the
  * transaction that references them commits, so a crash leaves at worst an unreferenced file (swept at
- * the next start), never a row without its bytes. Unit tests keep bodies in memory.
+ * the next start), never a row without its bytes. The in-memory store keeps its own (store/memory.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, unlinkSync, readdirSync, statSync } from 'node:fs';
@@ -126,35 +126,5 @@ function safeReaddir(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
-  }
-}
-
-/** Blobs in memory; for unit tests. */
-export class MemoryBlobStore implements BlobStore {
-  private readonly blobs = new Map<string, Buffer>();
-  private next = 0;
-  write(data: Uint8Array): string {
-    const id = `m${++this.next}`;
-    this.blobs.set(id, Buffer.from(data)); // a copy: the caller may reuse its buffer
-    return id;
-  }
-  read(id: string): Buffer {
-    const b = this.blobs.get(id);
-    if (!b) throw new Error(`blob ${id} is missing`);
-    return b;
-  }
-  readAsync(id: string): Promise<Buffer> {
-    return Promise.resolve(this.read(id));
-  }
-  pathOf(): undefined {
-    return undefined;
-  }
-  remove(id: string): void {
-    this.blobs.delete(id);
-  }
-  sweep(referenced: (id: string) => boolean): number {
-    let removed = 0;
-    for (const id of this.blobs.keys()) if (!referenced(id)) (this.blobs.delete(id), removed++);
-    return removed;
   }
 }

@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Pipeline } from '../model/pipeline.js';
-import { SqliteFileBlobStore, MemoryBlobStore } from './blobs.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { SqliteFileBlobStore } from './blobs.js';
 import { ManualClock, SystemClock, type Clock } from './clock.js';
 import { Engine, type EngineEvent } from './engine.js';
 import { InProcessInvoker, StoreOnlyInvoker, type Invoker } from './invoker.js';
@@ -38,7 +40,10 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const durable = options.stateDir !== undefined;
   const store: EngineStore = durable
     ? new Store(join(options.stateDir!, 'state.db'), (db) => new SqliteFileBlobStore(db, join(options.stateDir!, 'blobs')))
-    : options.backend === 'sqlite' ? new Store(':memory:', () => new MemoryBlobStore()) : new MemoryStore();
+    : options.backend === 'sqlite'
+      // The durable store's own code in memory: small bodies inline, large ones in a temporary folder.
+      ? new Store(':memory:', (db) => new SqliteFileBlobStore(db, mkdtempSync(join(tmpdir(), 'sluice-blobs-'))))
+      : new MemoryStore();
   const clock = options.clock ?? (durable ? new SystemClock(Number(store.meta.get(CLOCK_OFFSET) ?? 0)) : new ManualClock());
   const isolation = options.isolation ?? (durable ? 'worker' : 'in-process');
   const io = localStepIo(store, topologyOf(options.pipeline).tables);

@@ -71,21 +71,30 @@ export function missingHandlerFile(fn: Fn): Problem | undefined {
   return { code: 'SLUICE_E_HANDLER_MISSING', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' does not exist (looked at ${path}); create it or fix the path, which is relative to the file declaring the function` };
 }
 
+/** A handler file that does not build or whose import throws. */
+export function handlerLoadProblem(fn: Fn, what: string): Problem {
+  return { code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' ${what}` };
+}
+
+/** A handler file that exports no handler. */
+export function handlerExportProblem(fn: Fn): Problem {
+  return { code: 'SLUICE_E_HANDLER_EXPORT', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' exports neither a default component()/source()/sink() nor a 'handler' function; add: export default component(async (input, ctx) => ...)` };
+}
+
 /** Check a handler file exists, then import it and find its handler; problems name the node and the fix. */
 export async function loadHandlerModule(fn: Fn, importer: (url: string) => Promise<Record<string, unknown>>): Promise<{ handler?: ResolvedHandler; problem?: Problem }> {
   const path = fn.handlerPath;
-  const given = String(fn.props.handler);
   const missing = missingHandlerFile(fn);
   if (missing) return { problem: missing };
   let exports: Record<string, unknown>;
   try {
     exports = await importer(pathToFileURL(path).href);
   } catch (error) {
-    return { problem: { code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' failed to load: ${(error as Error).message}` } };
+    return { problem: handlerLoadProblem(fn, `failed to load: ${(error as Error).message}`) };
   }
   const handler = resolveHandler(exports);
   if (!handler) {
-    return { problem: { code: 'SLUICE_E_HANDLER_EXPORT', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' exports neither a default component()/source()/sink() nor a 'handler' function; add: export default component(async (input, ctx) => ...)` } };
+    return { problem: handlerExportProblem(fn) };
   }
   return { handler };
 }

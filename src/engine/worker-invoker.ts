@@ -14,7 +14,7 @@ import { bundleHandler, type Bundle } from '../build/bundle.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
-import { missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
+import { handlerExportProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Objects up to this total size are sent with the invocation instead of fetched by the handler. */
@@ -44,7 +44,6 @@ export class WorkerInvoker implements Invoker {
     this.workerBundle = await bundleHandler(WORKER_ENTRY, { cacheDir: this.cacheDir, target: 'local' });
     const problems: Problem[] = [];
     await Promise.all(fns.map(async (fn) => {
-      const given = String(fn.props.handler);
       const missing = missingHandlerFile(fn);
       if (missing) {
         problems.push(missing);
@@ -54,7 +53,7 @@ export class WorkerInvoker implements Invoker {
       try {
         bundle = await bundleHandler(fn.handlerPath, { cacheDir: this.cacheDir, target: 'local' });
       } catch (error) {
-        problems.push({ code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' does not build: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}` });
+        problems.push(handlerLoadProblem(fn, `does not build: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`));
         return;
       }
       const pool = new WorkerPool(fn, bundle, bindings.get(fn.name)!, this.workerBundle!.file, workersFor(fn), (method, args) => this.answerRpc(method, args));
@@ -62,8 +61,8 @@ export class WorkerInvoker implements Invoker {
       const ready = await pool.warmUp();
       if (!ready.ok) {
         problems.push(ready.error
-          ? { code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' failed to load: ${ready.error.errorMessage}` }
-          : { code: 'SLUICE_E_HANDLER_EXPORT', node: fn.name, field: 'handler', message: `${fn}: handler file '${given}' exports neither a default component()/source()/sink() nor a 'handler' function; add: export default component(async (input, ctx) => ...)` });
+          ? handlerLoadProblem(fn, `failed to load: ${ready.error.errorMessage}`)
+          : handlerExportProblem(fn));
       }
     }));
     return problems;
