@@ -106,7 +106,9 @@ export function synthesizeKey(ctx: SynthContext): void {
       EnableKeyRotation: true,
       PendingWindowInDays: 7,
       KeyPolicy: { Version: '2012-10-17', Statement: statements },
-      Tags: ctx.tags(),
+      // No Tags here: `sluice deploy` tags the stack (sluice:pipeline, sluice:stage) and CloudFormation
+      // propagates stack tags to the key. moto 5.2 fails the whole stack on AWS::KMS::Key Tags (it
+      // passes CloudFormation's Key/Value pairs to KMS's TagKey/TagValue API: KeyError 'TagKey').
     },
   });
   ctx.add(STACK_UNIT, `${KEY_ID}Alias`, 'KeyAlias', {
