@@ -9,13 +9,26 @@ const SRC_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** The path of the first stack frame outside sluice's own sources, or undefined. */
 export function callerFile(): string | undefined {
-  const stack = new Error().stack ?? '';
-  for (const line of stack.split('\n').slice(1)) {
-    const match = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(line.trim());
-    if (!match) continue;
-    const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
+  // V8's structured call sites: no stack text to format and no source maps to apply, which made
+  // declaring a function cost more than synthesizing it.
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  let sites: NodeJS.CallSite[] = [];
+  try {
+    Error.stackTraceLimit = 30;
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    sites = (new Error().stack as unknown as NodeJS.CallSite[]) ?? [];
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  for (const site of sites) {
+    const name = site.getFileName();
+    if (!name || name.startsWith('node:')) continue;
+    const file = name.startsWith('file://') ? fileURLToPath(name) : name;
+    if (!file.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(file)) continue;
     if (file.startsWith(MODEL_DIR) || file.startsWith(SRC_DIR)) continue;
-    if (file.includes('/node_modules/tsx/') || file.startsWith('node:')) continue;
+    if (file.includes('/node_modules/tsx/')) continue;
     return file;
   }
   return undefined;

@@ -95,13 +95,15 @@ function edgeOptions(pipe: Pipeline, problems: Problem[]) {
 }
 
 function duplicateEdges(pipe: Pipeline, problems: Problem[]) {
-  const seen = new Set<Edge>();
+  const seen = new Map<AnyNode, Map<AnyNode, Edge>>();
   for (const edge of pipe.edges) {
-    const twin = [...seen].find((e) => e.from === edge.from && e.to === edge.to);
-    if (twin && JSON.stringify(twin.options) !== JSON.stringify(edge.options)) {
+    let targets = seen.get(edge.from);
+    if (!targets) seen.set(edge.from, (targets = new Map()));
+    const twin = targets.get(edge.to);
+    if (twin && twin !== edge && JSON.stringify(twin.options) !== JSON.stringify(edge.options)) {
       problems.push({ code: 'SLUICE_E_EDGE_DUPLICATE', node: edge.from.name, field: `to(${edge.to.name})`, message: `edge ${edge.from.name} -> ${edge.to.name} is declared twice with different options; declare it once` });
     }
-    seen.add(edge);
+    if (!twin) targets.set(edge.to, edge);
   }
 }
 
