@@ -53,19 +53,28 @@ export async function buildAssets(fns: readonly Fn[], options: { cacheDir: strin
 
 async function buildAsset(fn: Fn, handler: string, cacheDir: string): Promise<FunctionAsset> {
   const entry = writeEntry(handler, cacheDir);
-  let code: Uint8Array;
+  let bundleHash: string;
+  let bundleFile: string;
   try {
     const bundle = await bundleHandler(entry, { cacheDir, target: 'lambda' });
-    code = readFileSync(bundle.file);
+    bundleHash = bundle.hash;
+    bundleFile = bundle.file;
   } catch (error) {
     const detail = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } }> }).errors
       ?.map((e) => `${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ''}`)
       .join('; ');
     throw new SynthError('SLUICE_E_BUNDLE', `${fn}: its handler '${handler}' failed to bundle for Lambda: ${detail ?? (error as Error).message}; fix the handler so it builds with esbuild`, { node: fn.name });
   }
-  const zip = zipSync({ 'index.mjs': [code, ZIP_FILE] });
-  return { hash: createHash('sha256').update(zip).digest('hex'), zip, handler };
+  // The same bundle zips to the same bytes: zip and hash it once per process.
+  let zipped = ZIPPED.get(bundleHash);
+  if (!zipped) {
+    const zip = zipSync({ 'index.mjs': [readFileSync(bundleFile), ZIP_FILE] });
+    ZIPPED.set(bundleHash, (zipped = { zip, hash: createHash('sha256').update(zip).digest('hex') }));
+  }
+  return { hash: zipped.hash, zip: zipped.zip, handler };
 }
+
+const ZIPPED = new Map<string, { zip: Uint8Array; hash: string }>();
 
 /** The generated entry that exposes the handler module as a Lambda `handler` export. */
 function writeEntry(handler: string, cacheDir: string): string {
