@@ -32,7 +32,7 @@ export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
     if (grants.some((g) => g.node === node && g.use === use)) return;
     grants.push({ node, use, actions: KINDS[node.kind].permissions[use] ?? [], reason });
   };
-  for (const edge of pipe.edges) {
+  for (const edge of [...pipe.incoming(fn), ...pipe.outgoing(fn)]) {
     const def = edgeDefinition(edge);
     if (!def?.grant) continue;
     const holder = def.grant.on === 'from' ? edge.to : edge.from;
@@ -62,15 +62,14 @@ export function hasGrant(grants: readonly Grant[], nodeName: string, use: Use): 
 export function s3EventPaths(pipe: Pipeline, fn: Fn): Edge[][] {
   const paths: Edge[][] = [];
   const fromBuckets = (tail: Edge[]) => {
-    for (const e of pipe.edges) if (e.to === tail[0]!.from && e.from.kind === 'bucket' && !paths.some((p) => sameEdges(p, [e, ...tail]))) paths.push([e, ...tail]);
+    for (const e of pipe.incoming(tail[0]!.from)) if (e.from.kind === 'bucket' && !paths.some((p) => sameEdges(p, [e, ...tail]))) paths.push([e, ...tail]);
   };
-  for (const edge of pipe.edges) {
-    if (edge.to !== fn) continue;
+  for (const edge of pipe.incoming(fn)) {
     if (edge.from.kind === 'bucket' && !paths.some((p) => sameEdges(p, [edge]))) paths.push([edge]);
     if (edge.from.kind !== 'queue' && edge.from.kind !== 'topic') continue;
     fromBuckets([edge]);
     if (edge.from.kind === 'queue') {
-      for (const t of pipe.edges) if (t.to === edge.from && t.from.kind === 'topic') fromBuckets([t, edge]);
+      for (const t of pipe.incoming(edge.from)) if (t.from.kind === 'topic') fromBuckets([t, edge]);
     }
   }
   return paths;

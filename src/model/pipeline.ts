@@ -85,12 +85,25 @@ export class Pipeline {
 
   /** Edges that end at `node`. */
   incoming(node: AnyNode): Edge[] {
-    return this.edges.filter((e) => e.to === node);
+    return this.edgeIndex().into.get(node) ?? [];
   }
 
   /** Edges that start at `node`. */
   outgoing(node: AnyNode): Edge[] {
-    return this.edges.filter((e) => e.from === node);
+    return this.edgeIndex().out.get(node) ?? [];
+  }
+
+  /** Edges by their ends, built on first use: synthesis asks for every node's edges. */
+  private index: { into: Map<AnyNode, Edge[]>; out: Map<AnyNode, Edge[]> } | undefined;
+  private edgeIndex(): { into: Map<AnyNode, Edge[]>; out: Map<AnyNode, Edge[]> } {
+    if (this.index) return this.index;
+    const into = new Map<AnyNode, Edge[]>();
+    const out = new Map<AnyNode, Edge[]>();
+    for (const e of this.edges) {
+      (into.get(e.to) ?? into.set(e.to, []).get(e.to)!).push(e);
+      (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
+    }
+    return (this.index = { into, out });
   }
 
   /** Every problem with the pipeline; empty when it can run and deploy. */
