@@ -20,3 +20,6 @@ export { Node, Path, type Edge, type EdgeOptions, type Kind, type AnyNode } from
 export { SluiceError, PipelineValidationError, PermissionDeniedError, InputError, type Problem } from './model/errors.js';
 export { grantsOf, type Grant } from './model/permissions.js';
 export type { Duration } from './model/duration.js';
+export { secret, isSecretRef, type SecretRef } from './model/secret.js';
+export type { ConfigValue } from './model/fn.js';
+export { dataAssetWriter, type DataAssetWriterProps } from './runtime/steps/data-asset-writer.js';

@@ -6,7 +6,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { loadPipeline } from './load.js';
-import { openEngine, type Engine, type EngineEvent } from '../engine/index.js';
+import { configLayersFrom, defaultSecretsFile, openEngine, type Engine, type EngineEvent } from '../engine/index.js';
 import { SluiceError } from '../model/errors.js';
 
 /** Options shared by local commands. */
@@ -22,7 +22,7 @@ export function stateDirFor(entry: string, state?: string): string {
 }
 
 /** Open the local engine for a command. */
-export async function openLocal(options: LocalOptions, mode: { handlers: boolean; onEvent?: (e: EngineEvent) => void }): Promise<{ engine: Engine; entry: string; stateDir: string; release: () => void; resumed: number }> {
+export async function openLocal(options: LocalOptions, mode: { handlers: boolean; onEvent?: (e: EngineEvent) => void; execution?: string }): Promise<{ engine: Engine; entry: string; stateDir: string; release: () => void; resumed: number }> {
   if (options.stage && options.stage !== 'local') {
     throw new SluiceError('SLUICE_E_STAGE', `stage '${options.stage}' is an AWS stage; this command runs on the local engine only in this version (use --stage local, the default)`);
   }
@@ -30,7 +30,13 @@ export async function openLocal(options: LocalOptions, mode: { handlers: boolean
   const stateDir = stateDirFor(entry, options.state);
   const release = mode.handlers ? lockState(stateDir) : () => {};
   try {
-    const engine = await openEngine({ pipeline, stateDir, handlers: mode.handlers, onEvent: mode.onEvent });
+    // Steps read config overlays (.env, SLUICE_CONFIG) and secrets (.sluice/secrets.json, or
+    // SLUICE_SECRETS_FILE) from beside the pipeline file.
+    const dir = dirname(entry);
+    const engine = await openEngine({
+      pipeline, stateDir, handlers: mode.handlers, onEvent: mode.onEvent, execution: mode.execution,
+      ...(mode.handlers ? { configLayers: configLayersFrom(dir), secrets: process.env.SLUICE_SECRETS_FILE ? resolve(process.env.SLUICE_SECRETS_FILE) : defaultSecretsFile(dir) } : {}),
+    });
     // Holding the lock, this is the only engine on the state: whatever is still in flight was left by
     // one that died (killed, crashed, power cut), so it is delivered again now rather than after its
     // visibility timeout.

@@ -61,8 +61,9 @@ export class SqliteFileBlobStore implements BlobStore {
     else this.s.remove.run(Number(id.slice(1)));
   }
   sweep(referenced: (id: string) => boolean, olderThanMs: number): number {
-    // Inline bodies left by a crash between an overwrite's commit and the old body's removal.
-    const inline = this.db.prepare("DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM objects WHERE objects.blob = 'i' || blobs.id)").run().changes;
+    // Inline bodies left by a crash between an overwrite's commit and the old body's removal; a body
+    // is referenced by an object or by an offloaded envelope payload.
+    const inline = this.db.prepare("DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM objects WHERE objects.blob = 'i' || blobs.id) AND NOT EXISTS (SELECT 1 FROM payloads WHERE payloads.blob = 'i' || blobs.id)").run().changes;
     return inline + this.files.sweep((id) => referenced(`f${id}`), olderThanMs);
   }
 }

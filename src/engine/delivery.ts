@@ -40,6 +40,8 @@ const RAW_DELIVERY_MAX_ATTRIBUTES = 10;
 /** Performs deliveries against a store. */
 export class Delivery {
   readonly counters: DeliveryCounters = { filtered: new Map() };
+  /** Messages enqueued so far (queue sends and async invocations): a publish's deliveries are the difference. */
+  enqueued = 0;
   constructor(
     private readonly store: Store,
     private readonly topology: Topology,
@@ -69,6 +71,7 @@ export class Delivery {
     // Keep the event past its max age so dispatch can record it as EventAgeExceeded instead of
     // dropping it silently (LA-03).
     this.store.messages.send(channel.async(fn), { body: this.store.keepsPayloads ? '' : JSON.stringify(event), payload: event, retentionMs: f.props.maxEventAgeSeconds * 1000 + 86_400_000 }, now);
+    this.enqueued++;
   }
 
   /** Send a message to a queue, checking its size limit (SQS-08) and applying delays (SQS-30). */
@@ -83,6 +86,7 @@ export class Delivery {
     if (delaySeconds < 0 || delaySeconds > 900) throw new InputError('SLUICE_E_MESSAGE_DELAY', `queue '${queue}': delaySeconds must be between 0 and 900 (given ${delaySeconds}, SQS-30)`);
     const attributes = Object.keys(m.attributes).length ? JSON.stringify(m.attributes) : null;
     this.store.messages.send(channel.queue(queue), { id, body: m.body, attributes, delayMs: delaySeconds * 1000, retentionMs: props.retentionSeconds * 1000 }, now);
+    this.enqueued++;
   }
 
   /** Publish to a topic: each subscription whose filter policy matches gets it (FP-*, SNS-01..04). */

@@ -10,6 +10,8 @@ import { InputError, PipelineValidationError } from '../model/errors.js';
 import { bindingsFor, type StepBindings } from '../runtime/bindings.js';
 import { toAttributes } from '../runtime/attributes.js';
 import type { LogLine } from '../runtime/context.js';
+import { layerConfig, type ConfigLayers } from '../runtime/config.js';
+import { payloadBucketName } from '../envelope/offload.js';
 import { sqsRecord, arn, type ErrorInfo } from './aws-events.js';
 import type { Clock } from './clock.js';
 import { Delivery, eTagOf } from './delivery.js';
@@ -21,9 +23,17 @@ import { applyCompletion, emptyStats, moveToFailures, type Completion, type Node
 import { SchedulerClock } from './schedules.js';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.js';
 
-/** Something that happened, for progress output (`sluice dev`, `sluice run --json`). */
+/**
+ * Something that happened, for progress output (`sluice dev`, `sluice run --json`). Heartbeats and
+ * timings follow Pylon's log lines: `heartbeat start` when a step starts (its first invocation, with
+ * how it runs), `heartbeat core_process` per input processed, and `timed_execution` with the step
+ * function alone (`core_process`) and with the framework's I/O (`total`), in milliseconds.
+ */
 export type EngineEvent =
-  | { type: 'invocation'; fn: string; requestId: string; ok: boolean; durationMs: number; records: number; error?: InvokeResult['error']; failedRecords: number; logs: LogLine[] }
+  | { type: 'invocation'; fn: string; requestId: string; ok: boolean; durationMs: number; records: number; error?: InvokeResult['error']; failedRecords: number; logs: LogLine[]; executions: number; duplicates: number; coreMs: number; totalMs: number }
+  | { type: 'heartbeat'; fn: string; name: 'start'; execution: string; at: string }
+  | { type: 'heartbeat'; fn: string; name: 'core_process'; requestId: string; ingestionId: string; at: string }
+  | { type: 'timed_execution'; fn: string; requestId: string; ingestionId: string; core_process: number; total: number; at: string }
   | { type: 'schedule'; schedule: string; time: string }
   | { type: 'delivery-failed'; topic: string; target: string; error: ErrorInfo };
 
@@ -39,6 +49,10 @@ export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Default concurrency of functions that declare none. */
   defaultConcurrency?: number;
+  /** Config laid over each step's (`SLUICE_CONFIG`, `.env`). */
+  configLayers?: ConfigLayers;
+  /** How steps run, for the start heartbeat (Pylon's `run_once`, `run_forever`). @default 'local' */
+  execution?: string;
 }
 
 /** Options of `put`. */
@@ -58,6 +72,9 @@ export class Engine {
   private readonly delivery: Delivery;
   private readonly scheduler: SchedulerClock;
   private readonly onEvent?: (event: EngineEvent) => void;
+  private readonly execution: string;
+  /** The bucket offloaded envelope bodies go to (`<pipeline>-<stage>-sluice-payloads`). */
+  readonly payloadBucket: string;
   private completions: Completion[] = [];
   private inFlight = 0;
   private wake: (() => void) | undefined;
@@ -68,6 +85,8 @@ export class Engine {
     this.clock = options.clock;
     this.invoker = options.invoker;
     this.onEvent = options.onEvent;
+    this.execution = options.execution ?? 'local';
+    this.payloadBucket = payloadBucketName(this.pipeline.name, options.stage ?? 'local');
     this.topology = topology;
     this.delivery = new Delivery(this.store, topology, (topic, target, error) => {
       const stats = this.stats.get(topic)!;
@@ -88,7 +107,11 @@ export class Engine {
     const modelProblems = pipe.validate();
     const stage = options.stage ?? 'local';
     const fns = pipe.nodesOf('fn');
-    const bindings = new Map<string, StepBindings>(fns.map((fn) => [fn.name, bindingsFor(pipe, fn, stage)]));
+    const nodes = fns.map((fn) => fn.name);
+    const bindings = new Map<string, StepBindings>(fns.map((fn) => {
+      const b = bindingsFor(pipe, fn, stage);
+      return [fn.name, { ...b, config: layerConfig(b.config ?? {}, fn.name, { ...options.configLayers, nodes }) }];
+    }));
     // With model problems the handlers are not loaded (their bindings may be meaningless), but a
     // missing handler file is still reported, so the user sees every problem at once.
     const handlerProblems = modelProblems.length
@@ -199,9 +222,7 @@ export class Engine {
    * One turn of the engine, in one transaction: commit finished invocations, fire due schedules,
    * receive new work. The invocations start once it has committed. Returns how many started.
    */
-  steps = 0;
   private step(): number {
-    this.steps++;
     const now = this.clock.now();
     let starts: Array<() => void> = [];
     let replaced: string[] = [];
@@ -220,7 +241,21 @@ export class Engine {
 
   private emitInvocation(c: Completion): void {
     const { result } = c;
-    this.onEvent?.({ type: 'invocation', fn: c.f.fn.name, requestId: c.requestId, ok: result.ok && result.failedRecords.length === 0, durationMs: result.durationMs, records: c.messages.length, error: result.error ?? result.failedRecords[0]?.error, failedRecords: result.failedRecords.length, logs: result.logs });
+    const fn = c.f.fn.name;
+    const emit = this.onEvent!;
+    if (result.started) emit({ type: 'heartbeat', fn, name: 'start', execution: this.execution, at: new Date(this.clock.now()).toISOString() });
+    const executions = result.executions ?? [];
+    let coreMs = 0;
+    let totalMs = 0;
+    for (const e of executions) {
+      coreMs += e.coreMs;
+      totalMs += e.totalMs;
+    }
+    emit({ type: 'invocation', fn, requestId: c.requestId, ok: result.ok && result.failedRecords.length === 0, durationMs: result.durationMs, records: c.messages.length, error: result.error ?? result.failedRecords[0]?.error, failedRecords: result.failedRecords.length, logs: result.logs, executions: executions.length, duplicates: result.duplicates ?? 0, coreMs, totalMs });
+    for (const e of executions) {
+      emit({ type: 'heartbeat', fn, name: 'core_process', requestId: c.requestId, ingestionId: e.ingestionId, at: e.finishedAt });
+      emit({ type: 'timed_execution', fn, requestId: c.requestId, ingestionId: e.ingestionId, core_process: round(e.coreMs), total: round(e.totalMs), at: e.finishedAt });
+    }
   }
 
   /** Remove blobs replaced by overwrites, once the overwrite has committed. */
@@ -359,16 +394,17 @@ export class Engine {
         // only its own writes, and the group still commits once.
         this.store.savepoint(() => {
           if (c.result.ok) c.blobs = c.result.outputs.map((o) => (o.type === 'object' ? { blob: this.store.blobs.write(o.body), eTag: eTagOf(o.body) } : undefined));
-          replaced.push(...applyCompletion(c, this.store, this.delivery, stats, now));
+          replaced.push(...applyCompletion(c, this.store, this.delivery, stats, now, this.payloadBucket));
         });
       } catch (error) {
         // An output the engine refused (e.g. too large for its queue): the invocation fails instead,
         // and its input is retried and dead-lettered like any failure; nothing is half-written.
         for (const b of c.blobs) if (b?.blob.startsWith('f')) this.store.blobs.remove(b.blob);
+        for (const blob of c.payloadBlobs ?? []) if (blob.startsWith('f')) this.store.blobs.remove(blob);
         Object.assign(stats, statsBefore);
         // Keep the error's code (e.g. SLUICE_E_MESSAGE_TOO_LARGE): codes are public API users branch on.
-        const failed: Completion = { ...c, blobs: [], result: { ...c.result, ok: false, outputs: [], error: { ...serializeError(error), trace: [] } } };
-        applyCompletion(failed, this.store, this.delivery, stats, now);
+        const failed: Completion = { ...c, blobs: [], payloadBlobs: [], result: { ...c.result, ok: false, outputs: [], executions: [], consumedPayloads: [], completedKeys: [], error: { ...serializeError(error), trace: [] } } };
+        applyCompletion(failed, this.store, this.delivery, stats, now, this.payloadBucket);
       }
     }
     return replaced;
@@ -393,6 +429,11 @@ export class Engine {
     await this.invoker.close();
     this.store.close();
   }
+}
+
+/** Milliseconds to the microsecond, for timing lines. */
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 export type { NodeStats };

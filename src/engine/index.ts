@@ -13,8 +13,10 @@ import { InProcessInvoker, StoreOnlyInvoker, type Invoker } from './invoker.js';
 import { localStepIo } from './local-io.js';
 import { Store, type EngineStore } from './store/index.js';
 import { MemoryStore } from './store/memory.js';
-import { topologyOf } from './topology.js';
+import { tablesOf } from './topology.js';
 import { WorkerInvoker } from './worker-invoker.js';
+import { secretsSource } from './config-files.js';
+import type { ConfigLayers } from '../runtime/config.js';
 
 /** Options of `openEngine`. */
 export interface OpenEngineOptions {
@@ -31,7 +33,21 @@ export interface OpenEngineOptions {
   backend?: 'memory' | 'sqlite';
   /** Load handlers; false opens the store only (put, ls, cat), which never invokes. @default true */
   handlers?: boolean;
+  /** The stage whose `stageConfig` applies. @default 'local' */
+  stage?: string;
+  /** Config over each step's: `SLUICE_CONFIG` and `.env` (see `configLayersFrom`). */
+  configLayers?: ConfigLayers;
+  /** Secrets: a JSON file of SSM paths to values (read when a step starts), or the values themselves. */
+  secrets?: string | Record<string, string>;
+  /** How steps run, for their start heartbeat (`run_once`, `run_forever`). @default 'local' */
+  execution?: string;
 }
+
+/**
+ * How long an offloaded envelope body is kept when no consumer releases it: past SQS's longest
+ * retention (14 days), as the payload bucket's lifecycle rule on AWS.
+ */
+export const PAYLOAD_EXPIRY_MS = 15 * 86_400_000;
 
 const CLOCK_OFFSET = 'clockOffsetMs';
 
@@ -46,13 +62,19 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
       : new MemoryStore();
   const clock = options.clock ?? (durable ? new SystemClock(Number(store.meta.get(CLOCK_OFFSET) ?? 0)) : new ManualClock());
   const isolation = options.isolation ?? (durable ? 'worker' : 'in-process');
-  const io = localStepIo(store, topologyOf(options.pipeline).tables);
+  const io = localStepIo(store, { tables: tablesOf(options.pipeline), now: () => clock.now(), ...(options.secrets !== undefined ? { secrets: secretsSource(options.secrets) } : {}) });
   const invoker: Invoker = options.handlers === false ? new StoreOnlyInvoker() : isolation === 'worker' ? new WorkerInvoker(io, join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache')) : new InProcessInvoker(io, () => clock.now());
   try {
-    const engine = await Engine.start({ pipeline: options.pipeline, store, clock, invoker, onEvent: options.onEvent, defaultConcurrency: options.defaultConcurrency });
+    const engine = await Engine.start({
+      pipeline: options.pipeline, store, clock, invoker, onEvent: options.onEvent, defaultConcurrency: options.defaultConcurrency,
+      stage: options.stage, configLayers: options.configLayers, execution: options.execution,
+    });
     if (durable) {
-      // Files written by a run that was killed before its commit belong to no object: remove them.
-      store.blobs.sweep((id) => store.objects.references(id), 60_000);
+      // The payload bucket's lifecycle rule: bodies no consumer came back for expire.
+      const expired = store.transaction(() => store.payloads.expire(clock.now() - PAYLOAD_EXPIRY_MS));
+      for (const blob of expired) store.blobs.remove(blob);
+      // Files written by a run that was killed before its commit belong to no object or payload: remove them.
+      store.blobs.sweep((id) => store.objects.references(id) || store.payloads.references(id), 60_000);
     }
     return engine;
   } catch (error) {
@@ -67,5 +89,7 @@ export function saveClock(engine: Engine): void {
 }
 
 export { Engine, type EngineEvent } from './engine.js';
+export { configLayersFrom, defaultSecretsFile, parseDotenv, secretsSource } from './config-files.js';
+export { lineageOf, describeIngestionInput, type Lineage } from './lineage.js';
 export { ManualClock, SystemClock, type Clock } from './clock.js';
 export type { NodeStats } from './completion.js';

@@ -3,11 +3,12 @@
  * microseconds); the worker invoker (worker-invoker.ts) isolates each function in worker threads with
  * its memory limit, and can kill a handler that overruns its timeout.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Fn } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
-import { invokeHandler, resolveHandler, type ResolvedHandler } from '../runtime/invoke.js';
+import { invokeHandler, resolveHandler, type ExecutionRecord, type InvocationOutcome, type ResolvedHandler } from '../runtime/invoke.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { LogLine, StepIo } from '../runtime/context.js';
 import type { RoutedOutput } from '../runtime/types.js';
@@ -34,6 +35,38 @@ export interface InvokeResult {
   error?: ErrorInfo;
   logs: LogLine[];
   durationMs: number;
+  /** The executions of the inputs that succeeded: their ingestion steps and timings. */
+  executions?: ExecutionResult[];
+  /** Offloaded bodies consumed by the records that succeeded. */
+  consumedPayloads?: InvocationOutcome['consumedPayloads'];
+  /** Idempotency keys processed by the records that succeeded. */
+  completedKeys?: InvocationOutcome['completedKeys'];
+  /** Inputs skipped as already processed (idempotency). */
+  duplicates?: number;
+  /** Whether this invocation started the step (its first). */
+  started?: boolean;
+}
+
+/**
+ * An execution as the engine gets it: the runtime's record in process, or, from a worker thread, its
+ * summary with the ingestion step already serialized there (off the engine's thread, which commits).
+ */
+export type ExecutionResult =
+  | ExecutionRecord
+  | (Pick<ExecutionRecord, 'ingestionId' | 'recordId' | 'lineage' | 'coreMs' | 'totalMs' | 'startedAt' | 'finishedAt' | 'artifactName'> & { stepJson?: string });
+
+/** An execution record as a worker thread sends it: the summary and, with lineage on, the step as JSON. */
+export function serializedExecution(e: ExecutionRecord): ExecutionResult {
+  const { recordId, lineage, ...step } = e;
+  return {
+    ingestionId: e.ingestionId, ...(recordId !== undefined ? { recordId } : {}), lineage, coreMs: e.coreMs, totalMs: e.totalMs,
+    startedAt: e.startedAt, finishedAt: e.finishedAt, artifactName: e.artifactName, ...(lineage ? { stepJson: JSON.stringify(step) } : {}),
+  };
+}
+
+/** The fields of an invocation outcome the engine carries in its result. */
+export function outcomeFields(outcome: InvocationOutcome): Pick<InvokeResult, 'executions' | 'consumedPayloads' | 'completedKeys' | 'duplicates' | 'started'> {
+  return { executions: outcome.executions, consumedPayloads: outcome.consumedPayloads, completedKeys: outcome.completedKeys, duplicates: outcome.duplicates, started: outcome.started };
 }
 
 /** What a reload did: handlers reloaded, and changed handlers that do not build (the old code keeps running). */
@@ -99,9 +132,22 @@ export async function loadHandlerModule(fn: Fn, importer: (url: string) => Promi
   return { handler };
 }
 
+/**
+ * A handler's version when it runs in process (no bundle): the sha256 of its file. Worker threads and
+ * Lambda use the bundle's hash, which also covers what the handler imports.
+ */
+export function handlerFileVersion(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return 'unversioned';
+  }
+}
+
 /** Runs handlers in this thread: fast to start, for unit tests; a timeout fails the invocation but cannot stop the handler. */
 export class InProcessInvoker implements Invoker {
   private readonly handlers = new Map<string, ResolvedHandler>();
+  private readonly versions = new Map<string, string>();
   private bindings = new Map<string, StepBindings>();
   constructor(private readonly io: StepIo, private readonly now: () => number) {}
 
@@ -112,6 +158,7 @@ export class InProcessInvoker implements Invoker {
       const { handler, problem } = await loadHandlerModule(fn, (url) => import(url));
       if (problem) problems.push(problem);
       if (handler) this.handlers.set(fn.name, handler);
+      this.versions.set(fn.name, handlerFileVersion(fn.handlerPath));
     }));
     return problems;
   }
@@ -122,10 +169,10 @@ export class InProcessInvoker implements Invoker {
     // A plain Lambda handler gets the event itself and may change it; give it a copy, as AWS sends
     // each attempt afresh. Components only read the event through the adapter.
     const event = handler.kind === 'lambda' ? structuredClone(request.event) : request.event;
-    const invocation = invokeHandler(handler, { event, requestId: request.requestId, deadline: request.deadline, bindings: this.bindings.get(request.fn)!, io: this.io, now: this.now });
+    const invocation = invokeHandler(handler, { event, requestId: request.requestId, deadline: request.deadline, bindings: this.bindings.get(request.fn)!, io: this.io, now: this.now, version: this.versions.get(request.fn) });
     try {
       const outcome = await this.deadlines.race(invocation, started + request.timeoutMs);
-      return { ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serializeError(f.error) })), durationMs: performance.now() - started };
+      return { ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serializeError(f.error) })), durationMs: performance.now() - started, ...outcomeFields(outcome) };
     } catch (error) {
       const info = error === TIMED_OUT ? timeoutError(request.timeoutMs) : serializeError(error);
       return { ok: false, error: info, outputs: [], logs: [], failedRecords: [], durationMs: performance.now() - started };

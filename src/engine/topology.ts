@@ -113,6 +113,11 @@ export function topologyOf(pipe: Pipeline, defaultConcurrency: number = FN_DEFAU
   return t;
 }
 
+/** Each table's key schema; safe on a pipeline not yet validated (unlike `topologyOf`). */
+export function tablesOf(pipe: Pipeline): Map<string, KeySchema> {
+  return new Map(pipe.nodesOf('table').map((table) => [table.name, keySchemaOf(table)]));
+}
+
 function keySchemaOf(table: Table): KeySchema {
   return { table: table.name, partitionKey: table.partitionKey, ...(table.sortKey ? { sortKey: table.sortKey } : {}) };
 }

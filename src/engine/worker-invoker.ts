@@ -69,9 +69,25 @@ export class WorkerInvoker implements Invoker {
   }
 
   private async answerRpc(method: string, args: any[]): Promise<unknown> {
-    if (method === 'readObject') return this.io.readObject(args[0], args[1]);
-    const [name, op, ...rest] = args;
-    return (this.io.table(name) as any)[op](...rest);
+    switch (method) {
+      case 'readObject':
+        return this.io.readObject(args[0], args[1]);
+      case 'readPayload':
+        return this.io.readPayload!(args[0]);
+      case 'objectMetadata':
+        return (await this.io.objectMetadata!(args[0], args[1])) ?? null;
+      case 'secrets':
+        if (!this.io.secrets) throw new Error('this engine has no secrets source');
+        return this.io.secrets(args[0]);
+      case 'idempotencyBegin':
+        return this.io.idempotency!.begin(args[0], args[1], args[2]);
+      case 'idempotencyRelease':
+        return this.io.idempotency!.release(args[0], args[1]);
+      default: {
+        const [name, op, ...rest] = args;
+        return (this.io.table(name) as any)[op](...rest);
+      }
+    }
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -80,25 +96,33 @@ export class WorkerInvoker implements Invoker {
     return new Promise<InvokeResult>((resolve) => pool.submit({ id: ++this.nextId, request, objects, resolve }));
   }
 
-  /** Bodies of the (small) objects an event refers to, so ctx.body() needs no round trip. */
-  private async prefetch(event: unknown): Promise<Array<[string, string, Uint8Array]>> {
+  /**
+   * Metadata of the objects an event refers to (their lineage) and bodies of the small ones, so
+   * neither needs a round trip from the worker.
+   */
+  private async prefetch(event: unknown): Promise<Array<[string, string, Uint8Array | null, Record<string, string> | null]>> {
     let records: RecordInputs[];
     try {
       records = inputsFromEvent(event);
     } catch {
       return [];
     }
-    const out: Array<[string, string, Uint8Array]> = [];
+    const out: Array<[string, string, Uint8Array | null, Record<string, string> | null]> = [];
     let total = 0;
     for (const r of records) {
       for (const input of r.inputs) {
-        if (input.kind !== 'object' || total + input.size > PREFETCH_MAX_BYTES) continue;
-        try {
-          out.push([input.bucket, input.key, await this.io.readObject(input.bucket, input.key)]);
-          total += input.size;
-        } catch {
-          // gone or unreadable: the handler's own read reports it
+        if (input.kind !== 'object') continue;
+        const metadata = (await this.io.objectMetadata?.(input.bucket, input.key)) ?? null;
+        let body: Uint8Array | null = null;
+        if (total + input.size <= PREFETCH_MAX_BYTES) {
+          try {
+            body = await this.io.readObject(input.bucket, input.key);
+            total += input.size;
+          } catch {
+            // gone or unreadable: the handler's own read reports it
+          }
         }
+        out.push([input.bucket, input.key, body, metadata]);
       }
     }
     return out;

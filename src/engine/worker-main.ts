@@ -1,16 +1,17 @@
 /**
  * Entry of a handler worker thread (bundled by esbuild, so it needs no TypeScript loader). Loads one
- * function's bundled handler, then runs invocations one at a time; object reads and table calls go
- * to the main thread, which owns the store.
+ * function's bundled handler, then runs invocations one at a time; object and payload reads, table
+ * calls, secrets and idempotency records go to the main thread, which owns the store.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { invokeHandler, resolveHandler, type ResolvedHandler } from '../runtime/invoke.js';
 import type { StepIo } from '../runtime/context.js';
 import type { StepBindings } from '../runtime/bindings.js';
+import { serializedExecution } from './invoker.js';
 
 const port = parentPort!;
-const { bundle, bindings } = workerData as { bundle: string; bindings: StepBindings };
+const { bundle, bindings, version } = workerData as { bundle: string; bindings: StepBindings; version?: string };
 
 function serialize(error: unknown) {
   const e = error instanceof Error ? error : new Error(String(error));
@@ -28,15 +29,26 @@ function rpc(method: string, args: unknown[]): Promise<any> {
   });
 }
 
-/** Bodies sent along with the current invocation. */
-let prefetched = new Map<string, Uint8Array>();
+/** Bodies (when small) and metadata of the objects the current invocation's event names. */
+let prefetched = new Map<string, { body: Uint8Array | null; metadata: Record<string, string> | null }>();
 
 const io: StepIo = {
   readObject: async (bucket, key) => {
-    const ready = prefetched.get(`${bucket}\0${key}`);
+    const ready = prefetched.get(`${bucket}\0${key}`)?.body;
     if (ready) return Buffer.from(ready.buffer, ready.byteOffset, ready.byteLength);
     const v = await rpc('readObject', [bucket, key]);
     return typeof v === 'string' ? (await import('node:fs/promises')).readFile(v) : Buffer.from(v);
+  },
+  readPayload: async (path) => new Uint8Array(await rpc('readPayload', [path])),
+  objectMetadata: async (bucket, key) => {
+    const ready = prefetched.get(`${bucket}\0${key}`);
+    if (ready) return ready.metadata ?? undefined;
+    return (await rpc('objectMetadata', [bucket, key])) ?? undefined;
+  },
+  secrets: (paths) => rpc('secrets', [paths]),
+  idempotency: {
+    begin: (node, key, inProgressMs) => rpc('idempotencyBegin', [node, key, inProgressMs]),
+    release: (node, key) => rpc('idempotencyRelease', [node, key]),
   },
   table: (name) => ({
     get: (key) => rpc('table', [name, 'get', key]),
@@ -71,7 +83,7 @@ port.on('message', async (msg: any) => {
 interface InvokeItem {
   id: number;
   eventJson: string;
-  objects: Array<[string, string, Uint8Array]>;
+  objects: Array<[string, string, Uint8Array | null, Record<string, string> | null]>;
   requestId: string;
   timeoutMs: number;
 }
@@ -84,10 +96,14 @@ async function drain(): Promise<void> {
   draining = true;
   while (queue.length) {
     const item = queue.shift()!;
-    prefetched = new Map(item.objects.map(([b, k, v]) => [`${b}\0${k}`, v]));
+    prefetched = new Map(item.objects.map(([b, k, body, metadata]) => [`${b}\0${k}`, { body, metadata }]));
     try {
-      const outcome = await invokeHandler(handler!, { event: JSON.parse(item.eventJson), requestId: item.requestId, deadline: Date.now() + item.timeoutMs, bindings, io });
-      port.postMessage({ type: 'result', id: item.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs, failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serialize(f.error) })) });
+      const outcome = await invokeHandler(handler!, { event: JSON.parse(item.eventJson), requestId: item.requestId, deadline: Date.now() + item.timeoutMs, bindings, io, version });
+      port.postMessage({
+        type: 'result', id: item.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs,
+        failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serialize(f.error) })),
+        executions: outcome.executions.map(serializedExecution), consumedPayloads: outcome.consumedPayloads, completedKeys: outcome.completedKeys, duplicates: outcome.duplicates, started: outcome.started,
+      });
     } catch (error) {
       port.postMessage({ type: 'result', id: item.id, ok: false, error: serialize(error) });
     }

@@ -17,7 +17,7 @@ import { LOCAL_REGION } from './aws-events.js';
 export interface Job {
   id: number;
   request: InvokeRequest;
-  objects: Array<[string, string, Uint8Array]>;
+  objects: Array<[string, string, Uint8Array | null, Record<string, string> | null]>;
   resolve: (result: InvokeResult) => void;
 }
 
@@ -111,7 +111,7 @@ export class WorkerPool {
     const worker = new Worker(this.workerEntry, {
       // Stack traces name the handler's (and sluice's) source files, from the bundles' inline maps.
       execArgv: ['--enable-source-maps'],
-      workerData: { bundle: this.bundle.file, bindings: this.bindings },
+      workerData: { bundle: this.bundle.file, bindings: this.bindings, version: this.bundle.hash },
       env: { ...process.env, ...props.environment, AWS_LAMBDA_FUNCTION_NAME: this.fn.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.memoryMb), AWS_REGION: LOCAL_REGION, SLUICE_NODE: this.fn.name },
       // Lambda's memory setting caps the whole sandbox; the worker's old-generation heap is the
       // closest local equivalent.
@@ -154,7 +154,10 @@ export class WorkerPool {
     this.startHead(w);
     if (w.retired && w.queue.length === 0) void w.worker.terminate();
     head.resolve(m.ok
-      ? { ok: true, response: m.response, outputs: m.outputs.map((o: any) => (o.type === 'object' ? { ...o, body: Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength) } : o)), logs: m.logs, failedRecords: m.failedRecords, durationMs }
+      ? {
+        ok: true, response: m.response, outputs: m.outputs.map(asBuffers), logs: m.logs, failedRecords: m.failedRecords, durationMs,
+        executions: m.executions, consumedPayloads: m.consumedPayloads, completedKeys: m.completedKeys, duplicates: m.duplicates, started: m.started,
+      }
       : { ok: false, error: m.error, outputs: [], logs: [], failedRecords: [], durationMs });
   }
 
@@ -186,6 +189,14 @@ export class WorkerPool {
     for (const w of all) w.dead = true;
     await Promise.all(all.map((w) => w.worker.terminate()));
   }
+}
+
+const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/** Bytes from a worker arrive as Uint8Array; the store keeps Buffers. */
+function asBuffers(o: any): any {
+  if (o.type === 'object') return { ...o, body: toBuffer(o.body) };
+  return o.payload ? { ...o, payload: { ...o.payload, body: toBuffer(o.payload.body) } } : o;
 }
 
 function load(w: PoolWorker): number {

@@ -10,7 +10,12 @@ import { checkRange, type KindDefinition } from './kind.js';
 import { durationSeconds, type Duration } from './duration.js';
 import type { Problem } from './errors.js';
 import type { Table } from './table.js';
+import type { Bucket } from './bucket.js';
 import { callerFile } from './caller.js';
+import { isSecretRef, secretProblems, type SecretRef } from './secret.js';
+
+/** A config value: JSON, or a `secret('/path')` reference resolved when the step starts. */
+export type ConfigValue = string | number | boolean | null | SecretRef | ConfigValue[] | { [key: string]: ConfigValue };
 
 /** Props of a function. */
 export interface FnProps {
@@ -32,6 +37,15 @@ export interface FnProps {
   maxEventAge?: Duration;
   /** Environment variables for the handler. */
   environment?: Record<string, string>;
+  /**
+   * The step's configuration, read as `ctx.config`. Values are JSON, or `secret('/path')` for values
+   * read from SSM Parameter Store (locally the secrets file) when the step starts. Overridden, in
+   * order, by `stageConfig[stage]`, the `SLUICE_CONFIG` environment variable and the `.env` file.
+   * @default {}
+   */
+  config?: Record<string, ConfigValue>;
+  /** Per-stage overrides of `config`, by stage name (`local`, `dev`, `prod`, ...). @default {} */
+  stageConfig?: Record<string, Record<string, ConfigValue>>;
 }
 
 /** Function props with defaults applied. */
@@ -43,6 +57,8 @@ export interface ResolvedFnProps {
   retryAttempts: number;
   maxEventAgeSeconds: number;
   environment: Record<string, string>;
+  config: Record<string, ConfigValue>;
+  stageConfig: Record<string, Record<string, ConfigValue>>;
 }
 
 export const FN_DEFAULTS = { timeoutSeconds: 30, memoryMb: 512, retryAttempts: 2, maxEventAgeSeconds: 21_600, localConcurrency: 4 } as const;
@@ -54,6 +70,8 @@ export class Fn extends Node<'fn', FnProps> {
   readonly tablesRead = new Set<Table>();
   /** Tables the function writes through `ctx.table()`. */
   readonly tablesWritten = new Set<Table>();
+  /** Buckets the function reads by key through `ctx.read()` (besides those whose events trigger it). */
+  readonly bucketsRead = new Set<Bucket>();
   /** The file that declared the function: relative handler paths resolve against its folder. */
   readonly declaredIn: string | undefined;
 
@@ -63,11 +81,14 @@ export class Fn extends Node<'fn', FnProps> {
   }
 
   /**
-   * Let the function read a table (`ctx.table(name).get/query/scan`). Returns the function.
+   * Let the function read a table (`ctx.table(name).get/query/scan`), or a bucket's objects by key
+   * (`ctx.read(bucket, key)`, e.g. the destination a URL resource record names). Returns the function.
    * @example const score = fn('score', { handler: './score.ts' }).reads(items);
+   * @example const parse = fn('parse', { handler: './parse.ts' }).reads(raw);
    */
-  reads(table: Table): this {
-    this.tablesRead.add(table);
+  reads(node: Table | Bucket): this {
+    if (node.kind === 'bucket') this.bucketsRead.add(node as Bucket);
+    else this.tablesRead.add(node as Table);
     return this;
   }
 
@@ -98,8 +119,86 @@ export class Fn extends Node<'fn', FnProps> {
       retryAttempts: p.retryAttempts ?? FN_DEFAULTS.retryAttempts,
       maxEventAgeSeconds: p.maxEventAge === undefined ? FN_DEFAULTS.maxEventAgeSeconds : durationSeconds(p.maxEventAge) ?? NaN,
       environment: p.environment ?? {},
+      config: p.config ?? {},
+      stageConfig: p.stageConfig ?? {},
     };
   }
+
+  /**
+   * The config for a stage: `config` with `stageConfig[stage]` laid over it, key by key (objects
+   * merge, anything else replaces).
+   */
+  configFor(stage: string): Record<string, ConfigValue> {
+    const r = this.resolved;
+    return overlay(r.config, r.stageConfig[stage] ?? {});
+  }
+}
+
+/** `over` laid over `base`: plain objects merge key by key; any other value (and a secret) replaces. */
+export function overlay(base: Record<string, ConfigValue>, over: Record<string, ConfigValue>): Record<string, ConfigValue> {
+  const out: Record<string, ConfigValue> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const before = out[key];
+    out[key] = isPlainConfig(before) && isPlainConfig(value) ? overlay(before, value) : value;
+  }
+  return out;
+}
+
+function isPlainConfig(v: unknown): v is Record<string, ConfigValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isSecretRef(v);
+}
+
+/** The first place a config holds something that is not JSON (a function, undefined, NaN, a Date, ...). */
+function notJson(value: unknown, at: string): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : at;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const bad = notJson(v, `${at}.${i}`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    if (isSecretRef(value)) return undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const bad = notJson(v, `${at}.${k}`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  return at;
+}
+
+// The rule synth applies to stage names (src/cloud/synth/names.ts): they become part of physical names.
+const STAGE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** Problems with `config` and `stageConfig`: JSON only, secret paths SSM accepts, stage names. */
+function configProblems(node: Fn): Problem[] {
+  const problems: Problem[] = [];
+  const { config, stageConfig } = node.props;
+  const check = (field: string, value: unknown) => {
+    if (value === undefined) return;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push({ code: 'SLUICE_E_FN_CONFIG', node: node.name, field, message: `${node}: ${field} must be an object of config values (given ${JSON.stringify(value)})` });
+      return;
+    }
+    const bad = notJson(value, field);
+    if (bad) problems.push({ code: 'SLUICE_E_FN_CONFIG', node: node.name, field: bad, message: `${node}: ${bad} must be JSON (text, a number, a boolean, null, a list or an object) or secret('/path'); a step's config travels as JSON` });
+    problems.push(...secretProblems(node, field, value));
+  };
+  check('config', config);
+  if (stageConfig !== undefined) {
+    if (typeof stageConfig !== 'object' || stageConfig === null || Array.isArray(stageConfig)) {
+      problems.push({ code: 'SLUICE_E_FN_CONFIG', node: node.name, field: 'stageConfig', message: `${node}: stageConfig must map stage names to config objects, e.g. { prod: { url: '...' } } (given ${JSON.stringify(stageConfig)})` });
+    } else {
+      for (const [stage, value] of Object.entries(stageConfig)) {
+        if (!STAGE_NAME.test(stage)) problems.push({ code: 'SLUICE_E_FN_CONFIG', node: node.name, field: `stageConfig.${stage}`, message: `${node}: stageConfig key '${stage}' is not a stage name (lower-case letters, digits and hyphens, starting and ending with a letter or digit)` });
+        check(`stageConfig.${stage}`, value);
+      }
+    }
+  }
+  return problems;
 }
 
 /**
@@ -136,6 +235,7 @@ export const fnKind: KindDefinition<Fn> = {
     checkRange(problems, node, 'concurrency', 'SLUICE_E_FN_CONCURRENCY', r.concurrency, 1, 1000);
     checkRange(problems, node, 'retryAttempts', 'SLUICE_E_FN_RETRY', r.retryAttempts, 0, 2);
     checkRange(problems, node, 'maxEventAge', 'SLUICE_E_FN_EVENT_AGE', r.maxEventAgeSeconds, 60, 21_600, ' seconds');
+    problems.push(...configProblems(node));
     return problems;
   },
 };

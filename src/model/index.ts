@@ -8,6 +8,7 @@ export * from './kind.js';
 export * from './kinds.js';
 export * from './bucket.js';
 export * from './fn.js';
+export * from './secret.js';
 export * from './queue.js';
 export * from './topic.js';
 export * from './table.js';

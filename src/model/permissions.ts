@@ -44,6 +44,7 @@ export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
     if (path.length > 1) add(path[0]!.from, 'read', `S3 events ${[...path.map((e) => e.from.name), fn.name].join(' -> ')}`);
   }
   for (const t of fn.tablesRead) add(t, 'read', `${fn.name}.reads(${t.name})`);
+  for (const b of fn.bucketsRead) add(b, 'read', `${fn.name}.reads(${b.name})`);
   for (const t of fn.tablesWritten) add(t, 'write', `${fn.name}.writes(${t.name})`);
   return grants;
 }

@@ -53,7 +53,7 @@ export class Pipeline {
         return;
       }
       nodes.set(node.name, node);
-      if (node instanceof Fn) for (const t of [...node.tablesRead, ...node.tablesWritten]) addNode(t);
+      if (node instanceof Fn) for (const t of [...node.tablesRead, ...node.tablesWritten, ...node.bucketsRead]) addNode(t);
     };
     for (const [index, item] of (paths ?? []).entries()) {
       if (item instanceof Path) {

@@ -8,6 +8,8 @@ import type { Fn } from '../model/fn.js';
 import { grantsOf } from '../model/permissions.js';
 import { Queue } from '../model/queue.js';
 import { Topic } from '../model/topic.js';
+import type { AnyNode } from '../model/node.js';
+import { payloadBucketName, type MessagePath } from '../envelope/offload.js';
 
 /** A step's view of the pipeline around it. */
 export interface StepBindings {
@@ -17,16 +19,49 @@ export interface StepBindings {
   environment: Record<string, string>;
   /** Buckets downstream, with the key prefix the edge adds. */
   buckets: Array<{ name: string; keyPrefix?: string }>;
-  /** Queues downstream with their size limit. */
-  queues: Array<{ name: string; maxMessageSize: number }>;
-  /** Topics downstream with their size limit. */
-  topics: Array<{ name: string; maxMessageSize: number }>;
+  /** Queues downstream with their size limit, and the smallest limit on the path beyond (envelope offload). */
+  queues: Array<{ name: string; maxMessageSize: number; path?: MessagePath }>;
+  /** Topics downstream with their size limit, and the smallest limit on the path beyond (envelope offload). */
+  topics: Array<{ name: string; maxMessageSize: number; path?: MessagePath }>;
   /** Buckets the step may read (`ctx.body` of an object input). */
   readableBuckets: string[];
   tablesRead: string[];
   tablesWritten: string[];
   /** Physical resource name to node name (on AWS; locally names are the node names). */
   nodeNames?: Record<string, string>;
+  /** The bucket large envelope bodies are offloaded to (`<pipeline>-<stage>-sluice-payloads`). */
+  payloadBucket?: string;
+  /**
+   * The step's config for its stage, before secrets are read: `secret('/path')` values stay
+   * references (`{ "sluice:secret": "/path" }`), so bindings never hold a secret.
+   */
+  config?: Record<string, unknown>;
+  /** The step's version (its bundle's sha256), recorded in its ingestion steps. */
+  version?: string;
+}
+
+// Lambda's limit on an asynchronous invocation's event (an SNS notification to a function).
+const ASYNC_INVOKE_MAX_BYTES = 262_144;
+
+/**
+ * The smallest size limit a message sent to `target` meets, and whether SNS wraps it on the way: a
+ * topic's own limit, each subscribed queue's (wrapped unless raw delivery), and a subscribed
+ * function's event limit (always wrapped in the SNS record).
+ */
+export function messagePathOf(pipe: Pipeline, target: Queue | Topic): MessagePath {
+  if (target instanceof Queue) return { limit: target.resolved.maxMessageSize, wrapped: false };
+  let limit = target.maxMessageSize;
+  let wrapped = false;
+  for (const e of pipe.outgoing(target as AnyNode)) {
+    if (e.to instanceof Queue) {
+      limit = Math.min(limit, e.to.resolved.maxMessageSize);
+      if (!e.options.rawMessageDelivery) wrapped = true;
+    } else if (e.to.kind === 'fn') {
+      limit = Math.min(limit, ASYNC_INVOKE_MAX_BYTES);
+      wrapped = true;
+    }
+  }
+  return { limit, wrapped };
 }
 
 /**
@@ -43,10 +78,12 @@ export function bindingsFor(pipe: Pipeline, fn: Fn, stage: string): StepBindings
     node: fn.name,
     environment: fn.resolved.environment,
     buckets: out.filter((e) => e.to.kind === 'bucket').map((e) => ({ name: e.to.name, ...(e.options.keyPrefix ? { keyPrefix: e.options.keyPrefix } : {}) })),
-    queues: out.filter((e) => e.to instanceof Queue).map((e) => ({ name: e.to.name, maxMessageSize: (e.to as Queue).resolved.maxMessageSize })),
-    topics: out.filter((e) => e.to instanceof Topic).map((e) => ({ name: e.to.name, maxMessageSize: (e.to as Topic).maxMessageSize })),
+    queues: out.filter((e) => e.to instanceof Queue).map((e) => ({ name: e.to.name, maxMessageSize: (e.to as Queue).resolved.maxMessageSize, path: messagePathOf(pipe, e.to as Queue) })),
+    topics: out.filter((e) => e.to instanceof Topic).map((e) => ({ name: e.to.name, maxMessageSize: (e.to as Topic).maxMessageSize, path: messagePathOf(pipe, e.to as Topic) })),
     readableBuckets: names('read', 'bucket'),
     tablesRead: names('read', 'table'),
     tablesWritten: names('write', 'table'),
+    payloadBucket: payloadBucketName(pipe.name, stage),
+    config: fn.configFor(stage),
   };
 }

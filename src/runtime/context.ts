@@ -1,21 +1,44 @@
 /**
  * `ctx`, built per invocation: reads go through the step's I/O backend (local store or AWS), outputs
  * are collected for the framework to write, and every access is checked against the step's grants,
- * so a missing edge fails locally with the edge to declare.
+ * so a missing edge fails locally with the edge to declare. An envelope input's payload (`ctx.body`,
+ * `ctx.text`, `ctx.json`) is its envelope's body, fetched already if it was offloaded.
  */
 import { PermissionDeniedError, InputError } from '../model/errors.js';
+import { EnvelopeError } from '../envelope/errors.js';
+import { defaultMimeType } from '../envelope/codec.js';
+import { validateDataAsset } from '../envelope/data-asset.js';
 import { toAttributes } from './attributes.js';
 import { parsedBodies } from './events.js';
+import { redact, secretFor, type StartedStep } from './config.js';
 import type { StepBindings } from './bindings.js';
-import type { Ctx, Item, MessageOptions, ObjectOptions, ObjectOutput, MessageOutput, StepInput, TableClient } from './types.js';
+import type { Ctx, DataAsset, EnvelopeOptions, Item, MessageOptions, ObjectOptions, ObjectOutput, MessageOutput, StepInput, TableClient } from './types.js';
 
 /** Table access without grant checks; the backend's side. */
 export type TableIo = TableClient;
+
+/** What an idempotency record says when a step begins an input. */
+export type IdempotencyBegin = { status: 'new' } | { status: 'completed'; ingestionId: string } | { status: 'in-progress' };
+
+/** Idempotency records (the local store, or DynamoDB on AWS). */
+export interface IdempotencyIo {
+  /** Claim `key` for `inProgressMs`; says whether it is new, already completed or being processed. */
+  begin(node: string, key: string, inProgressMs: number): Promise<IdempotencyBegin>;
+  /** Give up a claim (the input failed), so a retry can take it. */
+  release(node: string, key: string): Promise<void>;
+}
 
 /** How a step reaches storage: the local engine's store, or AWS. */
 export interface StepIo {
   readObject(bucket: string, key: string): Promise<Buffer>;
   table(name: string): TableIo;
+  /** The bytes of an offloaded envelope body (`s3://bucket/key`). */
+  readPayload?(path: string): Promise<Uint8Array>;
+  /** An object's user metadata, for the `ingestion-id` the writing step stamped on it. */
+  objectMetadata?(bucket: string, key: string): Promise<Record<string, string> | undefined>;
+  /** Secret values by path, and where they were looked up (for the error when one is missing). */
+  secrets?(paths: string[]): Promise<{ values: Record<string, string | undefined>; source: string }>;
+  idempotency?: IdempotencyIo;
 }
 
 /** A structured log line from `ctx.log`. */
@@ -28,6 +51,13 @@ export interface LogLine {
   data?: Record<string, unknown>;
 }
 
+/** The execution in progress, which `ctx.ingestionId` reports. */
+export interface ExecutionState {
+  ingestionId: string;
+}
+
+const EMPTY_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** What building a ctx needs. */
 export interface ContextOptions {
   bindings: StepBindings;
@@ -37,12 +67,70 @@ export interface ContextOptions {
   deadline: number;
   logs: LogLine[];
   now?: () => number;
+  /** The started step: config and secrets. Without it, `ctx.config` is empty and there are no secrets. */
+  started?: StartedStep;
 }
+
+/** Set the ingestion id `ctx.ingestionId` reports (read-only to steps; the framework moves it per execution). */
+export function setIngestionId(ctx: Ctx, ingestionId: string): void {
+  (ctx as { ingestionId: string }).ingestionId = ingestionId;
+}
+
+const bodyHandedOut = new WeakSet<object>();
+
+/** Envelope drafts whose body was validated when built (`ctx.dataAsset`): not checked again on the way out. */
+export const validatedDrafts = new WeakSet<object>();
+
+function bytesOf(body: unknown): Buffer {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return Buffer.from(JSON.stringify(body ?? null), 'utf8');
+}
+
+/**
+ * The per-step part of `ctx` (everything but the invocation's request id, deadline, logs and ingestion
+ * id), built once per started step and shared by its invocations as their prototype: building every
+ * method per invocation cost more than the rest of an execution. Each method is a closure, so
+ * `const { json } = ctx` works as before.
+ */
+const stepPrototypes = new WeakMap<StartedStep, WeakMap<StepIo, WeakMap<StepBindings, Ctx>>>();
 
 /** Build the `ctx` a step receives. */
 export function createContext(options: ContextOptions): Ctx {
   const { bindings, io, requestId, deadline, logs } = options;
   const now = options.now ?? Date.now;
+  const started = options.started;
+  let proto: Ctx | undefined;
+  if (started) {
+    let byIo = stepPrototypes.get(started);
+    if (!byIo) stepPrototypes.set(started, (byIo = new WeakMap()));
+    let byBindings = byIo.get(io);
+    if (!byBindings) byIo.set(io, (byBindings = new WeakMap()));
+    proto = byBindings.get(bindings);
+    if (!proto) byBindings.set(bindings, (proto = stepContext(bindings, io, started)));
+  } else proto = stepContext(bindings, io, undefined);
+  const ctx = Object.create(proto) as Ctx & { requestId: string; ingestionId: string };
+  const secretValues = started?.secretValues ?? NO_SECRETS;
+  ctx.requestId = requestId;
+  ctx.ingestionId = '';
+  ctx.remainingTimeMs = () => Math.max(0, deadline - now());
+  ctx.log = (message: string, data?: Record<string, unknown>) => {
+    // Secrets never reach a log: their values are replaced wherever they appear.
+    let line: LogLine = { at: new Date(now()).toISOString(), level: 'info', node: bindings.node, requestId, message, ...(data ? { data } : {}) };
+    if (secretValues.length > 0) {
+      const text = JSON.stringify(line);
+      const clean = redact(text, secretValues);
+      if (clean !== text) line = JSON.parse(clean);
+    }
+    logs.push(line);
+  };
+  return ctx;
+}
+
+const NO_SECRETS: readonly string[] = [];
+
+/** The methods and step-wide fields of `ctx`. */
+function stepContext(bindings: StepBindings, io: StepIo, started: StartedStep | undefined): Ctx {
   const fnName = `function '${bindings.node}'`;
   const body = async (input: StepInput): Promise<Buffer> => {
     if (input.kind === 'object') {
@@ -51,31 +139,67 @@ export function createContext(options: ContextOptions): Ctx {
       }
       return io.readObject(input.bucket, input.key);
     }
-    if (input.kind === 'message') return Buffer.from(input.body, 'utf8');
+    if (input.kind === 'message') return input.envelope ? bytesOf(input.envelope.body) : Buffer.from(input.body, 'utf8');
     return Buffer.from(JSON.stringify(input.detail), 'utf8');
   };
-  return {
+  const parseJson = (text: string, input: StepInput) => {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const from = input.kind === 'object' ? `object '${input.key}' in bucket '${input.bucket}'` : input.kind === 'message' ? `message ${input.id}${input.queue ? ` from queue '${input.queue}'` : ''}` : 'scheduled event';
+      throw new InputError('SLUICE_E_NOT_JSON', `${fnName}: ${from} is not JSON (${(error as Error).message}); starts with ${JSON.stringify(text.slice(0, 40))}`);
+    }
+  };
+  const envelopeOutput = (data: unknown, opts: EnvelopeOptions, base: MessageOutput): MessageOutput => {
+    const objectType = typeof opts.objectType === 'object' && opts.objectType !== null ? opts.objectType.name : opts.objectType ?? 'rawContent';
+    const draft = {
+      objectType,
+      body: data,
+      payloadMimeType: opts.payloadMimeType ?? defaultMimeType(data),
+      ...(opts.dataAssetName !== undefined ? { dataAssetName: opts.dataAssetName } : {}),
+      ...(opts.dataAssetCountry !== undefined ? { dataAssetCountry: opts.dataAssetCountry } : {}),
+    };
+    return { ...base, body: '', envelope: draft };
+  };
+  const ctx: Omit<Ctx, 'requestId' | 'ingestionId' | 'remainingTimeMs' | 'log'> = {
     node: bindings.node,
     pipeline: bindings.pipeline,
     stage: bindings.stage,
-    requestId,
     env: bindings.environment,
-    remainingTimeMs: () => Math.max(0, deadline - now()),
+    config: (started?.config ?? EMPTY_CONFIG) as Readonly<Record<string, unknown>>,
     body,
     text: async (input) => (await body(input)).toString('utf8'),
+    read: async (bucketOrPath: string, key?: string) => {
+      let bucket = bucketOrPath;
+      if (key === undefined) {
+        const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(bucketOrPath);
+        if (!match) throw new InputError('SLUICE_E_OBJECT_KEY', `${fnName}: ctx.read() takes a bucket and a key, or an s3://bucket/key path (given ${JSON.stringify(bucketOrPath)})`);
+        bucket = match[1]!;
+        key = match[2]!;
+      }
+      if (!bindings.readableBuckets.includes(bucket)) {
+        throw new PermissionDeniedError(`${fnName} has no 'read' permission on bucket '${bucket}'; declare ${bindings.node}.reads(${bucket})`);
+      }
+      return io.readObject(bucket, key);
+    },
     json: async (input) => {
+      if (input.kind === 'message' && input.envelope && input.envelope.objectType !== 'rawContent') {
+        const b = input.envelope.body;
+        if (typeof b === 'string') return parseJson(b, input);
+        if (b instanceof Uint8Array) return parseJson(Buffer.from(b).toString('utf8'), input);
+        // The first call gets the decoded body itself; later calls a copy, so mutating one is safe.
+        if (!bodyHandedOut.has(input)) {
+          bodyHandedOut.add(input);
+          return b as never;
+        }
+        return structuredClone(b) as never;
+      }
       const parsed = parsedBodies.get(input);
       if (parsed !== undefined) {
         parsedBodies.delete(input); // a second call parses afresh, so mutating the first is safe
         return parsed as never;
       }
-      const text = (await body(input)).toString('utf8');
-      try {
-        return JSON.parse(text);
-      } catch (error) {
-        const from = input.kind === 'object' ? `object '${input.key}' in bucket '${input.bucket}'` : input.kind === 'message' ? `message ${input.id}${input.queue ? ` from queue '${input.queue}'` : ''}` : 'scheduled event';
-        throw new InputError('SLUICE_E_NOT_JSON', `${fnName}: ${from} is not JSON (${(error as Error).message}); starts with ${JSON.stringify(text.slice(0, 40))}`);
-      }
+      return parseJson((await body(input)).toString('utf8'), input);
     },
     object(key: string, data: string | Uint8Array, opts: ObjectOptions = {}): ObjectOutput {
       if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > 1024) {
@@ -96,6 +220,25 @@ export function createContext(options: ContextOptions): Ctx {
       if (typeof text !== 'string' || text.length === 0) throw new InputError('SLUICE_E_MESSAGE_BODY', `${fnName}: a message body must be non-empty text or a JSON value (SQS-07)`);
       return { type: 'message', body: text, attributes: toAttributes(opts.attributes), ...(opts.to ? { to: opts.to } : {}), ...(opts.subject ? { subject: opts.subject } : {}), ...(opts.delaySeconds !== undefined ? { delaySeconds: opts.delaySeconds } : {}) };
     },
+    envelope(data: unknown, opts: EnvelopeOptions = {}): MessageOutput {
+      if (data === undefined || typeof data === 'function' || typeof data === 'symbol') {
+        throw new EnvelopeError('SLUICE_E_ENVELOPE_BODY', `${fnName}: an envelope body must be text, bytes or a JSON value (given ${typeof data})`, 'body');
+      }
+      const base = ctx.message('-', { ...opts, attributes: opts.attributes });
+      return envelopeOutput(data, opts, base);
+    },
+    dataAsset(asset: DataAsset, opts: MessageOptions = {}): MessageOutput {
+      const valid = validateDataAsset(asset, `${fnName}: ctx.dataAsset()`);
+      // Without an ingestionId of its own, the asset gets the execution's when its outputs are stamped.
+      const body = { ...valid };
+      const out = ctx.envelope(body, { ...opts, objectType: 'dataAsset', payloadMimeType: 'application/json', dataAssetName: valid.dataAssetName, dataAssetCountry: valid.dataAssetCountry });
+      validatedDrafts.add(out.envelope!);
+      return out;
+    },
+    secret(path: string): string {
+      if (!started) throw new PermissionDeniedError(`${fnName} has no secrets; reference one in its config: fn('${bindings.node}', { config: { key: secret('${path}') } })`);
+      return secretFor(started, bindings.node, path);
+    },
     table(name: string): TableClient {
       const canRead = bindings.tablesRead.includes(name);
       const canWrite = bindings.tablesWritten.includes(name);
@@ -113,8 +256,6 @@ export function createContext(options: ContextOptions): Ctx {
         delete: (key: Item) => (canWrite ? t().delete(key) : deny('write')),
       };
     },
-    log(message: string, data?: Record<string, unknown>) {
-      logs.push({ at: new Date(now()).toISOString(), level: 'info', node: bindings.node, requestId, message, ...(data ? { data } : {}) });
-    },
   };
+  return ctx as unknown as Ctx;
 }

@@ -10,12 +10,18 @@ import type { StepInput } from './types.js';
 /** The kind of event a Lambda handler received. */
 export type EventKind = 's3' | 'sqs' | 'sns' | 'schedule' | 'unknown';
 
-/** Inputs grouped by the record they came from; SQS reports failures per record (`itemIdentifier`). */
+/**
+ * Inputs grouped by the record they came from; SQS reports failures per record (`itemIdentifier`).
+ * Their `envelope` is not set yet: `decodeInput` (inputs.ts) sets it before a step sees the input.
+ */
 export interface RecordInputs {
   /** The SQS messageId, for partial batch failure. */
   recordId?: string;
   inputs: StepInput[];
 }
+
+/** An input before decoding: everything but its envelope, which `decodeInput` adds. */
+const undecoded = <T extends Omit<StepInput, 'envelope'>>(input: T): StepInput => input as unknown as StepInput;
 
 /** Maps a physical resource name (or ARN's last part) to its node name. */
 export type NodeNameOf = (physical: string) => string;
@@ -47,7 +53,7 @@ export function inputsFromEvent(event: unknown, nodeNameOf: NodeNameOf = (n) => 
     case 'sqs':
       return e.Records.map((r: any) => ({ recordId: r.messageId, inputs: sqsInputs(r, nodeNameOf) }));
     case 'schedule':
-      return [{ inputs: [{ kind: 'schedule', schedule: nodeNameOf(lastPart(e.resources?.[0], '/')), time: e.time, detail: e.detail ?? {} }] }];
+      return [{ inputs: [undecoded({ kind: 'schedule', schedule: nodeNameOf(lastPart(e.resources?.[0], '/')), time: e.time, detail: e.detail ?? {} })] }];
     default:
       throw new TypeError(`the event is not an S3, SQS, SNS or scheduled event (keys: ${Object.keys(e ?? {}).join(', ') || 'none'}); a step is triggered by a bucket, queue, topic or schedule`);
   }
@@ -56,7 +62,7 @@ export function inputsFromEvent(event: unknown, nodeNameOf: NodeNameOf = (n) => 
 function objectInputs(s3Event: Record<string, any>, via: string[], nodeNameOf: NodeNameOf): StepInput[] {
   // S3-07: the s3:TestEvent S3 sends when a configuration is saved carries no object.
   if (s3Event.Event === 's3:TestEvent') return [];
-  return (s3Event.Records ?? []).map((r: any) => ({
+  return (s3Event.Records ?? []).map((r: any) => undecoded({
     kind: 'object' as const,
     bucket: nodeNameOf(r.s3.bucket.name),
     key: decodeEventKey(r.s3.object.key),
@@ -93,7 +99,7 @@ function snsInputs(sns: Record<string, any>, via: string[], nodeNameOf: NodeName
   const topic = nodeNameOf(lastPart(sns.TopicArn));
   const inner = parseJsonObject(sns.Message);
   if (isS3Event(inner)) return objectInputs(inner!, [...via, topic], nodeNameOf);
-  return [{
+  return [undecoded({
     kind: 'message',
     id: sns.MessageId,
     body: sns.Message,
@@ -101,7 +107,7 @@ function snsInputs(sns: Record<string, any>, via: string[], nodeNameOf: NodeName
     ...(sns.Subject ? { subject: sns.Subject } : {}),
     topic,
     sentAt: sns.Timestamp,
-  }];
+  })];
 }
 
 function sqsInputs(record: Record<string, any>, nodeNameOf: NodeNameOf): StepInput[] {
@@ -114,7 +120,7 @@ function sqsInputs(record: Record<string, any>, nodeNameOf: NodeNameOf): StepInp
     return inputs.map((i) => (i.kind === 'object' ? { ...i, via: [...i.via, queue] } : { ...i, queue, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) }));
   }
   if (isS3Event(parsed)) return objectInputs(parsed!, [queue], nodeNameOf);
-  const input: StepInput = {
+  const input: StepInput = undecoded({
     kind: 'message',
     id: record.messageId,
     body,
@@ -122,7 +128,7 @@ function sqsInputs(record: Record<string, any>, nodeNameOf: NodeNameOf): StepInp
     queue,
     receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
     sentAt: new Date(Number(record.attributes?.SentTimestamp ?? 0)).toISOString(),
-  };
+  });
   if (parsed) parsedBodies.set(input, parsed);
   return [input];
 }

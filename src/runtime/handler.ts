@@ -1,45 +1,87 @@
 /**
  * `component`, `source` and `sink`: the three kinds of step (Pylon's PipelineComponent,
  * SourceComponent and SinkComponent). Each wraps a function of one input and `ctx`; the framework does
- * all I/O, so the same file runs on the local engine and on Lambda.
+ * all I/O, so the same file runs on the local engine and on Lambda. `result(outputs, metadata)` adds
+ * metadata to the execution's ingestion step, as Pylon's `pylon.result()` does.
  */
-import type { HandlerDescriptor, StepFunction } from './types.js';
+import { InputError } from '../model/errors.js';
+import { durationMs } from '../model/duration.js';
+import type { InferOutput, StandardSchemaV1 } from '../envelope/object-types.js';
+import type { HandlerDescriptor, Output, StepFunction, StepOptions, StepOutcome } from './types.js';
 
 /** Marks handler descriptors; `Symbol.for` so separately bundled copies of the runtime agree. */
 export const HANDLER = Symbol.for('sluice.handler');
 
-function describe(role: HandlerDescriptor['role'], step: StepFunction): HandlerDescriptor {
+/** Marks `result()` values. */
+export const RESULT = Symbol.for('sluice.result');
+
+/** The config type a step's options declare: the schema's output, or a plain record. */
+type ConfigOf<O> = O extends { config: infer S } ? (S extends StandardSchemaV1 ? InferOutput<S> : Record<string, unknown>) : Record<string, unknown>;
+
+function describe(role: HandlerDescriptor['role'], step: StepFunction<any>, options: StepOptions<any> = {}): HandlerDescriptor {
   if (typeof step !== 'function') throw new TypeError(`${role}() takes a function (input, ctx) => outputs (given ${typeof step})`);
-  return Object.freeze({ [HANDLER]: true as const, role, step });
+  if (options === null || typeof options !== 'object') throw new TypeError(`${role}()'s second argument is its options object (given ${typeof options})`);
+  if (options.config !== undefined && typeof options.config?.['~standard']?.validate !== 'function') {
+    throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}(): options.config must be a schema (zod or another Standard Schema library), e.g. z.object({ url: z.string() })`);
+  }
+  if (options.idempotencyKey !== undefined && typeof options.idempotencyKey !== 'function') {
+    throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}(): options.idempotencyKey must be a function (input) => key, e.g. (input) => input.envelope.body.id`);
+  }
+  if (options.idempotencyTtl !== undefined && !(Number(durationMs(options.idempotencyTtl)) > 0)) {
+    throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}(): options.idempotencyTtl must be a positive duration such as '1h' (given ${JSON.stringify(options.idempotencyTtl)})`);
+  }
+  return Object.freeze({ [HANDLER]: true as const, role, step, options: Object.freeze({ ...options }) });
 }
 
 /**
- * A step that turns each input into outputs: objects written to the buckets downstream, messages sent
- * to the queues and topics downstream.
+ * A step that turns each input into outputs: objects written to the buckets downstream, messages and
+ * envelopes sent to the queues and topics downstream.
  * @example
- * export default component(async (input, ctx) => [ctx.object(input.kind === 'object' ? input.key : 'out', await ctx.body(input))]);
+ * export default component(async (input, ctx) => ctx.envelope(await ctx.json(input), { objectType: 'urlResource' }));
+ * @example
+ * export default component(async (input, ctx) => [], { config: z.object({ url: z.url() }), idempotencyKey: (i) => i.envelope.ingestionId });
  */
-export function component(step: StepFunction): HandlerDescriptor {
-  return describe('component', step);
+export function component<O extends StepOptions<any> = StepOptions>(step: StepFunction<ConfigOf<O>>, options?: O): HandlerDescriptor {
+  return describe('component', step, options);
 }
 
 /**
- * A step that starts data flowing, typically on a schedule: it ingests from outside and returns outputs.
- * @example export default source(async (tick, ctx) => ctx.message({ url: 'https://example.com/feed' }));
+ * A step that starts data flowing, typically on a schedule or from a request: it ingests from outside
+ * and returns outputs.
+ * @example export default source(async (tick, ctx) => ctx.envelope({ resource: ctx.config.url }, { objectType: 'urlResource' }));
  */
-export function source(step: StepFunction): HandlerDescriptor {
-  return describe('source', step);
+export function source<O extends StepOptions<any> = StepOptions>(step: StepFunction<ConfigOf<O>>, options?: O): HandlerDescriptor {
+  return describe('source', step, options);
 }
 
 /**
- * A step at the end of a flow: it consumes inputs (writing to tables, say) and returns nothing.
- * @example export default sink(async (input, ctx) => { await ctx.table('seen').put({ id: (input as any).id }); });
+ * A step at the end of a flow: it consumes inputs and writes them to a data store (a table, or objects
+ * in a bucket), sending no messages onwards.
+ * @example export default sink(async (input, ctx) => { await ctx.table('seen').put({ id: input.envelope.ingestionId }); });
  */
-export function sink(step: StepFunction): HandlerDescriptor {
-  return describe('sink', step);
+export function sink<O extends StepOptions<any> = StepOptions>(step: StepFunction<ConfigOf<O>>, options?: O): HandlerDescriptor {
+  return describe('sink', step, options);
+}
+
+/**
+ * Outputs with metadata for the execution's ingestion step (Pylon's `pylon.result(messages, metadata)`).
+ * @example return result([ctx.dataAsset(asset)], { rows: asset.data.length });
+ */
+export function result(outputs: StepOutcome['outputs'], metadata: Record<string, unknown> = {}): StepOutcome {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new InputError('SLUICE_E_STEP_RESULT', `result(outputs, metadata): metadata must be an object (given ${JSON.stringify(metadata)})`);
+  }
+  return Object.freeze({ [RESULT]: true as const, outputs, metadata });
+}
+
+/** Whether a value is a `result()`. */
+export function isStepOutcome(value: unknown): value is StepOutcome {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RESULT] === true;
 }
 
 /** Whether a value is a handler descriptor. */
 export function isHandlerDescriptor(value: unknown): value is HandlerDescriptor {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HANDLER] === true;
 }
+
+export type { Output };

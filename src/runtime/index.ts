@@ -4,9 +4,20 @@
  * @example
  * import { component } from 'sluice/runtime';
  * export default component(async (input, ctx) => [ctx.object((input as any).key, await ctx.body(input))]);
+ *
+ * @example
+ * import { component, result } from 'sluice/runtime';
+ * export default component(async (input, ctx) => result([ctx.envelope(input.envelope.body, { objectType: 'rawContent' })], { step: 'forward' }));
  */
-export { component, source, sink, isHandlerDescriptor } from './handler.js';
+export { component, source, sink, result, isHandlerDescriptor } from './handler.js';
+export { objectType, BUILT_IN_OBJECT_TYPES } from '../envelope/object-types.js';
+export { validateDataAsset, partitionsOf } from '../envelope/data-asset.js';
+export { EnvelopeError } from '../envelope/errors.js';
+export { StepStartError } from './config.js';
 export type {
   Ctx, StepInput, ObjectInput, MessageInput, ScheduleInput, Output, ObjectOutput, MessageOutput,
-  ObjectOptions, MessageOptions, TableClient, Item, Attributes, AttributeValue, StepFunction, HandlerDescriptor,
+  ObjectOptions, MessageOptions, EnvelopeOptions, TableClient, Item, Attributes, AttributeValue, StepFunction, StepOptions, StepOutcome, HandlerDescriptor,
+  Envelope, DataAsset, ObjectType,
 } from './types.js';
+export type { UrlResource, UpdateNotification, BuiltInObjectType, StandardSchemaV1 } from '../envelope/object-types.js';
+export type { IngestionStep } from '../envelope/ingestion-step.js';

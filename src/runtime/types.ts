@@ -1,7 +1,14 @@
 /**
- * The types a handler sees: what a step receives (an object, a message or a scheduled tick), what it
- * returns (objects and messages), and `ctx`, its only door to its neighbours.
+ * The types a handler sees: what a step receives (an object, a message or a scheduled tick, each with
+ * the envelope it carries), what it returns (objects, messages and envelopes, optionally with
+ * metadata), and `ctx`, its only door to its neighbours.
  */
+import type { Envelope, EnvelopeDraft } from '../envelope/codec.js';
+import type { DataAsset } from '../envelope/data-asset.js';
+import type { ObjectType, StandardSchemaV1 } from '../envelope/object-types.js';
+import type { Duration } from '../model/duration.js';
+
+export type { Envelope, EnvelopeDraft, DataAsset, ObjectType };
 
 /** A message attribute, SNS-style: `String`, `Number`, `String.Array` (JSON array text) or `Binary` (base64). */
 export interface AttributeValue {
@@ -26,6 +33,12 @@ export interface ObjectInput {
   eventTime: string;
   /** Queues and topics the event passed through on its way here, by node name. */
   via: string[];
+  /**
+   * The object as an envelope: raw content in S3 (`payloadType: 's3'`, `payloadS3Path`), its
+   * `ingestionId` the one the writing step put in the object's metadata ('' if none). The body is not
+   * fetched: read it with `ctx.body(input)`. Not enumerable, so the input serializes as before.
+   */
+  readonly envelope: Envelope<undefined>;
 }
 
 /** A message from a queue or topic. */
@@ -45,6 +58,12 @@ export interface MessageInput {
   receiveCount?: number;
   /** When it was sent (ISO-8601). */
   sentAt?: string;
+  /**
+   * The envelope the message carries, its body decoded and, when offloaded, fetched; a message that
+   * is not an envelope (plain text or JSON, e.g. from `ctx.message` or `sluice send`) is raw content
+   * (`objectType: 'rawContent'`, `ingestionId: ''`). Not enumerable, so the input serializes as before.
+   */
+  readonly envelope: Envelope;
 }
 
 /** A scheduled tick. */
@@ -54,6 +73,8 @@ export interface ScheduleInput {
   /** The scheduled time (ISO-8601, UTC). */
   time: string;
   detail: Record<string, unknown>;
+  /** The tick as a `lambdaEvent` envelope whose body is `{ schedule, time, detail }`. Not enumerable. */
+  readonly envelope: Envelope<{ schedule: string; time: string; detail: Record<string, unknown> }>;
 }
 
 /** Anything a step can receive. */
@@ -78,15 +99,29 @@ export interface MessageOutput {
   subject?: string;
   /** Queues only: delay before the message becomes visible, 0..900 s. */
   delaySeconds?: number;
+  /** Set by `ctx.envelope()`: the envelope, encoded (and offloaded if too large) when routed. */
+  envelope?: EnvelopeDraft;
 }
 
 /** What a step returns. */
 export type Output = ObjectOutput | MessageOutput;
 
+/** An envelope body written to the payload bucket because the message would not fit its path. */
+export interface OffloadedPayload {
+  /** `s3://<payload bucket>/<key>`. */
+  path: string;
+  bucket: string;
+  key: string;
+  body: Uint8Array;
+  contentType: string;
+  /** The execution that wrote it. */
+  ingestionId: string;
+}
+
 /** A routed output: the target is resolved to one node. */
 export type RoutedOutput =
   | (ObjectOutput & { bucket: string })
-  | (MessageOutput & { to: string; targetKind: 'queue' | 'topic' });
+  | (MessageOutput & { to: string; targetKind: 'queue' | 'topic'; payload?: OffloadedPayload });
 
 /** Options of `ctx.object()`. */
 export interface ObjectOptions {
@@ -95,6 +130,16 @@ export interface ObjectOptions {
   contentType?: string;
   /** User metadata (x-amz-meta-*). */
   metadata?: Record<string, string>;
+}
+
+/** Options of `ctx.envelope()`. */
+export interface EnvelopeOptions extends MessageOptions {
+  /** What the body is: a Pylon type (`urlResource`, `updateNotification`, ...) or one from `objectType()`. @default 'rawContent' */
+  objectType?: string | ObjectType;
+  /** @default 'text/plain' for text, 'application/octet-stream' for bytes, 'application/json' otherwise */
+  payloadMimeType?: string;
+  dataAssetName?: string;
+  dataAssetCountry?: string;
 }
 
 /** Options of `ctx.message()`. */
@@ -121,7 +166,7 @@ export interface TableClient {
 }
 
 /** The step's context: every read and write goes through it, so sluice knows every grant. */
-export interface Ctx {
+export interface Ctx<Config = Record<string, unknown>> {
   /** The function's node name. */
   readonly node: string;
   readonly pipeline: string;
@@ -137,25 +182,73 @@ export interface Ctx {
   text(input: StepInput): Promise<string>;
   /** The payload parsed as JSON; a clear error if it is not JSON. */
   json<T = unknown>(input: StepInput): Promise<T>;
+  /**
+   * An object's bytes by bucket and key, or by `s3://bucket/key` (the bucket by node name), from a
+   * bucket that triggers the step or that it declares with `fn.reads(bucket)`.
+   * @example const csv = await ctx.read(resource.destination);
+   */
+  read(bucketOrPath: string, key?: string): Promise<Buffer>;
   /** An object to write downstream. */
   object(key: string, body: string | Uint8Array, options?: ObjectOptions): ObjectOutput;
-  /** A message to send downstream; objects become JSON. */
+  /** A message to send downstream; objects become JSON. It is not an envelope: downstream it is raw content. */
   message(body: string | object, options?: MessageOptions): MessageOutput;
+  /**
+   * An envelope to send downstream: the body (text, bytes or any JSON value) with its objectType. Its
+   * `objectType` and data asset fields become message attributes, for filter policies; a body too
+   * large for the path is offloaded to the payload bucket and fetched back by the consumer.
+   */
+  envelope(body: unknown, options?: EnvelopeOptions): MessageOutput;
+  /** A `dataAsset` envelope, the asset validated (name `schema.entity`, country, keys present in every row). */
+  dataAsset(asset: DataAsset, options?: MessageOptions): MessageOutput;
+  /** The step's config (see `fn(..., { config, stageConfig })`), secrets resolved; validated by the step's `config` schema. */
+  readonly config: Readonly<Config>;
+  /** A secret's value; only the paths the step's config references with `secret('/path')`. */
+  secret(path: string): string;
+  /** The ingestion id of the execution in progress: its outputs carry it. */
+  readonly ingestionId: string;
   /** A declared table. */
   table(name: string): TableClient;
   /** A structured log line, shown by `sluice run`/`dev` and in CloudWatch on AWS. */
   log(message: string, data?: Record<string, unknown>): void;
 }
 
-/** What the step function returns: outputs, a list of them, or nothing. */
-export type StepResult = Output | ReadonlyArray<Output | ReadonlyArray<Output>> | void | undefined | null;
+/** Outputs with metadata for the execution's ingestion step, as `result(outputs, metadata)` makes them. */
+export interface StepOutcome {
+  readonly outputs: Output | ReadonlyArray<Output | ReadonlyArray<Output>> | void | undefined | null;
+  readonly metadata: Record<string, unknown>;
+  readonly [key: symbol]: true;
+}
+
+/** What the step function returns: outputs, a list of them, `result(outputs, metadata)`, or nothing. */
+export type StepResult = Output | ReadonlyArray<Output | ReadonlyArray<Output>> | StepOutcome | void | undefined | null;
 
 /** The signature of a step. */
-export type StepFunction = (input: StepInput, ctx: Ctx) => StepResult | Promise<StepResult>;
+export type StepFunction<Config = Record<string, unknown>> = (input: StepInput, ctx: Ctx<Config>) => StepResult | Promise<StepResult>;
+
+/** Options of `component`, `source` and `sink`. */
+export interface StepOptions<Config = Record<string, unknown>> {
+  /**
+   * A schema for `ctx.config` (zod or any Standard Schema library): checked when the step starts, so a
+   * missing key or a value of the wrong type stops the step before it processes anything.
+   */
+  config?: StandardSchemaV1<unknown, Config>;
+  /**
+   * The key that makes an input the same as one already processed: the step runs once per key, and a
+   * redelivery of a processed input is acknowledged without running it again. Return undefined for
+   * inputs that need no such guard.
+   * @example idempotencyKey: (input) => (input.envelope.body as { id: string }).id
+   */
+  idempotencyKey?: (input: StepInput) => string | undefined | null;
+  /** How long a processed key is remembered. @default '1h' */
+  idempotencyTtl?: Duration;
+  /** Record an ingestion step per execution and stamp outputs with its id. @default true */
+  lineage?: boolean;
+}
 
 /** What `component`, `source` and `sink` return; the default export of a handler file. */
 export interface HandlerDescriptor {
   readonly [key: symbol]: true;
   readonly role: 'component' | 'source' | 'sink';
-  readonly step: StepFunction;
+  readonly step: StepFunction<any>;
+  readonly options: StepOptions<any>;
 }

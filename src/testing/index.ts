@@ -9,3 +9,5 @@
  * assert.equal(await local.text('curated', 'a.txt'), 'hello');
  */
 export { localPipeline, LocalPipeline, type LocalPipelineOptions, type DeadLetter } from './local-pipeline.js';
+export type { Lineage } from '../engine/lineage.js';
+export type { IngestionStep, IngestionInput, IngestionOutput } from '../envelope/ingestion-step.js';

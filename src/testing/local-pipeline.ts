@@ -5,7 +5,9 @@
 import type { Pipeline } from '../model/pipeline.js';
 import { InputError } from '../model/errors.js';
 import { durationMs, type Duration } from '../model/duration.js';
-import { openEngine, ManualClock, type Engine, type EngineEvent, type NodeStats } from '../engine/index.js';
+import { lineageOf, openEngine, ManualClock, type Engine, type EngineEvent, type Lineage, type NodeStats } from '../engine/index.js';
+import type { ConfigLayers } from '../runtime/config.js';
+import type { IngestionStep } from '../envelope/ingestion-step.js';
 import { channel } from '../engine/topology.js';
 import type { ObjectRecord } from '../engine/store/objects.js';
 import type { ErrorInfo } from '../engine/aws-events.js';
@@ -26,6 +28,18 @@ export interface LocalPipelineOptions {
    * to run a behaviour suite against both). @default 'memory'
    */
   backend?: 'memory' | 'sqlite';
+  /** The stage whose `stageConfig` applies to each step. @default 'local' */
+  stage?: string;
+  /**
+   * Secrets by SSM path (`{ '/team/api-key': 'test-key' }`), or the path of a JSON file of them. A
+   * test names its secrets: the pipeline's `.sluice/secrets.json` is not read. @default none
+   */
+  secrets?: Record<string, string> | string;
+  /**
+   * Config over each step's, as `SLUICE_CONFIG` (`env`, JSON values) and `.env` (`dotenv`, text
+   * values) would give it. A test names its overlays: neither the environment nor `.env` is read.
+   */
+  config?: Pick<ConfigLayers, 'env' | 'dotenv'>;
 }
 
 /** An entry in a dead-letter destination. */
@@ -143,6 +157,21 @@ export class LocalPipeline {
     return { get: (k) => items.get(schema, k), put: (i) => items.put(schema, i), query: (pk) => items.query(schema, pk), scan: () => items.scan(schema) };
   }
 
+  /**
+   * The lineage of an object: the executions from the one that wrote it back to the one that consumed
+   * the root input, newest first, each an ingestion step (node, version, times, metadata, inputs, outputs).
+   * @example (await local.lineage('lake', key)).steps.map((s) => s.artifactName) // ['write-assets', 'parse', 'fetch']
+   */
+  async lineage(bucket: string, key: string): Promise<Lineage> {
+    this.assertBucket(bucket);
+    return lineageOf(this.engine.store, bucket, key);
+  }
+
+  /** One execution's ingestion step, by its ingestion id. */
+  async ingestionStep(ingestionId: string): Promise<IngestionStep | undefined> {
+    return this.engine.store.lineage.get(ingestionId);
+  }
+
   /** Per-node counters: invocations, successes, failures, retries, dead-lettered. */
   stats(): Record<string, NodeStats> {
     return Object.fromEntries(this.engine.stats);
@@ -178,6 +207,9 @@ export async function localPipeline(pipe: Pipeline, options: LocalPipelineOption
   // Always the manual clock, with a state folder too: a test needs advance() for retries, visibility
   // timeouts and schedules whatever the store, and openEngine would otherwise pick the system clock.
   const clock = new ManualClock(start);
-  const engine = await openEngine({ pipeline: pipe, stateDir: options.stateDir, isolation: options.isolation ?? 'in-process', clock, onEvent: options.onEvent, backend: options.backend });
+  const engine = await openEngine({
+    pipeline: pipe, stateDir: options.stateDir, isolation: options.isolation ?? 'in-process', clock, onEvent: options.onEvent, backend: options.backend,
+    stage: options.stage, configLayers: options.config, secrets: options.secrets ?? {},
+  });
   return new LocalPipeline(engine, clock);
 }

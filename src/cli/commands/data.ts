@@ -81,7 +81,7 @@ export function registerData(program: Command): void {
     }));
 
   common(program.command('cat <bucket> <key>'))
-    .description("print an object's bytes (with --json: its metadata and body)")
+    .description("print an object's bytes (with --json: its metadata, including the ingestion-id of the step that wrote it, and body)")
     .action(action(async (bucket: string, key: string, options: DataOptions) => {
       if (options.stage && options.stage !== 'local') return remoteCat(bucket, key, options);
       const { engine, release } = await openLocal(options, { handlers: false });
@@ -94,7 +94,7 @@ export function registerData(program: Command): void {
         if (options.json) {
           const text = body.toString('utf8');
           const isText = Buffer.from(text, 'utf8').equals(body);
-          emit(options, { bucket, key, size: o.size, eTag: o.eTag, lastModified: new Date(o.lastModified).toISOString(), ...(o.contentType ? { contentType: o.contentType } : {}), ...(isText ? { body: text } : { bodyBase64: body.toString('base64') }) }, () => '');
+          emit(options, { bucket, key, size: o.size, eTag: o.eTag, lastModified: new Date(o.lastModified).toISOString(), ...(o.contentType ? { contentType: o.contentType } : {}), ...(o.metadata ? { metadata: o.metadata } : {}), ...(isText ? { body: text } : { bodyBase64: body.toString('base64') }) }, () => '');
         } else process.stdout.write(body);
       } finally {
         await engine.close();

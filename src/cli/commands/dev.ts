@@ -23,11 +23,18 @@ export function registerDev(program: Command): void {
         const time = new Date().toISOString().slice(11, 19);
         if (e.type === 'schedule') return print(e, `${pc.dim(time)} ${pc.cyan('⏱')} schedule '${e.schedule}' fired for ${e.time}`);
         if (e.type === 'delivery-failed') return print(e, `${pc.dim(time)} ${pc.red('✗')} topic '${e.topic}' could not deliver to '${e.target}': ${e.error.errorMessage}`);
+        if (e.type === 'heartbeat' && e.name === 'start') return print(e, `${pc.dim(time)} ${pc.magenta('♥')} ${e.fn} started (${e.execution})`);
+        // Per-input heartbeats and timings are lines for programs; people see them summed per invocation.
+        if (e.type === 'heartbeat' || e.type === 'timed_execution') return options.json ? print(e, '') : undefined;
         const mark = e.ok ? pc.green('✓') : pc.red('✗');
         print(e, `${pc.dim(time)} ${mark} ${e.fn} ${pc.dim(`${e.durationMs.toFixed(1)} ms, ${e.records} record(s)`)}${e.error ? ` ${pc.red(`${e.error.errorType}: ${e.error.errorMessage}`)}` : ''}`);
         for (const log of e.logs) print({ type: 'log', ...log }, `${pc.dim(time)}   ${pc.dim(e.fn)} ${log.message}${log.data ? ` ${pc.dim(JSON.stringify(log.data))}` : ''}`);
+        if (!options.json && e.executions) {
+          const duplicates = e.duplicates ? `, ${e.duplicates} duplicate(s) skipped` : '';
+          process.stdout.write(`${pc.dim(time)}   ${pc.dim(`${e.fn} timed_execution core_process ${e.coreMs.toFixed(2)} ms, total ${e.totalMs.toFixed(2)} ms over ${e.executions} input(s)${duplicates}`)}\n`);
+        }
       };
-      const { engine, entry, release } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { handlers: true, onEvent });
+      const { engine, entry, release } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { handlers: true, onEvent, execution: 'run_forever' });
       if (!options.json) process.stderr.write(`${pc.bold('sluice dev')} ${engine.pipeline.name} (${entry}): waiting for inputs; put some with ${pc.cyan('sluice put <bucket> <file>')} in another shell. Ctrl-C stops.\n`);
       let stopping = false;
       const stop = () => {

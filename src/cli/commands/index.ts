@@ -13,7 +13,8 @@ import { registerDiff } from './diff.js';
 import { registerDestroy } from './destroy.js';
 import { registerStatus } from './status.js';
 import { registerLogs } from './logs.js';
+import { registerLineage } from './lineage.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage];

@@ -25,6 +25,18 @@ export interface RunOptions {
 // A guard against a pipeline that keeps scheduling timed work forever.
 const MAX_CLOCK_SKIPS = 1_000_000;
 
+// `run --json` is one document, so it holds the per-input lines (core_process heartbeats,
+// timed_execution, ctx.log) up to this many and counts the rest; start heartbeats are always in, the
+// per-step timings cover every execution, and `sluice dev --json` streams every line.
+const MAX_JSON_LOG_LINES = 200;
+
+/** Per step: how many inputs it processed and its timings (Pylon's timed_execution core_process and total). */
+interface StepTimings {
+  executions: number;
+  coreMs: { total: number; max: number };
+  totalMs: { total: number; max: number };
+}
+
 export function registerRun(program: Command): void {
   withJson(program.command('run [entry]'))
     .description('process everything pending on the local engine until idle, then print a per-node summary (exit 1 if anything was dead-lettered)')
@@ -42,8 +54,29 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
   const started = performance.now();
   let invocations = 0;
   let lastProgress = 0;
+  const log: Array<Record<string, unknown>> = [];
+  let logDropped = 0;
+  const timings = new Map<string, StepTimings>();
+  let perInput = 0;
+  const keep = (line: Record<string, unknown>, always = false) => {
+    if (!options.json) return;
+    if (always || perInput++ < MAX_JSON_LOG_LINES) log.push(line);
+    else logDropped++;
+  };
   const onEvent = (e: EngineEvent) => {
+    if (e.type === 'heartbeat') return keep({ ...e, message: `heartbeat ${e.name}` }, e.name === 'start');
+    if (e.type === 'timed_execution') {
+      let t = timings.get(e.fn);
+      if (!t) timings.set(e.fn, (t = { executions: 0, coreMs: { total: 0, max: 0 }, totalMs: { total: 0, max: 0 } }));
+      t.executions++;
+      t.coreMs.total += e.core_process;
+      t.coreMs.max = Math.max(t.coreMs.max, e.core_process);
+      t.totalMs.total += e.total;
+      t.totalMs.max = Math.max(t.totalMs.max, e.total);
+      return keep({ ...e, message: `timed_execution core_process ${e.core_process} total ${e.total}` });
+    }
     if (e.type !== 'invocation') return;
+    for (const line of e.logs) keep({ type: 'log', fn: e.fn, ...line });
     invocations++;
     if (!e.ok && !options.json) progress(options, `✗ ${e.fn}: ${e.error?.errorType}: ${e.error?.errorMessage}`);
     const now = performance.now();
@@ -52,7 +85,7 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       process.stderr.write(`\r${invocations} invocations…`);
     }
   };
-  const { engine, entry, stateDir, release, resumed } = await openLocal(options, { handlers: true, onEvent });
+  const { engine, entry, stateDir, release, resumed } = await openLocal(options, { handlers: true, onEvent, execution: 'run_once' });
   try {
     if (resumed) progress(options, `resuming ${resumed} message(s) an interrupted run left in flight`);
     const before = deadLetterDepths(engine);
@@ -80,11 +113,20 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
     const summaries = summarize(engine);
     const deadLettered = deadLetteredThisRun(before, summaries);
     const seconds = (performance.now() - started) / 1000;
-    emit(options, { pipeline: engine.pipeline.name, entry, state: stateDir, put, resumed, invocations, seconds, deadLettered, nodes: summaries }, () =>
+    const steps = Object.fromEntries([...timings].map(([fn, t]) => [fn, {
+      executions: t.executions,
+      coreMs: { avg: round(t.coreMs.total / t.executions), max: round(t.coreMs.max) },
+      totalMs: { avg: round(t.totalMs.total / t.executions), max: round(t.totalMs.max) },
+    }]));
+    emit(options, { pipeline: engine.pipeline.name, entry, state: stateDir, put, resumed, invocations, seconds, deadLettered, nodes: summaries, timings: steps, log, ...(logDropped ? { logDropped } : {}) }, () =>
       `${formatSummary(summaries, before)}\n\n${engine.pipeline.name}: ${put} object(s) put, ${invocations} invocation(s) in ${seconds.toFixed(2)} s${deadLettered ? `, ${deadLettered} dead-lettered (see: sluice dlq list <node>)` : ''}`);
     return { deadLettered };
   } finally {
     await engine.close();
     release();
   }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

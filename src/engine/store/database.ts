@@ -1,6 +1,7 @@
 /**
  * The engine's SQLite database: one per project and stage (WAL, so readers never block the writer),
- * or in memory for unit tests. Holds queues, object metadata, table items, schedules and settings.
+ * or in memory for unit tests. Holds queues, object metadata, table items, schedules, settings,
+ * ingestion steps (lineage), offloaded envelope bodies and idempotency records.
  * better-sqlite3 is synchronous, which is what makes one-transaction commits of a whole group of
  * invocations cheap.
  */
@@ -27,6 +28,15 @@ CREATE TABLE IF NOT EXISTS items (
   tbl TEXT NOT NULL, pk TEXT NOT NULL, sk TEXT NOT NULL, sk_number REAL, item TEXT NOT NULL,
   PRIMARY KEY (tbl, pk, sk)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS schedules (name TEXT PRIMARY KEY, started_at INTEGER NOT NULL, last_fired_at INTEGER);
+CREATE TABLE IF NOT EXISTS ingestion_steps (
+  seq INTEGER PRIMARY KEY, ingestion_id TEXT NOT NULL UNIQUE, node TEXT NOT NULL, started_at TEXT NOT NULL, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS payloads (
+  key TEXT PRIMARY KEY, blob TEXT NOT NULL, size INTEGER NOT NULL, content_type TEXT NOT NULL, ingestion_id TEXT NOT NULL,
+  refs INTEGER NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS payloads_blob ON payloads (blob);
+CREATE TABLE IF NOT EXISTS idempotency (
+  node TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL, ingestion_id TEXT, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (node, key)) WITHOUT ROWID;
 `;
 
 /** Open (creating if needed) the database at `path`, or an in-memory one for `':memory:'`. */

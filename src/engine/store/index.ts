@@ -1,11 +1,15 @@
 /**
  * The engine's store: one SQLite database (file or memory) with its message channels, object
- * metadata, table items, schedules and settings, plus the blob store for object bodies.
+ * metadata, table items, schedules, settings, lineage, payloads and idempotency records, plus the
+ * blob store for object and payload bodies.
  */
 import { openDatabase, Meta, type Db } from './database.js';
 import { Messages } from './messages.js';
 import { Objects } from './objects.js';
 import { Items } from './items.js';
+import { Lineage } from './lineage.js';
+import { Payloads } from './payloads.js';
+import { Idempotency } from './idempotency.js';
 import type { BlobStore } from '../blobs.js';
 import type { EngineStore } from './types.js';
 
@@ -16,6 +20,9 @@ export class Store implements EngineStore {
   readonly messages: Messages;
   readonly objects: Objects;
   readonly items: Items;
+  readonly lineage: Lineage;
+  readonly payloads: Payloads;
+  readonly idempotency: Idempotency;
   private readonly scheduleGet;
   private readonly scheduleSet;
 
@@ -30,6 +37,9 @@ export class Store implements EngineStore {
     this.messages = new Messages(this.db);
     this.objects = new Objects(this.db);
     this.items = new Items(this.db);
+    this.lineage = new Lineage(this.db);
+    this.payloads = new Payloads(this.db);
+    this.idempotency = new Idempotency(this.db);
     this.scheduleGet = this.db.prepare('SELECT started_at AS startedAt, last_fired_at AS lastFiredAt FROM schedules WHERE name = ?');
     this.scheduleSet = this.db.prepare('INSERT INTO schedules (name, started_at, last_fired_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_fired_at = excluded.last_fired_at');
   }
@@ -65,4 +75,4 @@ export class Store implements EngineStore {
 
 export type { Db };
 export type { EngineStore, MessageStore, ObjectStore, ItemStore } from './types.js';
-export { Messages, Objects, Items };
+export { Messages, Objects, Items, Lineage, Payloads, Idempotency };

@@ -11,6 +11,7 @@ import type { ObjectRecord } from './objects.js';
 import type { EngineStore, ItemStore, ObjectStore } from './types.js';
 import { MemoryMessages } from './memory-messages.js';
 import { UndoLog } from './undo-log.js';
+import { MemoryIdempotency, MemoryLineage, MemoryPayloads } from './memory-components.js';
 
 /** In-memory object metadata. */
 class MemoryObjects implements ObjectStore {
@@ -172,6 +173,9 @@ export class MemoryStore implements EngineStore {
   readonly objects = new MemoryObjects(this.log);
   readonly items = new MemoryItems(this.log);
   readonly blobs = new MemoryBlobs(this.log);
+  readonly lineage = new MemoryLineage(this.log);
+  readonly payloads = new MemoryPayloads(this.log);
+  readonly idempotency = new MemoryIdempotency(this.log);
   readonly keepsPayloads = true;
   private readonly settings = new Map<string, string>();
   private readonly schedules = new Map<string, { startedAt: number; lastFiredAt: number | null }>();

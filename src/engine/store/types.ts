@@ -7,6 +7,7 @@ import type { BlobStore } from '../blobs.js';
 import type { NewMessage, ReceiveOptions, StoredMessage } from './messages.js';
 import type { ObjectRecord } from './objects.js';
 import type { Item, KeySchema } from './items.js';
+import type { IngestionStep } from '../../envelope/ingestion-step.js';
 
 /** Message channels with SQS semantics. */
 export interface MessageStore {
@@ -57,11 +58,61 @@ export interface ItemStore {
   scan(schema: KeySchema, limit?: number): Item[];
 }
 
+/** Ingestion steps (lineage): one per execution, written in the transaction of the outputs it describes. */
+export interface LineageStore {
+  record(step: IngestionStep): void;
+  /** Record a step already serialized (by a worker thread), as `record(JSON.parse(json))` would. */
+  recordJson(ingestionId: string, node: string, startedAt: string, json: string): void;
+  get(ingestionId: string): IngestionStep | undefined;
+  /** The most recently recorded steps, newest first, optionally of one node. */
+  recent(limit?: number, node?: string): IngestionStep[];
+  count(): number;
+}
+
+/** An offloaded envelope body: its blob, and how many undelivered messages still point at it. */
+export interface PayloadRecord {
+  key: string;
+  blob: string;
+  size: number;
+  contentType: string;
+  ingestionId: string;
+  /** Messages referring to it that are not yet consumed (one per delivery of the envelope). */
+  refs: number;
+  createdAt: number;
+}
+
+/** Offloaded envelope bodies (the local payload bucket). */
+export interface PayloadStore {
+  put(payload: PayloadRecord): void;
+  get(key: string): PayloadRecord | undefined;
+  /** One consumer is done with it: drop a reference; returns the blob to remove when none is left. */
+  release(key: string): string | undefined;
+  references(blob: string): boolean;
+  /** Remove payloads created before `before` (the lifecycle rule); returns their blobs. */
+  expire(before: number): string[];
+  count(): number;
+}
+
+/** What an idempotency record says when a step begins an input. */
+export type IdempotencyState = { status: 'new' } | { status: 'completed'; ingestionId: string } | { status: 'in-progress' };
+
+/** Idempotency records: per function and key, in progress until a time, or completed until a time. */
+export interface IdempotencyStore {
+  /** Claim the key until `inProgressUntil` unless a live record holds it; says which. */
+  begin(node: string, key: string, now: number, inProgressUntil: number): IdempotencyState;
+  complete(node: string, key: string, ingestionId: string, expiresAt: number): void;
+  /** Drop an in-progress claim (a completed record stays). */
+  release(node: string, key: string): void;
+}
+
 /** Everything the engine persists. */
 export interface EngineStore {
   readonly messages: MessageStore;
   readonly objects: ObjectStore;
   readonly items: ItemStore;
+  readonly lineage: LineageStore;
+  readonly payloads: PayloadStore;
+  readonly idempotency: IdempotencyStore;
   readonly blobs: BlobStore;
   /** Whether async events are kept as values (`payload`) rather than JSON text. */
   readonly keepsPayloads: boolean;
