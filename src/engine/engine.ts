@@ -9,33 +9,20 @@ import type { Pipeline } from '../model/pipeline.js';
 import { InputError, PipelineValidationError } from '../model/errors.js';
 import { bindingsFor, type StepBindings } from '../runtime/bindings.js';
 import { toAttributes } from '../runtime/attributes.js';
-import type { LogLine } from '../runtime/context.js';
 import { layerConfig, type ConfigLayers } from '../runtime/config.js';
 import { payloadBucketName } from '../envelope/offload.js';
-import { sqsRecord, arn, type ErrorInfo } from './aws-events.js';
+import { sqsRecord, arn } from './aws-events.js';
 import type { Clock } from './clock.js';
 import { Delivery, eTagOf } from './delivery.js';
-import { missingHandlerFile, serializeError, type Invoker, type InvokeResult, type ReloadResult } from './invoker.js';
+import { missingHandlerFile, serializeError, type Invoker, type ReloadResult } from './invoker.js';
 import type { EngineStore as Store } from './store/types.js';
 import type { StoredMessage } from './store/messages.js';
 import { DLQ_RETENTION_MS, timedChannels, topologyOf, type FnRuntime, type QueueSource, type Topology } from './topology.js';
 import { applyCompletion, emptyStats, moveToFailures, type Completion, type NodeStats } from './completion.js';
 import { SchedulerClock } from './schedules.js';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.js';
-
-/**
- * Something that happened, for progress output (`sluice dev`, `sluice run --json`). Heartbeats and
- * timings follow Pylon's log lines: `heartbeat start` when a step starts (its first invocation, with
- * how it runs), `heartbeat core_process` per input processed, and `timed_execution` with the step
- * function alone (`core_process`) and with the framework's I/O (`total`), in milliseconds.
- */
-export type EngineEvent =
-  | { type: 'invocation'; fn: string; requestId: string; ok: boolean; durationMs: number; records: number; error?: InvokeResult['error']; failedRecords: number; logs: LogLine[]; executions: number; duplicates: number; coreMs: number; totalMs: number }
-  | { type: 'heartbeat'; fn: string; name: 'start'; execution: string; at: string }
-  | { type: 'heartbeat'; fn: string; name: 'core_process'; requestId: string; ingestionId: string; at: string }
-  | { type: 'timed_execution'; fn: string; requestId: string; ingestionId: string; core_process: number; total: number; at: string }
-  | { type: 'schedule'; schedule: string; time: string }
-  | { type: 'delivery-failed'; topic: string; target: string; error: ErrorInfo };
+import { invocationEvents, type EngineEvent } from './events.js';
+import { BatchWindows } from './batch-windows.js';
 
 const GROUP_COMMIT_WAIT_MS = 2;
 
@@ -240,22 +227,7 @@ export class Engine {
   }
 
   private emitInvocation(c: Completion): void {
-    const { result } = c;
-    const fn = c.f.fn.name;
-    const emit = this.onEvent!;
-    if (result.started) emit({ type: 'heartbeat', fn, name: 'start', execution: this.execution, at: new Date(this.clock.now()).toISOString() });
-    const executions = result.executions ?? [];
-    let coreMs = 0;
-    let totalMs = 0;
-    for (const e of executions) {
-      coreMs += e.coreMs;
-      totalMs += e.totalMs;
-    }
-    emit({ type: 'invocation', fn, requestId: c.requestId, ok: result.ok && result.failedRecords.length === 0, durationMs: result.durationMs, records: c.messages.length, error: result.error ?? result.failedRecords[0]?.error, failedRecords: result.failedRecords.length, logs: result.logs, executions: executions.length, duplicates: result.duplicates ?? 0, coreMs, totalMs });
-    for (const e of executions) {
-      emit({ type: 'heartbeat', fn, name: 'core_process', requestId: c.requestId, ingestionId: e.ingestionId, at: e.finishedAt });
-      emit({ type: 'timed_execution', fn, requestId: c.requestId, ingestionId: e.ingestionId, core_process: round(e.coreMs), total: round(e.totalMs), at: e.finishedAt });
-    }
+    for (const e of invocationEvents(c, this.execution, this.clock.now())) this.onEvent!(e);
   }
 
   /** Remove blobs replaced by overwrites, once the overwrite has committed. */
@@ -279,7 +251,7 @@ export class Engine {
   /** The next time something timed is due (retry, visibility, delay, schedule), if any. */
   nextDueAt(includeSchedules = true): number | undefined {
     const now = this.clock.now();
-    const times = [this.store.messages.nextDueAfter(now, timedChannels(this.topology)), includeSchedules ? this.scheduler.nextFireAfter(now) : undefined, ...[...this.windowCloses.values()].filter((t) => t > now)].filter((t): t is number => t !== undefined);
+    const times = [this.store.messages.nextDueAfter(now, timedChannels(this.topology)), includeSchedules ? this.scheduler.nextFireAfter(now) : undefined, ...this.windows.closingAfter(now)].filter((t): t is number => t !== undefined);
     return times.length ? Math.min(...times) : undefined;
   }
 
@@ -324,7 +296,7 @@ export class Engine {
           for (const source of f.queueSources) {
             const slots = f.concurrency - f.inFlight;
             if (slots <= 0) break;
-            if (source.windowMs > 0 && this.batchWindowOpen(source, now)) continue;
+            if (source.windowMs > 0 && this.windows.waiting(this.store.messages, source, now)) continue;
             // One query for every batch the free slots can take; each batch is one invocation.
             const received = this.store.messages.receive(source.channel, {
               max: source.batchSize * slots,
@@ -347,22 +319,8 @@ export class Engine {
     return starts;
   }
 
-  /** When each batching window closes, by queue channel; `nextDueAt` wakes the engine then. */
-  private readonly windowCloses = new Map<string, number>();
-
-  /**
-   * LSQS-04: with a batching window, a batch goes out when it is full or when the window has passed
-   * since its oldest message became visible. True while the batch should keep waiting.
-   */
-  private batchWindowOpen(source: QueueSource, now: number): boolean {
-    const { count, oldestVisibleAt } = this.store.messages.peekVisible(source.channel, now, source.batchSize);
-    this.windowCloses.delete(source.channel);
-    if (count === 0 || count >= source.batchSize || oldestVisibleAt === undefined) return false;
-    const closes = oldestVisibleAt + source.windowMs;
-    if (closes <= now) return false;
-    this.windowCloses.set(source.channel, closes);
-    return true;
-  }
+  /** Open batching windows (LSQS-04); `nextDueAt` wakes the engine when each closes. */
+  private readonly windows = new BatchWindows();
 
   /** Reserve a slot for an invocation; the returned function starts it once the receive has committed. */
   private begin(f: FnRuntime, source: QueueSource | undefined, messages: StoredMessage[], event: unknown, eventJson?: string): () => void {
@@ -431,9 +389,4 @@ export class Engine {
   }
 }
 
-/** Milliseconds to the microsecond, for timing lines. */
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}
-
-export type { NodeStats };
+export type { NodeStats, EngineEvent };
