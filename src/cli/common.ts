@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { reportError, type GlobalOptions } from './output.js';
+import { InputError } from '../model/errors.js';
 
 /** Add `--json` to a command. */
 export function withJson(cmd: Command): Command {
@@ -31,4 +32,16 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
       reportError(options, error);
     }
   };
+}
+
+/** `--attribute name=value` options as message attributes: numbers become Number attributes. */
+export function parseAttributes(specs: readonly string[] | undefined): Record<string, string | number> {
+  const attributes: Record<string, string | number> = {};
+  for (const a of specs ?? []) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new InputError('SLUICE_E_ATTRIBUTE', `--attribute takes name=value (given '${a}')`);
+    const value = a.slice(eq + 1);
+    attributes[a.slice(0, eq)] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return attributes;
 }

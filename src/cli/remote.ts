@@ -5,7 +5,7 @@
  */
 import pc from 'picocolors';
 import type { Pipeline } from '../model/pipeline.js';
-import { InputError } from '../model/errors.js';
+import { parseAttributes } from './common.js';
 import { loadPipeline } from './load.js';
 import { emit, table, type GlobalOptions } from './output.js';
 import { filesToPut } from './files.js';
@@ -36,13 +36,7 @@ export async function remotePut(bucket: string, path: string, options: RemoteOpt
 
 /** `sluice send <target> <body> --stage NAME`. */
 export async function remoteSend(target: string, body: string, options: RemoteOptions & { attribute?: string[] }): Promise<void> {
-  const attributes: Record<string, string | number> = {};
-  for (const a of options.attribute ?? []) {
-    const eq = a.indexOf('=');
-    if (eq <= 0) throw new InputError('SLUICE_E_ATTRIBUTE', `--attribute takes name=value (given '${a}')`);
-    const value = a.slice(eq + 1);
-    attributes[a.slice(0, eq)] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-  }
+  const attributes = parseAttributes(options.attribute);
   const { stage } = await open(options);
   const { messageId } = await stage.send(target, body, attributes);
   emit(options, { target, stage: options.stage, sent: true, messageId }, () => `sent to '${target}' on stage '${options.stage}' (message ${messageId})`);

@@ -4,7 +4,7 @@
  * `sluice dev` picks puts and sends up at once; otherwise the next `sluice run` does.
  */
 import type { Command } from 'commander';
-import { action, withJson } from '../common.js';
+import { action, parseAttributes, withJson } from '../common.js';
 import { emit } from '../output.js';
 import { openLocal } from '../local.js';
 import { filesToPut, withBodies } from '../files.js';
@@ -46,13 +46,7 @@ export function registerData(program: Command): void {
     .option('--attribute <name=value>', 'a message attribute (repeatable); numbers become Number attributes', (v: string, all: string[] = []) => [...all, v])
     .action(action(async (target: string, body: string, options: DataOptions & { attribute?: string[] }) => {
       if (options.stage && options.stage !== 'local') return remoteSend(target, body, options);
-      const attributes: Record<string, string | number> = {};
-      for (const a of options.attribute ?? []) {
-        const eq = a.indexOf('=');
-        if (eq <= 0) throw new InputError('SLUICE_E_ATTRIBUTE', `--attribute takes name=value (given '${a}')`);
-        const value = a.slice(eq + 1);
-        attributes[a.slice(0, eq)] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-      }
+      const attributes = parseAttributes(options.attribute);
       const { engine, release } = await openLocal(options, { handlers: false });
       try {
         // The engine's message lists queues and topics only; a bucket is the likely mix-up, so say how to feed one.
