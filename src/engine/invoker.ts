@@ -116,12 +116,11 @@ export function handlerExportProblem(fn: Fn): Problem {
 
 /** Check a handler file exists, then import it and find its handler; problems name the node and the fix. */
 export async function loadHandlerModule(fn: Fn, importer: (url: string) => Promise<Record<string, unknown>>): Promise<{ handler?: ResolvedHandler; problem?: Problem }> {
-  const path = fn.handlerPath;
   const missing = missingHandlerFile(fn);
   if (missing) return { problem: missing };
   let exports: Record<string, unknown>;
   try {
-    exports = await importer(pathToFileURL(path).href);
+    exports = await importer(pathToFileURL(fn.handlerPath).href);
   } catch (error) {
     return { problem: handlerLoadProblem(fn, `failed to load: ${(error as Error).message}`) };
   }
