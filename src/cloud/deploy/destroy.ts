@@ -1,16 +1,17 @@
 /**
  * `destroy`: remove a stage from AWS, with nothing left behind and nothing to do by hand. Every
- * bucket of the stack is emptied first (every object version and delete marker: CloudFormation cannot
- * delete a bucket that holds anything), the stack is deleted, the buckets and tables its template
- * retains (DeletionPolicy Retain protects data from updates and stray deletes, not from an explicit
- * destroy) are deleted after it, then the functions' log groups and the stack's assets. Running it
- * again finds the stack gone and removes whatever a failed earlier run left, so it is always safe.
+ * bucket of the stack, the payload bucket included, is emptied first (every object version and
+ * delete marker: CloudFormation cannot delete a bucket that holds anything), the stack is deleted,
+ * the buckets and tables its template retains (DeletionPolicy Retain protects data from updates and
+ * stray deletes, not from an explicit destroy; the lineage and idempotency tables too) are deleted
+ * after it, then the functions' log groups and the stack's assets. Running it again finds the stack
+ * gone and removes whatever a failed earlier run left, so it is always safe.
  */
 import { DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteTableCommand, DescribeTableCommand, ListTagsOfResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketCommand, DeleteObjectsCommand, GetBucketTaggingCommand, HeadBucketCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
 import type { Pipeline } from '../../model/pipeline.js';
-import { physicalName, stackName as stackNameOf } from '../synth/names.js';
+import { idempotencyTableName, lineageTableName, payloadBucketName, physicalName, stackName as stackNameOf } from '../synth/names.js';
 import { assetsBucketExists, assetsBucketName } from './assets-bucket.js';
 import { openSession, type AwsSession } from './aws.js';
 import { deleteStack } from './deploy.js';
@@ -125,12 +126,11 @@ async function planDestroy(aws: AwsSession, pipe: Pipeline, stage: string, stack
     if (r.type === 'AWS::DynamoDB::Table') tables.set(r.physicalId, retained(r.logicalId) || r.stack !== stackName);
   }
   // Leftovers: retained data of an earlier destroy that stopped half-way, found by name and tags.
-  for (const node of pipe.nodesOf('bucket')) {
-    const name = physicalName(pipe.name, stage, node.name);
+  const names = dataStoreNames(pipe, stage);
+  for (const name of names.buckets) {
     if (!buckets.has(name) && (await bucketTaggedFor(aws, name, pipe.name, stage))) buckets.set(name, true);
   }
-  for (const node of pipe.nodesOf('table')) {
-    const name = physicalName(pipe.name, stage, node.name);
+  for (const name of names.tables) {
     if (!tables.has(name) && (await tableTaggedFor(aws, name, pipe.name, stage))) tables.set(name, true);
   }
   const logGroups = new Set<string>();
@@ -157,15 +157,14 @@ async function planDestroy(aws: AwsSession, pipe: Pipeline, stage: string, stack
  */
 export async function removeRetainedLeftovers(aws: AwsSession, pipe: Pipeline, stage: string, log: (line: string) => void): Promise<string[]> {
   const removed: string[] = [];
-  for (const node of pipe.nodesOf('bucket')) {
-    const name = physicalName(pipe.name, stage, node.name);
+  const names = dataStoreNames(pipe, stage);
+  for (const name of names.buckets) {
     if (!(await bucketTaggedFor(aws, name, pipe.name, stage))) continue;
     await emptyBucket(aws, name, log);
     await aws.call(`deleting bucket '${name}'`, () => aws.s3.send(new DeleteBucketCommand({ Bucket: name })));
     removed.push(name);
   }
-  for (const node of pipe.nodesOf('table')) {
-    const name = physicalName(pipe.name, stage, node.name);
+  for (const name of names.tables) {
     if (!(await tableTaggedFor(aws, name, pipe.name, stage))) continue;
     const table = await describeTable(aws, name);
     if (table?.DeletionProtectionEnabled) await aws.call(`turning off deletion protection of table '${name}'`, () => aws.dynamodb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false })));
@@ -174,6 +173,19 @@ export async function removeRetainedLeftovers(aws: AwsSession, pipe: Pipeline, s
   }
   if (removed.length) log(`removed what the failed deploy had created and kept: ${removed.join(', ')}`);
   return removed;
+}
+
+/**
+ * The buckets and tables a stage of a pipeline may hold data in, by physical name: its nodes', and the
+ * stores sluice adds for its components (payload bucket, lineage and idempotency tables), whether or
+ * not the current pipeline still needs them (an earlier deploy may have made them).
+ * @example dataStoreNames(pipe, 'dev').tables // ['orders-dev-items', 'orders-dev-sluice-lineage', 'orders-dev-sluice-idempotency']
+ */
+export function dataStoreNames(pipe: Pipeline, stage: string): { buckets: string[]; tables: string[] } {
+  return {
+    buckets: [...pipe.nodesOf('bucket').map((n) => physicalName(pipe.name, stage, n.name)), payloadBucketName(pipe.name, stage)],
+    tables: [...pipe.nodesOf('table').map((n) => physicalName(pipe.name, stage, n.name)), lineageTableName(pipe.name, stage), idempotencyTableName(pipe.name, stage)],
+  };
 }
 
 /** Delete every object version and delete marker of a bucket; returns how many. */

@@ -13,6 +13,21 @@ export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as cons
 export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
 
 /**
+ * What a step's components need on the stores sluice adds to a stack (src/cloud/synth/stores.ts), by
+ * use: a producer offloads large message bodies (PutObject), a consumer reads them back (GetObject,
+ * which HeadObject also needs); lineage writes ingestion steps one by one or in batches of 25;
+ * Powertools Idempotency reads, claims, completes and releases records; a step reads its secrets
+ * from SSM Parameter Store (SecureString with the AWS-managed aws/ssm key needs no KMS grant).
+ */
+export const STORE_ACTIONS = {
+  writePayloads: ['s3:PutObject'],
+  readPayloads: ['s3:GetObject'],
+  writeLineage: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+  useIdempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  readSecrets: ['ssm:GetParameters', 'ssm:GetParameter'],
+} as const;
+
+/**
  * KMS actions a function needs on the pipeline's customer managed key, per use of a queue or topic
  * encrypted with it: producers generate a data key (and decrypt a cached one), consumers decrypt.
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html

@@ -2,11 +2,14 @@
  * The rules of SECURITY.md that cfn-lint does not check, run over a synthesized template (flatten a
  * split one first): no wildcard actions, `*` resources only for unscopable actions and each explained,
  * one trusted service per role, encryption and TLS-only on every store, service-fed queues and topics
- * on a customer managed key, dead letters everywhere, no secret in any property. It reads the
- * template only (never synth's internals), so it also catches a template edited by hand.
+ * on a customer managed key, dead letters everywhere, no secret in any property (nor in a step's
+ * config), secrets read by exact parameter ARN, idempotency records only the function's own, payloads
+ * expiring. It reads the template only (never synth's internals), so it also catches a template
+ * edited by hand.
  */
 import { SECRET_NAME, SECRET_VALUE } from './kinds/fn.js';
 import { UNSCOPABLE_ACTIONS } from './actions.js';
+import { isSecretRef } from '../../model/secret.js';
 import { referencesIn, type Resource, type Statement, type Template, type Value } from './template.js';
 
 /** One rule broken by one resource. */
@@ -33,6 +36,7 @@ export function auditTemplate(template: Template): Finding[] {
   const resources = template.Resources;
   const find = (rule: string, resource: string, message: string) => findings.push({ rule, resource, message });
   const policiesOf = indexResourcePolicies(resources);
+  const isIdempotencyTable = (value: unknown) => referencesIn(value).some((x) => resources[x.id]?.Metadata?.['sluice:path'] === 'IdempotencyTable');
   const deadLetterTargets = new Set<string>();
   const byFunction = new Map<string, Resource[]>();
   for (const r of Object.values(resources)) {
@@ -46,7 +50,7 @@ export function auditTemplate(template: Template): Finding[] {
     const p = (r.Properties ?? {}) as Record<string, any>;
     if (STATEFUL.has(r.Type) && (!r.DeletionPolicy || !r.UpdateReplacePolicy)) find('X-1', id, `${r.Type} needs both DeletionPolicy and UpdateReplacePolicy`);
     for (const text of stringsIn(p)) if (SECRET_VALUE.test(text)) find('X-2', id, 'a property holds what looks like a credential');
-    for (const [label, document] of policyDocuments(r)) auditStatements(find, id, r, label, document.Statement ?? []);
+    for (const [label, document] of policyDocuments(r)) auditStatements(find, id, r, label, document.Statement ?? [], isIdempotencyTable);
 
     switch (r.Type) {
       case 'AWS::IAM::Role': {
@@ -62,6 +66,9 @@ export function auditTemplate(template: Template): Finding[] {
         if (p.OwnershipControls?.Rules?.[0]?.ObjectOwnership !== 'BucketOwnerEnforced' || p.AccessControl !== undefined) find('S3-2', id, 'ACLs must be disabled (BucketOwnerEnforced, no AccessControl)');
         if (!p.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm) find('S3-3', id, 'default encryption must be set');
         if (!policiesOf(id).some((d) => deniesInsecureTransport(d, 's3:*'))) find('S3-4', id, 'no bucket policy denies requests without TLS');
+        const lifecycle = (p.LifecycleConfiguration?.Rules ?? []) as Array<Record<string, any>>;
+        if (!lifecycle.some((rule) => rule.Status === 'Enabled' && rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation >= 1)) find('S3-5', id, 'a lifecycle rule must abort incomplete multipart uploads');
+        if (r.Metadata?.['sluice:path'] === 'PayloadBucket' && !lifecycle.some((rule) => rule.Status === 'Enabled' && rule.Prefix === 'payloads/' && rule.ExpirationInDays >= 1)) find('S3-5', id, 'the payload bucket must expire payloads/ (they outlive no message)');
         break;
       }
       case 'AWS::SQS::Queue': {
@@ -116,6 +123,7 @@ function auditFunction(find: (rule: string, resource: string, message: string) =
   const variables = (p.Environment?.Variables ?? {}) as Record<string, Value>;
   if (Object.keys(variables).length > 0 && !p.KmsKeyArn) find('L-5', id, 'an environment needs KmsKeyArn (customer managed key)');
   for (const name of Object.keys(variables)) if (SECRET_NAME.test(name)) find('X-2', id, `environment variable '${name}' looks like a secret`);
+  for (const key of plainSecretsIn(variables.SLUICE_STEP_CONFIG)) find('X-2', id, `SLUICE_STEP_CONFIG key '${key}' looks like a secret in plain text (use secret('/path'))`);
   if (p.TracingConfig?.Mode !== 'Active') find('L-7', id, 'active tracing should be on');
   const logGroup = referencesIn(p.LoggingConfig?.LogGroup)[0]?.id;
   if (!logGroup || resources[logGroup]?.Type !== 'AWS::Logs::LogGroup') find('L-2', id, 'the function needs its own pre-created log group');
@@ -126,7 +134,7 @@ function auditFunction(find: (rule: string, resource: string, message: string) =
   }
 }
 
-function auditStatements(find: (rule: string, resource: string, message: string) => void, id: string, r: Resource, label: string, statements: Statement[]): void {
+function auditStatements(find: (rule: string, resource: string, message: string) => void, id: string, r: Resource, label: string, statements: Statement[], isIdempotencyTable: (resource: unknown) => boolean): void {
   const explained = new Set(((r.Metadata?.['sluice:unscoped'] ?? []) as Array<{ sid?: string; reason?: string }>).filter((u) => u.reason).map((u) => u.sid));
   for (const s of statements) {
     if (s.Effect !== 'Allow') continue;
@@ -135,6 +143,8 @@ function auditStatements(find: (rule: string, resource: string, message: string)
     if ((s.Principal === '*' || (typeof s.Principal === 'object' && [s.Principal.AWS].flat().includes('*'))) && r.Type !== 'AWS::KMS::Key') find('SQS-4', id, `${label}: allows every principal`);
     if (r.Type === 'AWS::KMS::Key') continue; // In a key policy, "*" is the key itself.
     const resources = [s.Resource].flat();
+    if (actions.some((a) => a.startsWith('ssm:GetParameter')) && resources.some((x) => x === '*' || textOf(x).includes('*'))) find('IAM-4', id, `${label}: statement ${s.Sid ?? '(no Sid)'} reads SSM parameters by wildcard; grant each secret's parameter ARN`);
+    if (resources.some((x) => isIdempotencyTable(x)) && !(s.Condition?.['ForAllValues:StringLike'] as Record<string, Value> | undefined)?.['dynamodb:LeadingKeys']) find('IAM-4', id, `${label}: statement ${s.Sid ?? '(no Sid)'} reaches every idempotency record; limit it with dynamodb:LeadingKeys to the function's own`);
     if (resources.includes('*')) {
       const scopable = actions.filter((a) => !UNSCOPABLE_ACTIONS.has(a));
       if (scopable.length) find('IAM-4', id, `${label}: ${scopable.join(', ')} can be scoped to a resource but is granted on "*"`);
@@ -187,6 +197,37 @@ function collectDeadLetterTargets(value: unknown, into: Set<string>): void {
     if (key === 'deadLetterTargetArn' || key === 'DeadLetterConfig' || key === 'OnFailure') for (const r of referencesIn(v)) into.add(r.id);
     collectDeadLetterTargets(v, into);
   }
+}
+
+/** A string-valued template value as text (`Fn::Sub` text, or JSON for other intrinsics). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const sub = (value as Record<string, unknown> | null)?.['Fn::Sub'];
+  if (sub !== undefined) return typeof sub === 'string' ? sub : String((sub as unknown[])[0]);
+  return JSON.stringify(value);
+}
+
+/** Keys of a step config (JSON text) holding a plain string under a name that says "secret". */
+function plainSecretsIn(config: unknown): string[] {
+  if (typeof config !== 'string') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(config);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const visit = (value: unknown, key: string, name: string): void => {
+    if (typeof value === 'string') {
+      if (value !== '' && SECRET_NAME.test(name)) found.push(key);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${key}.${i}`, name));
+    } else if (value !== null && typeof value === 'object' && !isSecretRef(value)) {
+      for (const [k, v] of Object.entries(value)) visit(v, key ? `${key}.${k}` : k, k);
+    }
+  };
+  visit(parsed, '', '');
+  return found;
 }
 
 function* stringsIn(value: unknown): Generator<string> {

@@ -1,9 +1,14 @@
 /**
- * How a deployed handler finds its neighbours: environment variables set on every function.
+ * How a deployed handler finds its neighbours, its stores and its config: environment variables
+ * synth sets on every function (`functionVariables`; the runtime reads them in
+ * src/runtime/aws/bindings-env.ts).
  *
+ * Set on every function:
  * - `SLUICE_PIPELINE`: the pipeline's name.
  * - `SLUICE_STAGE`: the stage (`dev`, `prod`, ...).
  * - `SLUICE_NODE`: the function's node name.
+ * - `SLUICE_VERSION`: the sha256 (hex) of the function's zip; recorded as each ingestion step's
+ *   `artifactVersion` (runtime: `StepBindings.version`).
  * - `SLUICE_BINDINGS`: JSON object mapping the node name of every resource the function holds a grant
  *   on to `{ kind, name, uses, url?, arn?, keyPrefix? }`:
  *   - `kind`: `bucket` | `queue` | `topic` | `table`;
@@ -11,21 +16,42 @@
  *   - `uses`: the grants, e.g. `["write"]` (what `grantsOf` says: read, write, send, publish, consume);
  *   - `url`: queues only, the queue URL; `arn`: topics only, the topic ARN;
  *   - `maxMessageSize`: queues and topics, the largest message in bytes;
+ *   - `path`: topics only, `{ limit, wrapped }`: the smallest message limit on the way (the topic's and
+ *     its subscribed queues') and whether SNS wraps the message (a subscription without raw
+ *     delivery), so the runtime offloads what would not fit (src/envelope/offload.ts);
  *   - `keyPrefix`: buckets the function writes to with a `keyPrefix` edge option;
  *   - `partitionKey`, `sortKey`: tables only, the key attribute names (for `ctx.table(name).query`).
  *   A step's outputs go to every binding whose `uses` has `write`, `send` or `publish`, which is
  *   everything the runtime's `StepBindings` needs (buckets, queues, topics, readable buckets, tables).
+ *
+ * Set only where needed (`stores.ts` says which function needs what):
+ * - `SLUICE_PAYLOAD_BUCKET`: the payload bucket `${pipeline}-${stage}-sluice-payloads`, on a
+ *   `component`/`source`/`sink` that sends to a queue or topic (it may write `payloads/<node>/*`) or
+ *   that a queue or topic feeds (it may read `payloads/*`). Runtime: `StepBindings.payloadBucket`.
+ * - `SLUICE_LINEAGE_TABLE`: the lineage table `${pipeline}-${stage}-sluice-lineage`, on a handler
+ *   with lineage on (`lineage !== false`; never a plain Lambda handler).
+ * - `SLUICE_IDEMPOTENCY_TABLE`: the idempotency table `${pipeline}-${stage}-sluice-idempotency`, on a
+ *   handler with an `idempotencyKey`; its record ids start with `<function name>#`.
+ * - `SLUICE_STEP_CONFIG`: JSON of `fn.configFor(stage)`, omitted when empty. `secret('/path')` values
+ *   stay references (`{"sluice:secret":"/path"}`), read from SSM when the step starts; a secret value
+ *   is never in the template. Runtime: `StepBindings.config`; a process-level `SLUICE_CONFIG` (JSON)
+ *   is laid over it, as locally (src/runtime/config.ts).
+ *
+ * The function's own `environment` comes first; `SLUICE_*` names are reserved. All of it counts
+ * against Lambda's 4 KB (`estimateEnvironmentBytes`).
  *
  * @example
  * // SLUICE_BINDINGS for copy in raw -> copy -> curated:
  * // {"raw":{"kind":"bucket","name":"pipe-dev-raw","uses":["read"]},
  * //  "curated":{"kind":"bucket","name":"pipe-dev-curated","uses":["write"]}}
  */
+import type { MessagePath } from '../../envelope/offload.js';
 import type { Fn } from '../../model/fn.js';
 import type { Kind } from '../../model/node.js';
 import type { Use } from '../../model/kind.js';
 import type { Grant } from '../../model/permissions.js';
 import type { SynthContext } from './context.js';
+import { stepNeeds, storeNames } from './stores.js';
 import { escapeSub, sub, type Str, type Value } from './template.js';
 
 /** One entry of `SLUICE_BINDINGS` before intrinsics are resolved. */
@@ -36,13 +62,46 @@ export interface Binding {
   url?: Str;
   arn?: Str;
   maxMessageSize?: number;
+  path?: MessagePath;
   keyPrefix?: string;
   partitionKey?: string;
   sortKey?: string;
 }
 
-/** The environment variable names sluice sets on every function. */
-export const SLUICE_ENV = { pipeline: 'SLUICE_PIPELINE', stage: 'SLUICE_STAGE', node: 'SLUICE_NODE', bindings: 'SLUICE_BINDINGS' } as const;
+/** The environment variable names sluice sets on functions (see the module comment). */
+export const SLUICE_ENV = {
+  pipeline: 'SLUICE_PIPELINE',
+  stage: 'SLUICE_STAGE',
+  node: 'SLUICE_NODE',
+  bindings: 'SLUICE_BINDINGS',
+  version: 'SLUICE_VERSION',
+  payloadBucket: 'SLUICE_PAYLOAD_BUCKET',
+  lineageTable: 'SLUICE_LINEAGE_TABLE',
+  idempotencyTable: 'SLUICE_IDEMPOTENCY_TABLE',
+  config: 'SLUICE_STEP_CONFIG',
+} as const;
+
+/**
+ * A function's environment but `SLUICE_BINDINGS`: its own variables, then sluice's, each literal
+ * text. `version` is its asset's hash (a placeholder of the same length before bundling).
+ * @example functionVariables(ctx, copy, asset.hash).SLUICE_NODE // 'copy'
+ */
+export function functionVariables(ctx: SynthContext, fn: Fn, version: string): Record<string, string> {
+  const needs = stepNeeds(ctx, fn);
+  const names = storeNames(ctx);
+  const variables: Record<string, string> = {
+    ...fn.resolved.environment,
+    [SLUICE_ENV.pipeline]: ctx.pipe.name,
+    [SLUICE_ENV.stage]: ctx.stage,
+    [SLUICE_ENV.node]: fn.name,
+    [SLUICE_ENV.version]: version,
+  };
+  if (needs.producesPayloads || needs.consumesPayloads) variables[SLUICE_ENV.payloadBucket] = names.payloads;
+  if (needs.lineage) variables[SLUICE_ENV.lineageTable] = names.lineage;
+  if (needs.idempotency) variables[SLUICE_ENV.idempotencyTable] = names.idempotency;
+  if (Object.keys(needs.config).length > 0) variables[SLUICE_ENV.config] = JSON.stringify(needs.config);
+  return variables;
+}
 
 /** Resolved lengths used to estimate the environment's size (Lambda's limit is 4 KB in all). */
 const ESTIMATE = { url: 'https://sqs.ap-southeast-2.amazonaws.com/123456789012/', arn: 'arn:aws-us-gov:sns:ap-southeast-2:123456789012:' };
@@ -84,6 +143,7 @@ export function bindingsValue(bindings: ReadonlyMap<string, Binding>): Str {
     if (b.url !== undefined) entry.url = placeholder(b.url, 'Url');
     if (b.arn !== undefined) entry.arn = placeholder(b.arn, 'Arn');
     if (b.maxMessageSize !== undefined) entry.maxMessageSize = b.maxMessageSize;
+    if (b.path !== undefined) entry.path = { limit: b.path.limit, wrapped: b.path.wrapped };
     if (b.keyPrefix !== undefined) entry.keyPrefix = b.keyPrefix;
     if (b.partitionKey !== undefined) entry.partitionKey = b.partitionKey;
     if (b.sortKey !== undefined) entry.sortKey = b.sortKey;
@@ -99,7 +159,7 @@ export function estimateEnvironmentBytes(variables: Record<string, string>, bind
   for (const [key, value] of Object.entries(variables)) total += key.length + Buffer.byteLength(value);
   let json = 0;
   for (const [node, b] of bindings) {
-    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0) + (b.partitionKey?.length ?? 0) + (b.sortKey?.length ?? 0) + 30 + (b.maxMessageSize === undefined ? 0 : 26);
+    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0) + (b.partitionKey?.length ?? 0) + (b.sortKey?.length ?? 0) + 30 + (b.maxMessageSize === undefined ? 0 : 26) + (b.path === undefined ? 0 : 45);
     if (b.url !== undefined) json += ESTIMATE.url.length + b.name.length + 8;
     if (b.arn !== undefined) json += ESTIMATE.arn.length + b.name.length + 8;
   }

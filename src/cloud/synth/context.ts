@@ -14,6 +14,7 @@ import type { FunctionAsset } from './assets.js';
 import type { KindRegistry } from './registry.js';
 import type { Fn } from '../../model/fn.js';
 import { grantsOf, type Grant } from '../../model/permissions.js';
+import type { HandlerOptions } from './handler-options.js';
 
 /** How stateful data stores (buckets, tables) are treated when the stack is deleted. */
 export type Removal = 'retain' | 'destroy';
@@ -56,6 +57,8 @@ export class SynthContext {
     readonly settings: { logRetentionDays: number; removal: Removal },
     /** Grants by function, shared between the contexts of one synthesis (grantsOf walks every edge). */
     readonly grantCache = new Map<Fn, Grant[]>(),
+    /** Each function's handler options (lineage, idempotencyKey), by function name (`handler-options.ts`). */
+    readonly handlers: ReadonlyMap<string, HandlerOptions> = new Map(),
   ) {
     const edges: Edge[] = [];
     for (const edge of pipe.edges) {

@@ -2,8 +2,10 @@
  * A function's execution role, derived from wiring: one statement per grant `grantsOf` returns (the
  * actions from the node kind's permission table, on exactly the resources the kind names), plus what
  * infrastructure needs (its own log streams, its on-failure queue, the pipeline key for encrypted
- * queues and topics, X-Ray). `Resource: "*"` appears only for actions AWS cannot scope, each
- * explained in the role's `sluice:unscoped` metadata (SECURITY.md IAM-1..IAM-6).
+ * queues and topics, X-Ray) and what its components need (the payload bucket, the lineage and
+ * idempotency tables, its secrets' SSM parameters: `stores.ts`). `Resource: "*"` appears only for
+ * actions AWS cannot scope, each explained in the role's `sluice:unscoped` metadata (SECURITY.md
+ * IAM-1..IAM-6).
  */
 import type { Fn } from '../../model/fn.js';
 import type { Grant } from '../../model/permissions.js';
@@ -13,6 +15,7 @@ import { keyArn, usesKey } from './encryption.js';
 import { ids } from './ids.js';
 import { logicalStem } from './names.js';
 import { arnByName } from './policies.js';
+import { storeGrants } from './stores.js';
 import { getAtt, type PolicyDocument, type Statement, type Value } from './template.js';
 
 /** What the role needs to know about the function's infrastructure. */
@@ -30,7 +33,7 @@ export const TRACING_REASON = 'X-Ray PutTraceSegments and PutTelemetryRecords ha
  * The role's inline policy: exactly the grants, plus infrastructure statements.
  * @example roleDocument(ctx, { fn: copy, grants: grantsOf(pipe, copy), hasFailureQueue: true })
  */
-export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document: PolicyDocument; unscoped: Value[] } {
+export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document: PolicyDocument; unscoped: Value[]; stores: Value[] } {
   const { fn, grants } = inputs;
   const name = ctx.name(fn);
   const statements: Statement[] = [
@@ -50,6 +53,9 @@ export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document:
     const target = grant.node.kind === 'queue' || grant.node.kind === 'topic' ? `${grant.node.kind}:${grant.node.name}` : undefined;
     if (target && usesKey(ctx, target)) for (const a of KEY_USE_ACTIONS[grant.use] ?? []) keyActions.add(a);
   }
+  // The stores sluice's components use, and the secrets the function's config references.
+  const stores = storeGrants(ctx, fn);
+  for (const g of stores) statements.push(g.statement);
   if (inputs.hasFailureQueue) {
     // Lambda sends failed async events to the destination with the function's own role.
     statements.push({ Sid: 'SendToOnFailureQueue', Effect: 'Allow', Action: [SEND_ACTION], Resource: getAtt(ids.failures(fn), 'Arn') });
@@ -60,7 +66,7 @@ export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document:
   }
   statements.push({ Sid: 'Tracing', Effect: 'Allow', Action: [...TRACING_ACTIONS], Resource: '*' });
   const unscoped: Value[] = [{ sid: 'Tracing', actions: [...TRACING_ACTIONS], reason: TRACING_REASON }];
-  return { document: { Version: '2012-10-17', Statement: statements }, unscoped };
+  return { document: { Version: '2012-10-17', Statement: statements }, unscoped, stores: stores.map((g) => ({ sid: g.statement.Sid!, reason: g.reason })) };
 }
 
 /** The trust policy of a function's role: Lambda, and nothing else (IAM-6). */

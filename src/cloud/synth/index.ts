@@ -13,5 +13,7 @@ export { flatten, LIMITS, type NestedTemplate } from './nested.js';
 export { auditTemplate, type Finding } from './audit.js';
 export { SynthError } from './errors.js';
 export { SLUICE_ENV, type Binding } from './bindings.js';
+export { payloadBucketName, lineageTableName, idempotencyTableName } from './names.js';
+export { handlerOptionsOf, type HandlerOptions } from './handler-options.js';
 export { KIND_SYNTH, type KindRegistry } from './registry.js';
 export type { Template, Resource, Statement, PolicyDocument } from './template.js';

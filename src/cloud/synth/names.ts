@@ -5,6 +5,14 @@
  * anything is written.
  */
 import type { Problem } from '../../model/errors.js';
+import { payloadBucketName } from '../../envelope/offload.js';
+
+/**
+ * The pipeline's payload bucket in a stage, where large message bodies are offloaded (the same
+ * function the runtime uses, so both agree).
+ * @example payloadBucketName('orders', 'dev') // 'orders-dev-sluice-payloads'
+ */
+export { payloadBucketName };
 
 /** The stage names synth accepts: usable in S3 bucket names and stack names. */
 export const STAGE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -35,6 +43,22 @@ export function stackName(pipeline: string, stage: string): string {
  */
 export function physicalName(pipeline: string, stage: string, node: string, suffix = ''): string {
   return `${pipeline}-${stage}-${node}${suffix}`;
+}
+
+/**
+ * The table of ingestion steps (lineage) of a pipeline in a stage.
+ * @example lineageTableName('orders', 'dev') // 'orders-dev-sluice-lineage'
+ */
+export function lineageTableName(pipeline: string, stage: string): string {
+  return `${pipeline}-${stage}-sluice-lineage`;
+}
+
+/**
+ * The table of idempotency records of a pipeline in a stage.
+ * @example idempotencyTableName('orders', 'dev') // 'orders-dev-sluice-idempotency'
+ */
+export function idempotencyTableName(pipeline: string, stage: string): string {
+  return `${pipeline}-${stage}-sluice-idempotency`;
 }
 
 /** A physical name and the AWS rule it must satisfy. */

@@ -218,12 +218,16 @@ function assemble(a: Assembly, chunks: Chunk[], requested: Map<number, Map<strin
       },
     };
   });
+  // Stack-wide resources stay in the root, and so do their outputs (the stores' names).
+  const rootOutputs: Record<string, Output> = {};
+  for (const [id, { unit, output }] of a.outputs) if (unit === STACK_UNIT) rootOutputs[id] = output;
   const root: Template = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: a.description,
     Metadata: a.metadata,
     Parameters: a.parameters,
     Resources: rootResources,
+    ...(Object.keys(rootOutputs).length ? { Outputs: rootOutputs } : {}),
   };
   return { root, nested };
 }
@@ -338,6 +342,7 @@ export function flatten(root: Template, nested: readonly NestedTemplate[]): Temp
     }
     for (const [oid, o] of Object.entries(child.template.Outputs ?? {})) if (o.Description !== undefined) outputs[oid] = o;
   }
+  Object.assign(outputs, root.Outputs);
   return { ...root, Resources: resources, ...(Object.keys(outputs).length ? { Outputs: outputs } : {}) };
 }
 

@@ -1,9 +1,10 @@
 /**
  * Pipeline -> CloudFormation. Validates first (the model's rules plus what only synthesis can see:
- * names too long for the stage, settings AWS rejects), bundles the handlers, asks each kind's module
- * for its resources, and returns one template, or a root template and nested templates when the
- * pipeline is larger than CloudFormation allows. Nothing is written here (see `write.ts`), and the
- * same pipeline always gives byte-identical templates.
+ * names too long for the stage, settings AWS rejects), reads each handler's options (importing it
+ * once), bundles the handlers, asks each kind's module for its resources, adds the stores the
+ * components need (`stores.ts`), and returns one template, or a root template and nested templates
+ * when the pipeline is larger than CloudFormation allows. Nothing is written here (see `write.ts`),
+ * and the same pipeline always gives byte-identical templates.
  */
 import { join } from 'node:path';
 import { PipelineValidationError, type Problem } from '../../model/errors.js';
@@ -16,6 +17,8 @@ import { ASSET_PARAMETERS } from './kinds/fn.js';
 import { nameProblems, stackName, stageProblems } from './names.js';
 import { exceedsLimits, LIMITS, splitIntoNestedStacks, templateText, type Limits, type NestedTemplate } from './nested.js';
 import { KIND_SYNTH } from './registry.js';
+import { handlerOptionsOf, type HandlerOptions } from './handler-options.js';
+import { storeProblems, synthesizeStores } from './stores.js';
 import type { Output, Parameter, Resource, Template } from './template.js';
 
 /** Options of `synth` and `synthesize`. */
@@ -60,17 +63,20 @@ export async function synthesize(pipe: Pipeline, options: SynthOptions): Promise
   if (!LOG_RETENTION_DAYS.includes(settings.logRetentionDays)) {
     problems.push({ code: 'SLUICE_E_LOG_RETENTION', node: pipe.name, field: 'logRetentionDays', message: `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')} (given ${settings.logRetentionDays})` });
   }
-  const planning = new SynthContext(pipe, options.stage, KIND_SYNTH, planEncryption(pipe, pipe.edges), new Map(), settings);
   // Names are always checked; each kind's own rules need a pipeline the model accepts.
   const valid = problems.length === 0;
+  const fns = [...pipe.nodes.values()].filter((n): n is Fn => n.kind === 'fn');
+  // Which stores, grants and variables a function gets depends on its handler's options.
+  const handlers = valid ? await handlerOptionsOf(fns) : new Map<string, HandlerOptions>();
+  const planning = new SynthContext(pipe, options.stage, KIND_SYNTH, planEncryption(pipe, pipe.edges), new Map(), settings, undefined, handlers);
   problems.push(...synthProblems(planning, valid));
   if (problems.length > 0) throw new PipelineValidationError(pipe.name, problems);
 
-  const fns = [...pipe.nodes.values()].filter((n): n is Fn => n.kind === 'fn');
   const assets = await buildAssets(fns, { cacheDir: options.cacheDir ?? join(process.cwd(), '.sluice', 'cache') });
-  const ctx = new SynthContext(pipe, options.stage, KIND_SYNTH, planning.encryption, assets, settings, planning.grantCache);
+  const ctx = new SynthContext(pipe, options.stage, KIND_SYNTH, planning.encryption, assets, settings, planning.grantCache, handlers);
   synthesizeKey(ctx);
   for (const node of pipe.nodes.values()) KIND_SYNTH[node.kind].synthesize(node as never, ctx);
+  synthesizeStores(ctx);
   if (ctx.collisions.length) throw new PipelineValidationError(pipe.name, ctx.collisions);
 
   const description = `${pipe.props.description ? `${pipe.props.description} ` : ''}(sluice pipeline '${pipe.name}', stage '${options.stage}')`;
@@ -133,5 +139,6 @@ function synthProblems(ctx: SynthContext, withKindRules: boolean): Problem[] {
     problems.push(...nameProblems(synth.names(node as never, ctx), ctx.pipe.name, ctx.stage));
     if (withKindRules) problems.push(...synth.problems(node as never, ctx));
   }
+  if (withKindRules) problems.push(...storeProblems(ctx));
   return problems;
 }

@@ -97,7 +97,9 @@ test('GIVEN no terminal and no --yes WHEN deploying changes THEN it shows them, 
   const run = sluice(cloud, ['deploy', EXAMPLE, '--stage', 'noyes']);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /\+ add +raw\/Bucket +AWS::S3::Bucket/);
-  assert.match(run.stderr, /needs confirmation \(13 changes\) and there is no terminal to ask on; rerun with --yes .*\[SLUICE_E_DEPLOY_CONFIRM\]/);
+  // 14: the example's resources, its lineage table included (copy is a component with lineage on).
+  assert.match(run.stderr, /\+ add +LineageTable +AWS::DynamoDB::Table/);
+  assert.match(run.stderr, /needs confirmation \(14 changes\) and there is no terminal to ask on; rerun with --yes .*\[SLUICE_E_DEPLOY_CONFIRM\]/);
   assert.equal(await describeStack(cloud.aws, 'three-node-pipe-noyes'), undefined);
   // AND destroy refuses the same way
   const destroy = sluice(cloud, ['destroy', EXAMPLE, '--stage', 'ex0']);

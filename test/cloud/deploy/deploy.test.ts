@@ -84,6 +84,9 @@ test('GIVEN the three-node example deployed WHEN its raw bucket is inspected THE
   const copy = resourceAt(deployed, resources, 'copy/Role');
   const grants = (await rolePolicy(cloud, copy.physicalId!)).Statement.flatMap((s: any) => [s.Action].flat().map((a: string) => `${a} ${[s.Resource].flat().join(',')}`)).sort();
   assert.deepEqual(grants, [
+    // copy is a component with lineage on: it records its ingestion steps (and needs no payloads: no queue or topic).
+    `dynamodb:BatchWriteItem arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/three-node-pipe-notify-sluice-lineage`,
+    `dynamodb:PutItem arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/three-node-pipe-notify-sluice-lineage`,
     `kms:Decrypt ${resolve({ 'Fn::GetAtt': ['SluiceKey', 'Arn'] })}`,
     `kms:GenerateDataKey ${resolve({ 'Fn::GetAtt': ['SluiceKey', 'Arn'] })}`,
     `logs:CreateLogStream arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/three-node-pipe-notify-copy:log-stream:*`,

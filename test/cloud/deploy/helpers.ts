@@ -14,7 +14,8 @@
  *   LifecycleConfiguration and VersioningConfiguration are dropped.
  * - MOTO_CFN_LAMBDA_PROPERTIES: Architectures (arm64 -> x86_64), TracingConfig (Active -> PassThrough),
  *   KmsKeyArn and LoggingConfig are dropped; LastModified does not change on a code update.
- * - MOTO_CFN_DYNAMODB_PROPERTIES: PointInTimeRecoverySpecification and SSESpecification are dropped.
+ * - MOTO_CFN_DYNAMODB_PROPERTIES: PointInTimeRecoverySpecification, SSESpecification and
+ *   TimeToLiveSpecification are dropped (DescribeTimeToLive says DISABLED).
  * - MOTO_CFN_SQS_REDRIVE_ALLOW: a queue's RedriveAllowPolicy is dropped.
  * - MOTO_CFN_NESTED_OUTPUTS: nested stacks deploy, but `Fn::GetAtt Stack.Outputs.X` crashes moto's
  *   ListStackResources ('Stack' object has no attribute 'get_cfn_attribute'), so no test deploys a

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { bucket, fn, pipeline, queue, topic } from '../../../src/index.js';
 import { grantsOf } from '../../../src/model/permissions.js';
 import type { Fn } from '../../../src/model/fn.js';
-import { everyEdgePipeline, threeNodePipeline } from './fixtures/pipelines.js';
+import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
 import { byPath, grantLines, roleStatements, synthFor } from './helpers.js';
 
 const every = (await synthFor(everyEdgePipeline())).template;
@@ -119,9 +119,10 @@ const policiesFile = (() => {
   }
 })();
 
-test('GIVEN AWS Service Authorization data WHEN checking every role THEN each action exists, "*" carries only actions with no resource type, and scoped statements only actions with one', { skip: policiesFile ? false : 'cfn-lint (and its Policies.json) is not installed here; CI has it' }, () => {
+test('GIVEN AWS Service Authorization data WHEN checking every role THEN each action exists, "*" carries only actions with no resource type, and scoped statements only actions with one', { skip: policiesFile ? false : 'cfn-lint (and its Policies.json) is not installed here; CI has it' }, async () => {
   const data = JSON.parse(readFileSync(policiesFile!, 'utf8')) as Record<string, { Actions: Record<string, { Resources?: string[] }> }>;
-  for (const role of Object.values(every.Resources).filter((r) => r.Type === 'AWS::IAM::Role')) {
+  const stores = (await synthFor(storesPipeline())).template;
+  for (const role of [...Object.values(every.Resources), ...Object.values(stores.Resources)].filter((r) => r.Type === 'AWS::IAM::Role')) {
     for (const s of (role.Properties as any).Policies[0].PolicyDocument.Statement) {
       for (const action of [s.Action].flat() as string[]) {
         const [service, name] = action.split(':') as [string, string];

@@ -155,7 +155,8 @@ test('GIVEN a function WHEN synthesized THEN its environment names the pipeline,
     work: { kind: 'queue', name: 'every-edge-dev-work', uses: ['send'], url: 'WorkQueue', maxMessageSize: 1_048_576 },
     items: { kind: 'table', name: 'every-edge-dev-items', uses: ['write'], partitionKey: 'id', sortKey: 'at' },
   });
-  assert.deepEqual(bindingsOf(every, 'report').alerts, { kind: 'topic', name: 'every-edge-dev-alerts', uses: ['publish'], arn: 'AlertsTopic', maxMessageSize: 262_144 });
+  // A topic's path: the smallest limit on the way and whether SNS wraps it (no subscriber here: its own, unwrapped).
+  assert.deepEqual(bindingsOf(every, 'report').alerts, { kind: 'topic', name: 'every-edge-dev-alerts', uses: ['publish'], arn: 'AlertsTopic', maxMessageSize: 262_144, path: { limit: 262_144, wrapped: false } });
 });
 
 test('GIVEN a schedule WHEN synthesized THEN an EventBridge rule invokes the function with retries, a DLQ and the schedule detail', () => {

@@ -1,13 +1,14 @@
 /**
  * AWS's own linter over every template synth makes: every example in every stage, the fixtures that
- * use every kind and edge, YAML output and a split into nested stacks. Zero errors, zero warnings,
- * and none of the informational findings SECURITY.md X-4 promotes. One cfn-lint process for all.
+ * use every kind and edge and every store, YAML output and splits into nested stacks. Zero errors,
+ * zero warnings, and none of the informational findings SECURITY.md X-4 promotes. One cfn-lint
+ * process for all.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { templateYaml } from '../../../src/cloud/synth/write.js';
 import type { Synthesis } from '../../../src/cloud/synth/synth.js';
-import { everyEdgePipeline, threeNodePipeline } from './fixtures/pipelines.js';
+import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
 import { blocking, CFN_LINT, cfnLint, examplePipelineFiles, loadExample, synthFor } from './helpers.js';
 
 const STAGES = ['dev', 'prod'];
@@ -32,10 +33,15 @@ test('GIVEN every example in every stage and the fixtures WHEN linted with cfn-l
   Object.assign(templates, files('every-edge-destroy', await synthFor(everyEdgePipeline(), 'scratch', { removal: 'destroy' })));
   Object.assign(templates, files('every-edge-split', await synthFor(everyEdgePipeline(), 'dev', { limits: { resources: 30 } })));
   templates['every-edge.yaml'] = templateYaml(every.template);
+  // Components with the stores they need (payload bucket, lineage and idempotency tables, secrets).
+  for (const stage of STAGES) Object.assign(templates, files(`stores-${stage}`, await synthFor(storesPipeline(), stage)));
+  Object.assign(templates, files('stores-destroy', await synthFor(storesPipeline(), 'scratch', { removal: 'destroy' })));
+  Object.assign(templates, files('stores-split', await synthFor(storesPipeline(), 'dev', { limits: { resources: 30 } })));
   const findings = blocking(cfnLint(templates));
   assert.deepEqual(findings, []);
   const names = Object.keys(templates);
   assert.ok(names.filter((n) => n.startsWith('every-edge-split.')).length >= 2, 'the split fixture has nested templates');
+  assert.ok(names.filter((n) => n.startsWith('stores-split.')).length >= 2, 'the split stores fixture has nested templates');
   assert.equal(names.filter((n) => n.startsWith('example-') && !n.includes('Stack')).length, examples.length * STAGES.length);
 });
 

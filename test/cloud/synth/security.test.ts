@@ -8,7 +8,7 @@ import { auditTemplate } from '../../../src/cloud/synth/audit.js';
 import { flatten } from '../../../src/cloud/synth/nested.js';
 import type { Template } from '../../../src/cloud/synth/template.js';
 import { chainPipeline } from '../../../bench/fixtures/synth/chain.js';
-import { everyEdgePipeline, threeNodePipeline } from './fixtures/pipelines.js';
+import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
 import { byPath, examplePipelineFiles, loadExample, synthFor } from './helpers.js';
 
 const every = (await synthFor(everyEdgePipeline())).template;
@@ -25,6 +25,10 @@ test('GIVEN every example in every stage, the fixtures and a split chain WHEN au
     }
   }
   templates.push(['three-node', (await synthFor(threeNodePipeline())).template], ['every-edge', every]);
+  for (const stage of ['dev', 'prod']) {
+    const s = await synthFor(storesPipeline(), stage, { limits: { resources: 30 } });
+    templates.push([`stores-split-${stage}`, flatten(s.template, s.nested)], [`stores-${stage}`, (await synthFor(storesPipeline(), stage)).template]);
+  }
   const chain = await synthFor(chainPipeline(40));
   assert.ok(chain.nested.length > 1);
   templates.push(['chain-40', flatten(chain.template, chain.nested)]);

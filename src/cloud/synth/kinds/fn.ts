@@ -1,8 +1,8 @@
 /**
  * `fn` -> a Lambda function (Node.js 22, arm64, the content-hashed bundle from the assets bucket)
  * with its own role (`iam.ts`), its own log group with retention, active tracing, an environment
- * encrypted with the pipeline key and carrying its bindings (`bindings.ts`), reserved concurrency
- * when declared, and event source mappings for the queues it consumes. A function invoked
+ * encrypted with the pipeline key and carrying its bindings, stores and config (`bindings.ts`),
+ * reserved concurrency when declared, and event source mappings for the queues it consumes. A function invoked
  * asynchronously (by a bucket, topic or schedule) gets an on-failure queue
  * `${pipeline}-${stage}-${fn}-failures` and an explicit retry configuration (SECURITY.md L-1..L-9).
  */
@@ -10,9 +10,10 @@ import { existsSync } from 'node:fs';
 import { durationSeconds } from '../../../model/duration.js';
 import type { Problem } from '../../../model/errors.js';
 import type { Fn } from '../../../model/fn.js';
+import { isSecretRef } from '../../../model/secret.js';
 import type { AnyNode, Edge } from '../../../model/node.js';
 import { SEND_ACTION } from '../actions.js';
-import { bindingsOf, bindingsValue, estimateEnvironmentBytes, SLUICE_ENV } from '../bindings.js';
+import { bindingsOf, bindingsValue, estimateEnvironmentBytes, functionVariables, SLUICE_ENV } from '../bindings.js';
 import { SCRATCH, type SynthContext } from '../context.js';
 import { keyArn, keyFor } from '../encryption.js';
 import { grantsFor, LAMBDA_TRUST, roleDocument } from '../iam.js';
@@ -36,6 +37,8 @@ export const SECRET_NAME = /(secret|passw(or)?d|token|api[_-]?key|private[_-]?ke
 /** Values that look like credentials whatever their name. */
 export const SECRET_VALUE = /(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const ENV_LIMIT_BYTES = 4096;
+/** Stands in for a bundle's sha256 (hex) before bundling, for the environment's size. */
+const VERSION_PLACEHOLDER = '0'.repeat(64);
 
 export const fnSynth: KindSynth<Fn> = {
   suffix: 'Function',
@@ -58,8 +61,10 @@ export const fnSynth: KindSynth<Fn> = {
         push(`environment.${key}`, `environment variable '${key}' looks like a secret, and environment values are stored in the template in plain text (SECURITY.md X-2); read it with ctx.secret('${key.toLowerCase()}') instead`, 'SLUICE_E_SECRET_IN_TEMPLATE');
       }
     }
-    const bytes = estimateEnvironmentBytes(environment, bindingsOf(ctx, node, grantsFor(ctx, node), (g) => describe(ctx, g.node)));
-    if (bytes > ENV_LIMIT_BYTES) push('environment', `its environment needs about ${bytes} bytes (its variables plus SLUICE_BINDINGS for every node it uses), over Lambda's ${ENV_LIMIT_BYTES}; split the function or shorten names`);
+    problems.push(...configProblems(node, ctx.stage));
+    const variables = functionVariables(ctx, node, ctx.assets.get(node.name)?.hash ?? VERSION_PLACEHOLDER);
+    const bytes = estimateEnvironmentBytes(variables, bindingsOf(ctx, node, grantsFor(ctx, node), (g) => describe(ctx, g.node)));
+    if (bytes > ENV_LIMIT_BYTES) push('environment', `its environment needs about ${bytes} bytes (its variables, its config as SLUICE_STEP_CONFIG, the names of the stores it uses and SLUICE_BINDINGS for every node it uses), over Lambda's ${ENV_LIMIT_BYTES}; split the function, move large config values elsewhere or shorten names`);
     return problems;
   },
 
@@ -79,7 +84,7 @@ export const fnSynth: KindSynth<Fn> = {
       Properties: { LogGroupName: `/aws/lambda/${name}`, RetentionInDays: ctx.settings.logRetentionDays, Tags: ctx.tags(node) },
     }, { 'sluice:optOuts': [{ rule: 'LOG-2', reason: 'CloudWatch Logs encrypts log data at rest by default; a customer managed key adds cost and a key policy for logs.<region>.amazonaws.com' }] });
     if (async) addFailureQueue(ctx, node);
-    const { document, unscoped } = roleDocument(ctx, { fn: node, grants, hasFailureQueue: async });
+    const { document, unscoped, stores } = roleDocument(ctx, { fn: node, grants, hasFailureQueue: async });
     const role = ids.role(node);
     ctx.add(node.name, role, paths.node(node, 'Role'), {
       Type: 'AWS::IAM::Role',
@@ -89,7 +94,7 @@ export const fnSynth: KindSynth<Fn> = {
         Policies: [{ PolicyName: 'least-privilege', PolicyDocument: document }],
         Tags: ctx.tags(node),
       },
-    }, { 'sluice:grants': grants.map((g) => ({ node: g.node.name, use: g.use, reason: g.reason })), 'sluice:unscoped': unscoped });
+    }, { 'sluice:grants': grants.map((g) => ({ node: g.node.name, use: g.use, reason: g.reason })), ...(stores.length ? { 'sluice:stores': stores } : {}), 'sluice:unscoped': unscoped });
     const bindings = bindingsOf(ctx, node, grants, (g) => describe(ctx, g.node));
     const id = ids.fn(node);
     const asset = ctx.assets.get(node.name)!;
@@ -109,13 +114,7 @@ export const fnSynth: KindSynth<Fn> = {
         Timeout: r.timeoutSeconds,
         ...(r.concurrency !== undefined ? { ReservedConcurrentExecutions: r.concurrency } : {}),
         Environment: {
-          Variables: {
-            ...r.environment,
-            [SLUICE_ENV.pipeline]: ctx.pipe.name,
-            [SLUICE_ENV.stage]: ctx.stage,
-            [SLUICE_ENV.node]: node.name,
-            [SLUICE_ENV.bindings]: bindingsValue(bindings),
-          },
+          Variables: { ...functionVariables(ctx, node, asset.hash), [SLUICE_ENV.bindings]: bindingsValue(bindings) },
         },
         KmsKeyArn: keyArn(),
         TracingConfig: { Mode: 'Active' },
@@ -139,6 +138,28 @@ export const fnSynth: KindSynth<Fn> = {
     ctx.output(node.name, id, { Description: `${node}: function name`, Value: ref(id) });
   },
 };
+
+/**
+ * Problems with a function's config in a stage: it travels in the template (`SLUICE_STEP_CONFIG`), so
+ * a value that looks like a secret (by its key or its text) must be a `secret('/path')` (SECURITY.md X-2).
+ * @example configProblems(fetch, 'prod') // [] when apiKey is secret('/incidents/api-key')
+ */
+export function configProblems(fn: Fn, stage: string): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (value: unknown, key: string, name: string): void => {
+    if (isSecretRef(value)) return;
+    if (typeof value === 'string') {
+      if (!SECRET_VALUE.test(value) && !(SECRET_NAME.test(name) && value !== '')) return;
+      problems.push({ code: 'SLUICE_E_SECRET_IN_TEMPLATE', node: fn.name, field: `config.${key}`, message: `${fn}: config key '${key}' looks like a secret in stage '${stage}', and config is stored in the template in plain text (SLUICE_STEP_CONFIG, SECURITY.md X-2); put the value in SSM Parameter Store and reference it: ${key.split('.').pop()}: secret('/path')` });
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${key}.${i}`, name));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, key ? `${key}.${k}` : k, k);
+    }
+  };
+  visit(fn.configFor(stage), '', '');
+  return problems;
+}
 
 /** Whether a bucket, topic or schedule invokes the function (asynchronously, SEMANTICS.md LA-10). */
 export function invokedAsync(ctx: SynthContext, fn: Fn): boolean {

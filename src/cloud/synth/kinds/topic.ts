@@ -8,6 +8,7 @@
 import type { Problem } from '../../../model/errors.js';
 import type { Edge } from '../../../model/node.js';
 import { TOPIC_DEFAULT_MAX_MESSAGE_SIZE, type Topic } from '../../../model/topic.js';
+import { messagePathOf } from '../../../runtime/bindings.js';
 import { INVOKE_ACTION, PUBLISH_ACTION } from '../actions.js';
 import type { SynthContext } from '../context.js';
 import { keyFor } from '../encryption.js';
@@ -38,7 +39,8 @@ export const topicSynth: KindSynth<Topic> = {
     return [problem];
   },
 
-  binding: (node, ctx) => ({ kind: 'topic', name: ctx.name(node), arn: ref(ids.topic(node)), maxMessageSize: node.maxMessageSize }),
+  // The path lets a producer's runtime offload bodies that fit the topic but not a queue it feeds.
+  binding: (node, ctx) => ({ kind: 'topic', name: ctx.name(node), arn: ref(ids.topic(node)), maxMessageSize: node.maxMessageSize, path: messagePathOf(ctx.pipe, node) }),
 
   grantResources: (node) => [ref(ids.topic(node))],
 
