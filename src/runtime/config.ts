@@ -130,11 +130,12 @@ async function start(descriptor: HandlerDescriptor, bindings: StepBindings, io: 
     if (!io.secrets) {
       throw new StepStartError('SLUICE_E_SECRET', `function '${node}' cannot start: its config key '${refs[0]!.key}' is secret('${refs[0]!.path}') but this runtime has no secrets source`, node, refs[0]!.key);
     }
-    const { values, source } = await io.secrets([...new Set(refs.map((r) => r.path))]);
+    const { values, source, howToAdd } = await io.secrets([...new Set(refs.map((r) => r.path))]);
     const missing = refs.filter((r) => typeof values[r.path] !== 'string');
     if (missing.length > 0) {
       const list = missing.map((m) => `'${m.path}' (config key '${m.key}')`).join(', ');
-      throw new StepStartError('SLUICE_E_SECRET', `function '${node}' cannot start: secret ${list} ${missing.length === 1 ? 'is' : 'are'} not set in ${source}; add ${missing.map((m) => `"${m.path}": "<value>"`).join(', ')}`, node, missing[0]!.key);
+      const fix = howToAdd ? howToAdd([...new Set(missing.map((m) => m.path))]) : `add ${missing.map((m) => `"${m.path}": "<value>"`).join(', ')}`;
+      throw new StepStartError('SLUICE_E_SECRET', `function '${node}' cannot start: secret ${list} ${missing.length === 1 ? 'is' : 'are'} not set in ${source}; ${fix}`, node, missing[0]!.key);
     }
     for (const r of refs) secrets.set(r.path, values[r.path]!);
   }

@@ -36,8 +36,11 @@ export interface StepIo {
   readPayload?(path: string): Promise<Uint8Array>;
   /** An object's user metadata, for the `ingestion-id` the writing step stamped on it. */
   objectMetadata?(bucket: string, key: string): Promise<Record<string, string> | undefined>;
-  /** Secret values by path, and where they were looked up (for the error when one is missing). */
-  secrets?(paths: string[]): Promise<{ values: Record<string, string | undefined>; source: string }>;
+  /**
+   * Secret values by path, where they were looked up, and how to add missing ones (the default names
+   * the local secrets file's JSON), for the error when one is missing.
+   */
+  secrets?(paths: string[]): Promise<{ values: Record<string, string | undefined>; source: string; howToAdd?: (paths: string[]) => string }>;
   idempotency?: IdempotencyIo;
 }
 

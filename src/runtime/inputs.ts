@@ -14,8 +14,9 @@ import type { StepIo } from './context.js';
 import type { StepInput } from './types.js';
 import type { IngestionInput } from '../envelope/ingestion-step.js';
 
-/** The user metadata key holding the ingestion id of the step that wrote an object. */
-export const INGESTION_ID_METADATA = 'ingestion-id';
+import { INGESTION_ID_METADATA } from '../envelope/lineage.js';
+
+export { INGESTION_ID_METADATA };
 
 /** An input as decoded: its parents for lineage and the offloaded payload it consumed, if any. */
 export interface DecodedInput {

@@ -82,7 +82,8 @@ export interface InvocationOutcome {
   started: boolean;
 }
 
-const DEFAULT_IDEMPOTENCY_TTL_MS = 3_600_000;
+/** How long a completed idempotency key is remembered when the handler gives no `idempotencyTtl`. */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 3_600_000;
 
 /** An empty outcome for a plain Lambda handler. */
 function plainOutcome(response: unknown, logs: LogLine[]): InvocationOutcome {

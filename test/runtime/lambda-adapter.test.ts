@@ -12,6 +12,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/cli
 import { lambdaHandler } from '../../src/runtime/aws/lambda.js';
 import { objectCreatedEvent, sequencerFor } from '../../src/model/s3-event.js';
 import { motoUnavailable, startMoto, type Moto } from '../helpers/moto.js';
+import { captureOutput, type OutputCapture } from './aws-helpers.js';
 import * as copyModule from '../../examples/three-node-copy/handlers/copy.js';
 import * as copyOrThrow from '../fixtures/handlers/copy-or-throw.js';
 import * as recordAndAnnounce from '../fixtures/aws/record-and-announce.js';
@@ -19,9 +20,12 @@ import * as recordAndAnnounce from '../fixtures/aws/record-and-announce.js';
 const skip = motoUnavailable();
 let moto: Moto;
 let s3: S3Client, sqs: SQSClient, sns: SNSClient, dynamo: DynamoDBClient;
+// Powertools' heartbeat and timing lines, kept out of the test report (aws-components.test.ts checks them).
+let output: OutputCapture;
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 };
 
 before(async () => {
+  output = captureOutput();
   if (skip) return;
   moto = await startMoto();
   Object.assign(process.env, moto.env);
@@ -30,7 +34,10 @@ before(async () => {
   sns = new SNSClient({});
   dynamo = new DynamoDBClient({});
 });
-after(async () => moto?.stop());
+after(async () => {
+  output.restore();
+  await moto?.stop();
+});
 
 /** The environment synth gives a function, for physical names `p-dev-<node>`. */
 function env(node: string, bindings: Record<string, unknown>): NodeJS.ProcessEnv {

@@ -1,10 +1,15 @@
 /**
  * Reads a deployed function's view of its neighbours from its environment (set by synth, see
  * src/cloud/synth/bindings.ts): `SLUICE_PIPELINE`, `SLUICE_STAGE`, `SLUICE_NODE` and the JSON
- * `SLUICE_BINDINGS`. Physical names map back to node names, so handlers see the names of the pipeline.
+ * `SLUICE_BINDINGS`; and its components (the contract in plan/issue5-aws-contract.md): its version
+ * (`SLUICE_VERSION`), the payload bucket, lineage and idempotency tables, and its config for the stage
+ * (`SLUICE_STEP_CONFIG`) under the process's `SLUICE_CONFIG` overlay. Physical names map back to node
+ * names, so handlers see the names of the pipeline.
  */
 import { InputError } from '../../model/errors.js';
+import { layerConfig } from '../config.js';
 import type { StepBindings } from '../bindings.js';
+import type { MessagePath } from '../../envelope/offload.js';
 
 /** One entry of `SLUICE_BINDINGS`. */
 export interface EnvBinding {
@@ -14,6 +19,11 @@ export interface EnvBinding {
   url?: string;
   arn?: string;
   maxMessageSize?: number;
+  /**
+   * Queues and topics: the smallest limit on the path beyond (a topic's subscribed queues) and whether
+   * SNS wraps the message on the way. Without it the target's own limit counts (wrapped for a topic).
+   */
+  path?: MessagePath;
   keyPrefix?: string;
   partitionKey?: string;
   sortKey?: string;
@@ -26,30 +36,78 @@ export interface DeployedBindings {
   resources: Record<string, EnvBinding>;
   /** Physical name (or an ARN's last part) to node name. */
   nodeNameOf: (physical: string) => string;
+  /**
+   * The function's physical name: `AWS_LAMBDA_FUNCTION_NAME`, else `<pipeline>-<stage>-<node>`.
+   * Idempotency record ids start with it (`<name>#`), which is what the function's grant allows.
+   */
+  functionName: string;
+  /** `SLUICE_LINEAGE_TABLE`: where ingestion steps go; unset when the handler has lineage off. */
+  lineageTable?: string;
+  /** `SLUICE_IDEMPOTENCY_TABLE`: Powertools Idempotency's table; set when the handler has an idempotencyKey. */
+  idempotencyTable?: string;
 }
 
+/** A variable of a deployed function's environment that cannot be read. */
+export class EnvironmentError extends InputError {
+  /** The function (node) whose environment it is. */
+  readonly node: string;
+  /** The variables at fault. */
+  readonly variables: string[];
+  constructor(code: string, message: string, node: string, variables: string[]) {
+    super(code, message);
+    this.node = node;
+    this.variables = variables;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), node: this.node, variables: this.variables };
+  }
+}
+
+interface EnvProblem {
+  code: string;
+  variable: string;
+  message: string;
+}
+
+const REDEPLOY = 'redeploy the stack, which sets it';
+// S3's bucket naming rules (3-63 characters; lower-case letters, digits, dots and hyphens).
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// DynamoDB's table naming rules (3-255 characters of letters, digits, _ . -).
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 /**
- * Parse the environment of a deployed function.
- * @example const { step, resources } = bindingsFromEnv(process.env);
+ * Parse the environment of a deployed function. Every malformed variable is reported at once, in an
+ * `EnvironmentError` naming the function and the variables (`SLUICE_E_BINDINGS`, `SLUICE_E_STEP_CONFIG`,
+ * `SLUICE_E_CONFIG`, `SLUICE_E_ENVIRONMENT`), so a cold start fails with what to fix.
+ * @example const { step, resources, lineageTable } = bindingsFromEnv(process.env);
  */
 export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
   const pipeline = env.SLUICE_PIPELINE ?? '';
   const stage = env.SLUICE_STAGE ?? '';
   const node = env.SLUICE_NODE ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
-  let resources: Record<string, EnvBinding>;
-  try {
-    resources = JSON.parse(env.SLUICE_BINDINGS ?? '{}');
-  } catch (error) {
-    throw new InputError('SLUICE_E_BINDINGS', `function '${node}': SLUICE_BINDINGS is not JSON (${(error as Error).message}); redeploy the stack, which sets it`);
+  const problems: EnvProblem[] = [];
+  const resources = jsonVariable(env, 'SLUICE_BINDINGS', 'SLUICE_E_BINDINGS', problems, REDEPLOY) ?? {};
+  const stepConfig = jsonVariable(env, 'SLUICE_STEP_CONFIG', 'SLUICE_E_STEP_CONFIG', problems, REDEPLOY);
+  const overlay = jsonVariable(env, 'SLUICE_CONFIG', 'SLUICE_E_CONFIG', problems, `set it to an object such as '{"batchSize": 10}'`);
+  const version = named(env, 'SLUICE_VERSION', SHA256_HEX, 'the sha256 (64 lower-case hex digits) of the function\'s bundle', problems);
+  const payloadBucket = named(env, 'SLUICE_PAYLOAD_BUCKET', BUCKET_NAME, 'an S3 bucket name', problems);
+  const lineageTable = named(env, 'SLUICE_LINEAGE_TABLE', TABLE_NAME, 'a DynamoDB table name', problems);
+  const idempotencyTable = named(env, 'SLUICE_IDEMPOTENCY_TABLE', TABLE_NAME, 'a DynamoDB table name', problems);
+  if (problems.length > 0) {
+    const what = problems.length === 1
+      ? problems[0]!.message
+      : `its environment has ${problems.length} problems:\n${problems.map((p) => `  - ${p.message} [${p.code}]`).join('\n')}`;
+    throw new EnvironmentError(problems[0]!.code, `function '${node}' cannot start: ${what}`, node, problems.map((p) => p.variable));
   }
-  const entries = Object.entries(resources);
+  const entries = Object.entries(resources as Record<string, EnvBinding>);
   const having = (kind: EnvBinding['kind'], ...uses: string[]) => entries.filter(([, b]) => b.kind === kind && uses.some((u) => b.uses.includes(u)));
   const byPhysical = new Map(entries.map(([name, b]) => [b.name, name]));
   const prefix = pipeline && stage ? `${pipeline}-${stage}-` : '';
   // The function's own variables: everything but what Lambda and sluice set.
   const environment: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && !/^(AWS_|LAMBDA_|_|SLUICE_|NODE_|TZ$|LANG$|PATH$|LD_LIBRARY_PATH$)/.test(key)) environment[key] = value;
+    if (value !== undefined && !/^(AWS_|LAMBDA_|_|SLUICE_|NODE_|POWERTOOLS_|TZ$|LANG$|PATH$|LD_LIBRARY_PATH$)/.test(key)) environment[key] = value;
   }
   const step: StepBindings = {
     pipeline,
@@ -57,14 +115,68 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
     node,
     environment,
     buckets: having('bucket', 'write').map(([name, b]) => ({ name, ...(b.keyPrefix ? { keyPrefix: b.keyPrefix } : {}) })),
-    queues: having('queue', 'send').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize ?? 1_048_576 })),
-    topics: having('topic', 'publish').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize ?? 262_144 })),
+    queues: having('queue', 'send').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize ?? 1_048_576, ...(b.path ? { path: b.path } : {}) })),
+    topics: having('topic', 'publish').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize ?? 262_144, ...(b.path ? { path: b.path } : {}) })),
     readableBuckets: having('bucket', 'read').map(([name]) => name),
     tablesRead: having('table', 'read').map(([name]) => name),
     tablesWritten: having('table', 'write').map(([name]) => name),
+    ...(payloadBucket ? { payloadBucket } : {}),
+    ...(version ? { version } : {}),
   };
+  if (stepConfig || overlay) {
+    // Locally `nodes` lets `<other>.key` entries be told from keys with a dot; a function's environment
+    // does not list the pipeline's other functions, so such an entry stays a key nobody reads.
+    step.config = layerConfig((stepConfig ?? {}) as Record<string, unknown>, node, overlay ? { env: overlay as Record<string, unknown> } : {});
+  }
   // Resources the function holds no grant on (the topic that invokes it, say) still map back by
   // the naming scheme `${pipeline}-${stage}-${node}`.
   const nodeNameOf = (physical: string) => byPhysical.get(physical) ?? (prefix && physical.startsWith(prefix) ? physical.slice(prefix.length) : physical);
-  return { step, resources, nodeNameOf };
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME || (prefix ? `${prefix}${node}` : node);
+  return {
+    step,
+    resources: resources as Record<string, EnvBinding>,
+    nodeNameOf,
+    functionName,
+    ...(lineageTable ? { lineageTable } : {}),
+    ...(idempotencyTable ? { idempotencyTable } : {}),
+  };
+}
+
+/** A variable holding a JSON object; undefined when unset or empty. */
+function jsonVariable(env: NodeJS.ProcessEnv, variable: string, code: string, problems: EnvProblem[], fix: string): object | undefined {
+  const text = env[variable];
+  if (text === undefined || text.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    problems.push({ code, variable, message: `${variable} is not JSON (${(error as Error).message}); ${fix}` });
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    problems.push({ code, variable, message: `${variable} must be a JSON object (given ${text.slice(0, 60)}); ${fix}` });
+    return undefined;
+  }
+  return parsed;
+}
+
+/** A variable holding a name (of a bucket, a table, a hash); undefined when unset or empty. */
+function named(env: NodeJS.ProcessEnv, variable: string, rule: RegExp, what: string, problems: EnvProblem[]): string | undefined {
+  const value = env[variable];
+  if (value === undefined || value === '') return undefined;
+  if (!rule.test(value)) {
+    problems.push({ code: 'SLUICE_E_ENVIRONMENT', variable, message: `${variable} must be ${what} (given ${JSON.stringify(value.slice(0, 80))}); ${REDEPLOY}` });
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * The physical resource behind a node the function is bound to.
+ * @example resource(deployed.resources, 'curated', 'bucket').name // 'p-dev-curated'
+ */
+export function resource(resources: Record<string, EnvBinding>, node: string, kind: EnvBinding['kind']): EnvBinding {
+  const b = resources[node];
+  if (!b || b.kind !== kind) throw new InputError('SLUICE_E_NO_BINDING', `this function has no binding for ${kind} '${node}'; declare the edge in the pipeline and redeploy`);
+  return b;
 }
