@@ -14,5 +14,6 @@ export {
   isJsonMime, isTextMime, defaultMimeType, unknownObjectType, type Envelope, type EnvelopeDraft,
 } from './codec.js';
 export { mustOffload, sizeOnPath, s3Path, parseS3Path, payloadKey, payloadBucketName, SNS_WRAP_OVERHEAD, type MessagePath } from './offload.js';
+export { walkLineage, walkLineageSync, walkLineageAsync, describeIngestionInput, noLineageMessage, INGESTION_ID_METADATA, type Lineage } from './lineage.js';
 export { newIngestionId, timeDimensions, ingestionStepSchema, type IngestionStep, type IngestionInput, type IngestionOutput } from './ingestion-step.js';
 export { validateDataAsset, partitionsOf, dataAssetSchema, issuesError, type DataAsset, type DataAssetPartition, type PartitionValue } from './data-asset.js';

@@ -70,9 +70,8 @@ describe('the Pylon components example on the command line', () => {
     assert.deepEqual(json.root.map((r: any) => [r.bucket, r.key]), [['requests', 'incidents-2026-01-06.json']]);
   });
 
-  test('lineage of a root input or a missing object, or on an AWS stage, is a user error naming what to do', () => {
+  test('lineage of a root input or a missing object is a user error naming what to do', () => {
     assertUserError(cli('lineage', 'requests', 'incidents-2026-01-05.json'), 'SLUICE_E_NO_LINEAGE', ["object 'incidents-2026-01-05.json' in bucket 'requests' carries no ingestion id"]);
     assertUserError(cli('lineage', 'lake', 'nope'), 'SLUICE_E_NO_SUCH_KEY', ["object 'nope' does not exist in bucket 'lake'"]);
-    assertUserError(cli('lineage', 'lake', 'nope', '--stage', 'dev'), 'SLUICE_E_STAGE', ["stage 'dev'", '--stage local']);
   });
 });

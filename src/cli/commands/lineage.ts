@@ -1,14 +1,16 @@
 /**
- * `sluice lineage <bucket> <key>`: the chain of executions from an object back to the root input it
- * came from, each with its step, version, time, timings, metadata and input, read from the local
- * store's ingestion steps.
+ * `sluice lineage <bucket> <key> [--stage NAME]`: the chain of executions from an object back to the
+ * root input it came from, each with its step, version, time, timings, metadata and input, read from
+ * the local store's ingestion steps, or on an AWS stage from the object's metadata and the stage's
+ * lineage table.
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { action, withJson, withStage } from '../common.js';
 import { emit } from '../output.js';
 import { openLocal } from '../local.js';
-import { InputError, SluiceError } from '../../model/errors.js';
+import { InputError } from '../../model/errors.js';
+import { loadPipeline } from '../load.js';
 import { describeIngestionInput, lineageOf, type Lineage } from '../../engine/index.js';
 
 interface LineageOptions {
@@ -25,7 +27,12 @@ export function registerLineage(program: Command): void {
     .option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)')
     .action(action(async (bucket: string, key: string, options: LineageOptions) => {
       if (options.stage && options.stage !== 'local') {
-        throw new SluiceError('SLUICE_E_STAGE', `lineage on AWS stage '${options.stage}' reads the stack's lineage table, which this version of sluice does not create yet; run it on the local stage (--stage local)`);
+        const { pipeline } = await loadPipeline(options.entry);
+        // Loaded on demand: the local stage should not pay for the AWS SDK.
+        const [{ RemoteStage }, { remoteLineage }] = await Promise.all([import('../../cloud/stage/stage.js'), import('../../cloud/stage/lineage.js')]);
+        const lineage = await remoteLineage(await RemoteStage.open(pipeline, options.stage), bucket, key);
+        emit(options, { ...lineage, stage: options.stage }, () => formatLineage(lineage));
+        return;
       }
       const { engine, release } = await openLocal(options, { handlers: false });
       try {

@@ -62,8 +62,11 @@ export class RemoteStage {
     return new RemoteStage(pipe, stage, aws, nodes);
   }
 
-  /** The physical id of a node's resource (`Bucket`, `Queue`, `Dlq`, `Topic`, `Function`, `Failures`). */
-  private physical(node: string, kind: string, part: string): string {
+  /**
+   * The physical id of a node's resource: `Bucket` (name), `Queue`/`Dlq` (URL), `Topic` (ARN),
+   * `Function` (name), `Failures` (URL). Fails naming the node when the pipeline or stack lacks it.
+   */
+  physical(node: string, kind: string, part: string): string {
     const declared = this.pipeline.node(node);
     if (!declared || declared.kind !== kind) {
       const names = this.pipeline.nodesOf(kind as never).map((n: { name: string }) => n.name);
