@@ -6,6 +6,7 @@
  */
 import type { Message } from '@aws-sdk/client-sqs';
 import type { LambdaContext } from '../../src/runtime/aws/lambda.js';
+import { sqsEventRecord } from '../../src/runtime/aws/sqs-event.js';
 
 /** The environment synth gives a function, for physical names `p-dev-<node>`. */
 export function deployedEnv(node: string, bindings: Record<string, unknown>, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -22,24 +23,11 @@ export function queueArn(name: string): string {
   return `arn:aws:sqs:us-east-1:123456789012:${name}`;
 }
 
-/** A received message as a record of Lambda's SQS event (camel-cased, attribute values as strings). */
+/** A received message as a record of Lambda's SQS event, with the system attributes a real receive has. */
 export function sqsRecord(m: Message, arn: string, receiveCount?: number): Record<string, unknown> {
-  const messageAttributes: Record<string, unknown> = {};
-  for (const [name, a] of Object.entries(m.MessageAttributes ?? {})) {
-    messageAttributes[name] = {
-      ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
-      ...(a.BinaryValue !== undefined ? { binaryValue: Buffer.from(a.BinaryValue).toString('base64') } : {}),
-      stringListValues: [],
-      binaryListValues: [],
-      dataType: a.DataType,
-    };
-  }
   const attributes = { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: String(Date.now()), ...m.Attributes };
   if (receiveCount !== undefined) attributes.ApproximateReceiveCount = String(receiveCount);
-  return {
-    messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body ?? '', attributes, messageAttributes,
-    md5OfBody: m.MD5OfBody, eventSource: 'aws:sqs', eventSourceARN: arn, awsRegion: 'us-east-1',
-  };
+  return sqsEventRecord({ ...m, Attributes: attributes }, arn, 'us-east-1');
 }
 
 /** An SQS event of messages with these bodies, as if received from `queue`. */

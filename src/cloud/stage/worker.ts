@@ -20,6 +20,7 @@ import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCom
 import { InputError } from '../../model/errors.js';
 import type { Fn } from '../../model/fn.js';
 import { lambdaHandler, type LambdaFunction } from '../../runtime/aws/lambda.js';
+import { sqsEventRecord } from '../../runtime/aws/sqs-event.js';
 import type { RemoteStage } from './stage.js';
 
 /** Options of `runWorker`. */
@@ -165,7 +166,7 @@ async function receive(stage: RemoteStage, queue: PolledQueue, max: number, wait
 /** One SQS event through the step; the messages it did not fail are deleted. */
 async function runBatch(stage: RemoteStage, queue: PolledQueue, messages: Message[], handler: LambdaFunction, timeoutMs: number): Promise<WorkerBatch> {
   const started = Date.now();
-  const event = { Records: messages.map((m) => sqsRecord(m, queue.arn, stage.aws.region)) };
+  const event = { Records: messages.map((m) => sqsEventRecord(m, queue.arn, stage.aws.region)) };
   const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, started + timeoutMs - Date.now()) };
   let failed: string[];
   let error: string | undefined;
@@ -186,30 +187,4 @@ async function runBatch(stage: RemoteStage, queue: PolledQueue, messages: Messag
     })));
   }
   return { queue: queue.node, received: messages.length, deleted: done.length, failed, ...(error !== undefined ? { error } : {}), ms: Date.now() - started };
-}
-
-/** A received message as a record of Lambda's SQS event (camel-cased, attribute values as strings). */
-export function sqsRecord(m: Message, queueArn: string, region: string): Record<string, unknown> {
-  const messageAttributes: Record<string, unknown> = {};
-  for (const [name, a] of Object.entries(m.MessageAttributes ?? {})) {
-    messageAttributes[name] = {
-      ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
-      ...(a.BinaryValue !== undefined ? { binaryValue: Buffer.from(a.BinaryValue).toString('base64') } : {}),
-      stringListValues: [],
-      binaryListValues: [],
-      dataType: a.DataType,
-    };
-  }
-  return {
-    messageId: m.MessageId,
-    receiptHandle: m.ReceiptHandle,
-    body: m.Body ?? '',
-    attributes: m.Attributes ?? {},
-    messageAttributes,
-    md5OfBody: m.MD5OfBody,
-    ...(m.MD5OfMessageAttributes ? { md5OfMessageAttributes: m.MD5OfMessageAttributes } : {}),
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
 }
