@@ -20,8 +20,8 @@ import { writeLineage } from '../../src/runtime/aws/lineage.js';
 import { writeOutputs } from '../../src/runtime/aws/write-outputs.js';
 import type { AwsClients } from '../../src/runtime/aws/clients.js';
 import type { ExecutionRecord } from '../../src/runtime/invoke.js';
-import { motoUnavailable, startMoto, type Moto } from '../helpers/moto.js';
-import { captureOutput, deployedEnv, lambdaContext, queueArn, scheduledEvent, snsEventOf, sqsEvent, sqsRecord, type OutputCapture } from './aws-helpers.js';
+import { motoUnavailable, type Moto } from '../helpers/moto.js';
+import { captureOutput, deployedEnv, lambdaContext, queueArn, scheduledEvent, snsEventOf, sqsEvent, sqsRecord, startTestAws, type OutputCapture } from './aws-helpers.js';
 import { objectCreatedEvent, sequencerFor } from '../../src/model/s3-event.js';
 
 const skip = motoUnavailable();
@@ -34,13 +34,7 @@ const VERSION_B = 'b'.repeat(64);
 before(async () => {
   stdout = captureOutput();
   if (skip) return;
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
-  s3 = new S3Client({ forcePathStyle: true });
-  sqs = new SQSClient({});
-  sns = new SNSClient({});
-  dynamo = new DynamoDBClient({});
-  documents = DynamoDBDocumentClient.from(dynamo);
+  ({ moto, s3, sqs, sns, dynamo, documents } = await startTestAws());
   await s3.send(new CreateBucketCommand({ Bucket: 'p-dev-sluice-payloads' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'p-dev-out' }));
   await dynamo.send(new CreateTableCommand({ TableName: 'p-dev-sluice-lineage', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'ingestionId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'ingestionId', KeyType: 'HASH' }] }));

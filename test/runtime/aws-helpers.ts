@@ -4,7 +4,13 @@
  * the way Lambda's event source mapping delivers them), and a capture of the JSON lines Powertools
  * prints to stdout and stderr.
  */
-import type { Message } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startMoto, type Moto } from '../helpers/moto.js';
 import type { LambdaContext } from '../../src/runtime/aws/lambda.js';
 import { sqsEventRecord } from '../../src/runtime/aws/sqs-event.js';
 
@@ -104,4 +110,23 @@ export function captureOutput(): OutputCapture {
     },
     restore: () => streams.forEach((stream, i) => (stream.write = originals[i]!)),
   };
+}
+
+/** A moto_server this process's SDK points at, with a client per service the tests set up. */
+export interface TestAws {
+  moto: Moto;
+  s3: S3Client;
+  sqs: SQSClient;
+  sns: SNSClient;
+  ssm: SSMClient;
+  dynamo: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+}
+
+/** Start moto on 127.0.0.1 and point this test file's process (and the clients it returns) at it. */
+export async function startTestAws(): Promise<TestAws> {
+  const moto = await startMoto();
+  Object.assign(process.env, moto.env);
+  const dynamo = new DynamoDBClient({});
+  return { moto, s3: new S3Client({ forcePathStyle: true }), sqs: new SQSClient({}), sns: new SNSClient({}), ssm: new SSMClient({}), dynamo, documents: DynamoDBDocumentClient.from(dynamo) };
 }

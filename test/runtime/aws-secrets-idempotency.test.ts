@@ -16,8 +16,8 @@ import { component } from 'sluice/runtime';
 import { wireOf } from '../../src/envelope/codec.js';
 import { newIngestionId } from '../../src/envelope/ingestion-step.js';
 import { lambdaHandler } from '../../src/runtime/aws/lambda.js';
-import { motoUnavailable, startMoto, type Moto } from '../helpers/moto.js';
-import { captureOutput, deployedEnv, lambdaContext, sqsEvent, type OutputCapture } from './aws-helpers.js';
+import { motoUnavailable, type Moto } from '../helpers/moto.js';
+import { captureOutput, deployedEnv, lambdaContext, sqsEvent, startTestAws, type OutputCapture } from './aws-helpers.js';
 import * as secretUser from '../fixtures/handlers/secret-user.js';
 import * as idempotentStep from '../fixtures/handlers/idempotent-step.js';
 
@@ -31,13 +31,8 @@ const SECRET = 'sk-live-4f1b9a77c0';
 before(async () => {
   output = captureOutput();
   if (skip) return;
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
-  s3 = new S3Client({ forcePathStyle: true });
-  sqs = new SQSClient({});
-  ssm = new SSMClient({});
-  const dynamo = new DynamoDBClient({});
-  documents = DynamoDBDocumentClient.from(dynamo);
+  let dynamo: DynamoDBClient;
+  ({ moto, s3, sqs, ssm, dynamo, documents } = await startTestAws());
   await s3.send(new CreateBucketCommand({ Bucket: 'p-dev-out' }));
   leaksUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'p-dev-leaks' }))).QueueUrl!;
   await ssm.send(new PutParameterCommand({ Name: '/svc/api-key', Type: 'SecureString', Value: SECRET }));

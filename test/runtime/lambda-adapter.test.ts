@@ -11,8 +11,8 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { lambdaHandler } from '../../src/runtime/aws/lambda.js';
 import { objectCreatedEvent, sequencerFor } from '../../src/model/s3-event.js';
-import { motoUnavailable, startMoto, type Moto } from '../helpers/moto.js';
-import { captureOutput, type OutputCapture } from './aws-helpers.js';
+import { motoUnavailable, type Moto } from '../helpers/moto.js';
+import { captureOutput, startTestAws, type OutputCapture } from './aws-helpers.js';
 import * as copyModule from '../../examples/three-node-copy/handlers/copy.js';
 import * as copyOrThrow from '../fixtures/handlers/copy-or-throw.js';
 import * as recordAndAnnounce from '../fixtures/aws/record-and-announce.js';
@@ -27,12 +27,7 @@ const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 
 before(async () => {
   output = captureOutput();
   if (skip) return;
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
-  s3 = new S3Client({ forcePathStyle: true });
-  sqs = new SQSClient({});
-  sns = new SNSClient({});
-  dynamo = new DynamoDBClient({});
+  ({ moto, s3, sqs, sns, dynamo } = await startTestAws());
 });
 after(async () => {
   output.restore();
