@@ -12,6 +12,8 @@ import { synthesize, type SynthOptions, type Synthesis } from '../../../src/clou
 import type { Resource, Statement, Template } from '../../../src/cloud/synth/template.js';
 import { loadPipeline } from '../../../src/cli/load.js';
 import type { Pipeline } from '../../../src/model/pipeline.js';
+import assert from 'node:assert/strict';
+import { PipelineValidationError, type Problem } from '../../../src/model/errors.js';
 
 /** One bundle cache for every synth test (bundles are keyed by content, so sharing is safe). */
 export const CACHE_DIR = join(tmpdir(), 'sluice-synth-test-cache');
@@ -118,4 +120,15 @@ export function cfnLint(templates: Record<string, string>): LintFinding[] {
 /** Findings a template must not have: every error and warning, and the informational rules SECURITY.md X-4 promotes. */
 export function blocking(findings: LintFinding[]): LintFinding[] {
   return findings.filter((f) => f.level !== 'Informational' || ['I3011', 'I3013', 'I3510'].includes(f.rule));
+}
+
+/** The validation problems synth reports for a pipeline (fails the test when synth succeeds). */
+export async function problemsOf(pipe: Pipeline, stage = 'dev'): Promise<Problem[]> {
+  try {
+    await synthFor(pipe, stage);
+  } catch (error) {
+    assert.ok(error instanceof PipelineValidationError, String(error));
+    return error.problems;
+  }
+  assert.fail('synth succeeded');
 }

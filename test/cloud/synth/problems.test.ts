@@ -5,21 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucket, fn, pipeline, queue, topic } from '../../../src/index.js';
-import { PipelineValidationError, type Problem } from '../../../src/model/errors.js';
-import type { Pipeline } from '../../../src/model/pipeline.js';
-import { synthFor } from './helpers.js';
+import { problemsOf, synthFor } from './helpers.js';
 
 const HANDLER = './fixtures/handlers/noop.ts';
-
-async function problemsOf(pipe: Pipeline, stage = 'dev'): Promise<Problem[]> {
-  try {
-    await synthFor(pipe, stage);
-  } catch (error) {
-    assert.ok(error instanceof PipelineValidationError, String(error));
-    return error.problems;
-  }
-  assert.fail('synth succeeded');
-}
 
 test('GIVEN a bucket whose name is too long once pipeline and stage are added WHEN synthesized THEN it fails naming the node, the limit and how much to cut', async () => {
   const pipe = pipeline('a-rather-long-pipeline-name-for-tests', [bucket('landing-zone-raw').to(fn('copy', { handler: HANDLER }))]);

@@ -14,10 +14,8 @@ import { SynthError } from '../../../src/cloud/synth/errors.js';
 import { flatten } from '../../../src/cloud/synth/nested.js';
 import { idempotencyTableName, lineageTableName, payloadBucketName } from '../../../src/cloud/synth/names.js';
 import type { Statement, Template } from '../../../src/cloud/synth/template.js';
-import { PipelineValidationError, type Problem } from '../../../src/model/errors.js';
-import type { Pipeline } from '../../../src/model/pipeline.js';
 import { storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
-import { bindingsOf, byPath, grantLines, hasPath, props, roleStatements, show, synthFor } from './helpers.js';
+import { bindingsOf, byPath, grantLines, hasPath, props, roleStatements, problemsOf, show, synthFor } from './helpers.js';
 import { messagePathOf } from '../../../src/runtime/bindings.js';
 import type { Topic } from '../../../src/model/topic.js';
 
@@ -215,16 +213,6 @@ test('GIVEN the same pipeline WHEN synthesized twice THEN the stores and variabl
 // Problems: handler imports, names, config secrets, environment size.
 
 const COMPONENT = './fixtures/handlers/component.ts';
-
-async function problemsOf(pipe: Pipeline, stage = 'dev'): Promise<Problem[]> {
-  try {
-    await synthFor(pipe, stage);
-  } catch (error) {
-    assert.ok(error instanceof PipelineValidationError, String(error));
-    return error.problems;
-  }
-  assert.fail('synth succeeded');
-}
 
 test('GIVEN a handler file whose import throws WHEN synthesized THEN a SynthError names the function, the file and the cause', async () => {
   const pipe = pipeline('pp', [queue('jobs').to(fn('load', { handler: './fixtures/handlers/broken.ts' }))]);
