@@ -1,6 +1,6 @@
 /**
- * SNS subscription filter policies: every vector in shared/conformance/filter-policy-cases.json
- * (cases and validation_cases), plus SEMANTICS.md section 6 behaviours the vectors do not cover.
+ * SNS subscription filter policies: every vector in test/conformance/filter-policy-cases.json
+ * (cases and validation_cases), plus docs/aws-semantics.md section 6 behaviours the vectors do not cover.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ interface ValidationCase {
   valid: boolean | 'ambiguous'; expectedError?: string; note?: string;
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../shared/conformance/filter-policy-cases.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../conformance/filter-policy-cases.json', import.meta.url), 'utf8'),
 ) as { cases: MatchCase[]; validation_cases: ValidationCase[] };
 
 /** Cases this implementation cannot honour, by id, with the reason. None at present. */
@@ -64,7 +64,7 @@ for (const c of vectors.validation_cases) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Behaviours from SEMANTICS.md section 6 that the vectors do not exercise.
+// Behaviours from docs/aws-semantics.md section 6 that the vectors do not exercise.
 
 const attrs = (o: Record<string, string | [string, string]>): SnsAttributes =>
   Object.fromEntries(Object.entries(o).map(([k, v]) =>

@@ -1,5 +1,5 @@
 /**
- * S3 event notifications: every case of shared/conformance/s3-event-cases.json (key encoding, filter
+ * S3 event notifications: every case of test/conformance/s3-event-cases.json (key encoding, filter
  * matching, configuration overlap, record shape), then sluice's own edge cases.
  */
 import { test, describe } from 'node:test';
@@ -45,7 +45,7 @@ interface Cases {
 }
 
 const cases: Cases = JSON.parse(
-  readFileSync(new URL('../../../shared/conformance/s3-event-cases.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../conformance/s3-event-cases.json', import.meta.url), 'utf8'),
 );
 
 test('conformance vectors loaded (an empty list would pass vacuously)', () => {

@@ -1,6 +1,6 @@
 /**
- * Schedule expressions against every vector in the shared conformance file
- * (`shared/conformance/schedule-cases.json`, SEMANTICS.md §7 SCH-01..SCH-11), plus edge cases of
+ * Schedule expressions against every vector in the conformance file
+ * (`test/conformance/schedule-cases.json`, docs/aws-semantics.md §7 SCH-01..SCH-11), plus edge cases of
  * our own for `L`, `W`, `#`, 1 = Sunday, wrapping ranges, rate phase, `at()` and error messages.
  */
 
@@ -27,7 +27,7 @@ interface ScheduleCase {
 }
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../shared/conformance/schedule-cases.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../conformance/schedule-cases.json', import.meta.url), 'utf8'),
 ) as { _meta: { referenceInstant: string }; cases: ScheduleCase[] };
 
 // `_meta.referenceInstant` reads "2026-01-01T00:00:00Z (a Thursday)": the instant is the first word.
