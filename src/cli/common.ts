@@ -1,6 +1,6 @@
 /**
- * Options and wrappers shared by commands: `--json`, `--entry`, `--state`, `--stage`, and `action()`
- * which turns thrown errors into readable messages and exit codes.
+ * Options and wrappers shared by commands: `--json`, `--attribute` parsing, and `action()`, which
+ * turns thrown errors into readable messages and exit codes. Stage options are in stage.ts.
  */
 import type { Command } from 'commander';
 import { reportError, type GlobalOptions } from './output.js';
@@ -9,16 +9,6 @@ import { InputError } from '../model/errors.js';
 /** Add `--json` to a command. */
 export function withJson(cmd: Command): Command {
   return cmd.option('--json', 'print the result as JSON for programs');
-}
-
-/** Add `--entry FILE` (the pipeline file). */
-export function withEntry(cmd: Command): Command {
-  return cmd.option('--entry <file>', 'the pipeline file', 'pipeline.ts');
-}
-
-/** Add `--stage NAME`. */
-export function withStage(cmd: Command): Command {
-  return cmd.option('--stage <name>', "where the pipeline runs: 'local' (the embedded engine) or an AWS stage", 'local');
 }
 
 /** Wrap a command's action: errors become messages with their code and a non-zero exit. */
@@ -39,7 +29,7 @@ export function parseAttributes(specs: readonly string[] | undefined): Record<st
   const attributes: Record<string, string | number> = {};
   for (const a of specs ?? []) {
     const eq = a.indexOf('=');
-    if (eq <= 0) throw new InputError('SLUICE_E_ATTRIBUTE', `--attribute takes name=value (given '${a}')`);
+    if (eq <= 0) throw new InputError('SLUICE_E_ATTRIBUTE', `--attribute takes name=value (given '${a}')`, { field: '--attribute', given: a, expected: 'name=value' });
     const value = a.slice(eq + 1);
     attributes[a.slice(0, eq)] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   }

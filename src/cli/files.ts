@@ -33,7 +33,7 @@ export function filesToPut(path: string, key?: string): FileToPut[] {
   return out;
 }
 
-/** The files' bodies, read lazily as they are put. */
-export function* withBodies(bucket: string, files: FileToPut[]): Generator<{ bucket: string; key: string; body: Buffer }> {
-  for (const f of files) yield { bucket, key: f.key, body: readFileSync(f.path) };
+/** The files as objects to put, each read only when it is put. */
+export function* readBodies(files: FileToPut[]): Generator<{ key: string; body: Buffer }> {
+  for (const f of files) yield { key: f.key, body: readFileSync(f.path) };
 }

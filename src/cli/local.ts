@@ -1,47 +1,41 @@
 /**
- * Opening the local stage for a command: load the pipeline, find its state (`.sluice/local/` beside
- * the entry unless `--state DIR`), and open the engine: with handlers in worker threads for `run` and
- * `dev`, store-only for data commands. `run` and `dev` hold a lock so two engines never share a state.
+ * Running the local engine for `run` and `dev`: load the pipeline, find its state (`.sluice/local/`
+ * beside the entry unless `--state DIR`), take the state's lock (two engines never share a state),
+ * and open the engine with handlers in worker threads, as the local Stage those commands report on.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadPipeline } from './load.js';
-import { configLayersFrom, defaultSecretsFile, openEngine, type Engine, type EngineEvent } from '../engine/index.js';
+import { stateDirFor } from './stage.js';
+import { configLayersFrom, defaultSecretsFile, openEngine, type EngineEvent } from '../engine/index.js';
 import { SluiceError } from '../model/errors.js';
+import { LocalStage } from '../stage/local.js';
 
-/** Options shared by local commands. */
+/** Options of the commands that run the local engine. */
 export interface LocalOptions {
   entry?: string;
   state?: string;
-  stage?: string;
 }
 
-/** The state folder for an entry. */
-export function stateDirFor(entry: string, state?: string): string {
-  return state ? resolve(state) : join(dirname(entry), '.sluice', 'local');
-}
-
-/** Open the local engine for a command. */
-export async function openLocal(options: LocalOptions, mode: { handlers: boolean; onEvent?: (e: EngineEvent) => void; execution?: string }): Promise<{ engine: Engine; entry: string; stateDir: string; release: () => void; resumed: number }> {
-  if (options.stage && options.stage !== 'local') {
-    throw new SluiceError('SLUICE_E_STAGE', `stage '${options.stage}' is an AWS stage; this command runs on the local engine only in this version (use --stage local, the default)`);
-  }
+/** Open the local engine with its handlers, holding the state's lock. */
+export async function openLocal(options: LocalOptions, mode: { onEvent?: (e: EngineEvent) => void; execution?: string }): Promise<{ stage: LocalStage; entry: string; stateDir: string; release: () => void; resumed: number }> {
   const { pipeline, entry } = await loadPipeline(options.entry);
   const stateDir = stateDirFor(entry, options.state);
-  const release = mode.handlers ? lockState(stateDir) : () => {};
+  const release = lockState(stateDir);
   try {
     // Steps read config overlays (.env, SLUICE_CONFIG) and secrets (.sluice/secrets.json, or
     // SLUICE_SECRETS_FILE) from beside the pipeline file.
     const dir = dirname(entry);
     const engine = await openEngine({
-      pipeline, stateDir, handlers: mode.handlers, onEvent: mode.onEvent, execution: mode.execution,
-      ...(mode.handlers ? { configLayers: configLayersFrom(dir), secrets: process.env.SLUICE_SECRETS_FILE ? resolve(process.env.SLUICE_SECRETS_FILE) : defaultSecretsFile(dir) } : {}),
+      pipeline, stateDir, onEvent: mode.onEvent, execution: mode.execution,
+      configLayers: configLayersFrom(dir), secrets: process.env.SLUICE_SECRETS_FILE ? resolve(process.env.SLUICE_SECRETS_FILE) : defaultSecretsFile(dir),
     });
     // Holding the lock, this is the only engine on the state: whatever is still in flight was left by
     // one that died (killed, crashed, power cut), so it is delivered again now rather than after its
     // visibility timeout.
-    const resumed = mode.handlers ? engine.releaseInFlight() : 0;
-    return { engine, entry, stateDir, release, resumed };
+    const resumed = engine.releaseInFlight();
+    return { stage: new LocalStage(engine, stateDir), entry, stateDir, release, resumed };
   } catch (error) {
     release();
     throw error;

@@ -1,10 +1,11 @@
 /**
  * The per-node summary `sluice run` prints: invocations, successes, failures, retries and what
- * landed in a dead-letter queue, plus the errors behind the failures.
+ * landed in a dead-letter queue, plus the errors behind the failures. Built from the local Stage:
+ * its counters and what its state holds.
  */
 import pc from 'picocolors';
-import type { Engine, NodeStats } from '../engine/index.js';
-import { channel } from '../engine/topology.js';
+import type { NodeStats } from '../engine/index.js';
+import type { LocalStage } from '../stage/local.js';
 import { table } from './output.js';
 
 /** One node's line of the summary. */
@@ -18,19 +19,18 @@ export interface NodeSummary extends NodeStats {
   objects?: number;
 }
 
-/** Summaries for every node of the engine's pipeline. */
-export function summarize(engine: Engine): NodeSummary[] {
-  const now = engine.clock.now();
-  const out: NodeSummary[] = [];
-  for (const [name, node] of engine.pipeline.nodes) {
-    const stats = engine.stats.get(name)!;
-    const s: NodeSummary = { node: name, kind: node.kind, ...stats };
-    if (node.kind === 'fn' || node.kind === 'queue') s.deadLetterDepth = engine.store.messages.counts(node.kind === 'fn' ? channel.failures(name) : channel.dlq(name), now).total;
-    if (node.kind === 'queue') s.waiting = engine.store.messages.counts(channel.queue(name), now).total;
-    if (node.kind === 'bucket') s.objects = engine.store.objects.count(name);
-    out.push(s);
-  }
-  return out;
+/** Summaries for every node of the stage's pipeline. */
+export async function summarize(stage: LocalStage): Promise<NodeSummary[]> {
+  const stats = stage.stats();
+  const { nodes } = await stage.status();
+  return nodes.map((n) => ({
+    node: n.node,
+    kind: n.kind,
+    ...stats[n.node]!,
+    ...(n.deadLetters !== undefined ? { deadLetterDepth: n.deadLetters } : {}),
+    ...(n.queue ? { waiting: n.queue.visible + n.queue.inFlight + n.queue.delayed } : {}),
+    ...(n.objects !== undefined ? { objects: n.objects } : {}),
+  }));
 }
 
 /** Dead letters added in this run, per node: each queue's redrives plus each function's failures. */
@@ -42,8 +42,9 @@ export function deadLetteredThisRun(before: Map<string, number>, summaries: Node
 export function formatSummary(summaries: NodeSummary[], before: Map<string, number>): string {
   const rows = summaries.map((s) => {
     const dlq = s.deadLetterDepth === undefined ? '' : String(Math.max(0, s.deadLetterDepth - (before.get(s.node) ?? 0)));
-    const detail = s.kind === 'bucket' ? `${s.objects} object(s)` : s.kind === 'queue' ? `${s.waiting} waiting` : '';
-    return [s.node, s.kind, s.kind === 'fn' ? s.invocations : '', s.kind === 'fn' ? s.successes : '', s.kind === 'fn' || s.kind === 'topic' ? s.failures : '', s.kind === 'fn' || s.kind === 'queue' ? s.retries : '', dlq === '0' ? dlq : dlq ? pc.red(dlq) : '', detail];
+    const detail = s.objects !== undefined ? `${s.objects} object(s)` : s.waiting !== undefined ? `${s.waiting} waiting` : '';
+    const runs = s.kind === 'fn';
+    return [s.node, s.kind, runs ? s.invocations : '', runs ? s.successes : '', runs || s.kind === 'topic' ? s.failures : '', runs || s.kind === 'queue' ? s.retries : '', dlq === '0' ? dlq : dlq ? pc.red(dlq) : '', detail];
   });
   const lines = [table(rows, ['node', 'kind', 'invocations', 'ok', 'failed', 'retries', "dlq'd", ''])];
   for (const s of summaries) {
@@ -55,6 +56,6 @@ export function formatSummary(summaries: NodeSummary[], before: Map<string, numb
 }
 
 /** Dead-letter depths per node, to compare after a run. */
-export function deadLetterDepths(engine: Engine): Map<string, number> {
-  return new Map(summarize(engine).filter((s) => s.deadLetterDepth !== undefined).map((s) => [s.node, s.deadLetterDepth!]));
+export async function deadLetterDepths(stage: LocalStage): Promise<Map<string, number>> {
+  return new Map((await summarize(stage)).filter((s) => s.deadLetterDepth !== undefined).map((s) => [s.node, s.deadLetterDepth!]));
 }

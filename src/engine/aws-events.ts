@@ -8,21 +8,38 @@ import { md5Hex } from './md5.js';
 import { toSnsAttributes, toSqsEventAttributes } from '../runtime/attributes.js';
 import type { Attributes } from '../runtime/types.js';
 import type { StoredMessage } from './store/messages.js';
+import { arnOf, arnShape, primaryPart } from '../model/resources.js';
+import type { Kind } from '../model/node.js';
+import { InternalError } from '../model/errors.js';
 
 /** Local stand-ins for the account and region in ARNs. */
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
+const LOCAL_SCOPE = { partition: 'aws', region: LOCAL_REGION, account: LOCAL_ACCOUNT };
+
+/**
+ * The ARN of a node's primary resource as the local engine names it: the node name as the physical
+ * name, in the local account and region (the kinds' ARN shapes, src/model/resources.ts).
+ * @example localArn('queue', 'orders') // 'arn:aws:sqs:us-east-1:000000000000:orders'
+ */
+export function localArn(kind: Kind, name: string): string {
+  const shape = arnShape(kind, primaryPart(kind));
+  if (!shape) throw new InternalError(`a ${kind} has no ARN`);
+  return arnOf(shape, name, LOCAL_SCOPE);
+}
+
+/** Local ARNs by kind. */
 export const arn = {
-  queue: (name: string) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`,
-  topic: (name: string) => `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`,
-  fn: (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`,
-  rule: (name: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`,
-  bucket: (name: string) => `arn:aws:s3:::${name}`,
+  queue: (name: string) => localArn('queue', name),
+  topic: (name: string) => localArn('topic', name),
+  fn: (name: string) => localArn('fn', name),
+  rule: (name: string) => localArn('schedule', name),
+  bucket: (name: string) => localArn('bucket', name),
 };
 
-/** One record of Lambda's SQS event for a stored message. */
-export function sqsRecord(queue: string, m: StoredMessage): Record<string, unknown> {
+/** One record of Lambda's SQS event for a stored message of the queue with ARN `queueArn`. */
+export function sqsRecord(queueArn: string, m: StoredMessage): Record<string, unknown> {
   const attributes: Attributes = m.attributes ? JSON.parse(m.attributes) : {};
   const info = m.info ? JSON.parse(m.info) : {};
   const hasAttributes = Object.keys(attributes).length > 0;
@@ -42,7 +59,7 @@ export function sqsRecord(queue: string, m: StoredMessage): Record<string, unkno
     md5OfBody: md5Hex(m.body),
     ...(hasAttributes ? { md5OfMessageAttributes: md5Hex(m.attributes!) } : {}),
     eventSource: 'aws:sqs',
-    eventSourceARN: arn.queue(queue),
+    eventSourceARN: queueArn,
     awsRegion: LOCAL_REGION,
   };
 }

@@ -1,20 +1,16 @@
 /**
- * Delivery: what happens when an object lands, a message is sent or published. Everything here runs
- * inside the caller's transaction, so writing an object and enqueueing every delivery it causes
- * commit together or not at all.
+ * Delivery: what happens when an object lands, a message is sent or published, or a service notifies
+ * a node. Each delivery goes to its target's kind (`receive` in `kinds/`); everything here runs inside
+ * the caller's transaction, so writing an object and enqueueing every delivery it causes commit
+ * together or not at all.
  */
-import { randomUUID } from 'node:crypto';
 import { md5Hex } from './md5.js';
-import { InputError } from '../model/errors.js';
-import { matchesKeyFilter } from '../model/s3-notification.js';
-import { objectCreatedEvent, sequencerFor } from '../model/s3-event.js';
-import { matchesFilterPolicy } from '../model/filter-policy.js';
-import { messageSize, toSnsAttributes } from '../runtime/attributes.js';
+import { InternalError, type InputError } from '../model/errors.js';
 import type { Attributes } from '../runtime/types.js';
-import { LOCAL_REGION, snsEvent, snsNotification } from './aws-events.js';
-import { channel, type Topology } from './topology.js';
-import type { EngineStore as Store } from './store/types.js';
 import type { ObjectRecord } from './store/objects.js';
+import type { EngineStore as Store } from './store/types.js';
+import type { Notice } from './kind.js';
+import { engineOf, type Topology } from './topology.js';
 
 /** An object to store whose bytes are already in the blob store. */
 export type ObjectWrite = Omit<ObjectRecord, 'lastModified' | 'sequencer'>;
@@ -27,15 +23,20 @@ export interface MessageSend {
   delaySeconds?: number;
 }
 
+/** A message as a topic published it: what each subscription delivers. */
+export interface Published {
+  id: string;
+  body: string;
+  attributes: Attributes;
+  subject?: string;
+  timestamp: number;
+}
+
 /** Counters delivery keeps for the run summary. */
 export interface DeliveryCounters {
   /** Messages a subscription's filter policy dropped, by topic. */
   filtered: Map<string, number>;
 }
-
-// SNS-04: raw delivery to SQS supports at most 10 attributes; more is a client-side error and the
-// message is discarded.
-const RAW_DELIVERY_MAX_ATTRIBUTES = 10;
 
 /** Performs deliveries against a store. */
 export class Delivery {
@@ -43,94 +44,37 @@ export class Delivery {
   /** Messages enqueued so far (queue sends and async invocations): a publish's deliveries are the difference. */
   enqueued = 0;
   constructor(
-    private readonly store: Store,
+    readonly store: Store,
     private readonly topology: Topology,
     /** Called when one subscription of a topic could not take a message. */
-    private readonly onDeliveryFailure?: (topic: string, target: string, error: InputError) => void,
+    readonly onDeliveryFailure?: (topic: string, target: string, error: InputError) => void,
   ) {}
 
+  /**
+   * Deliver to the node named `target`, through its kind's `receive`; returns a blob the delivery
+   * replaced (an overwritten object's), for removal once committed.
+   */
+  deliver(target: string, notice: Notice, now: number): string | undefined {
+    const rt = this.topology.nodes.get(target);
+    const receive = rt && engineOf(rt).receive;
+    // Callers check names against the pipeline first (`nodeFor`), and a valid pipeline's edges only
+    // deliver what their targets take: anything else is a bug in sluice.
+    if (!rt || !receive) throw new InternalError(`cannot deliver a '${notice.type}' notice to '${target}' (${rt ? `a ${rt.node.kind}` : 'not in the pipeline'})`);
+    return receive(rt as never, notice, { store: this.store, delivery: this, now });
+  }
+
   /** Store an object and enqueue its notifications; returns the blob it replaced, if any. */
-  putObject(o: ObjectWrite, now: number): string | undefined {
-    const notifications = this.topology.buckets.get(o.bucket);
-    if (!notifications) throw unknown('bucket', o.bucket, [...this.topology.buckets.keys()]);
-    const { replacedBlob, sequencer } = this.store.objects.put({ ...o, lastModified: now });
-    for (const n of notifications) {
-      if ((n.prefix !== undefined || n.suffix !== undefined) && !matchesKeyFilter({ prefix: n.prefix, suffix: n.suffix }, o.key)) continue;
-      const seqHex = sequencerFor(sequencer);
-      const event = objectCreatedEvent({ bucket: o.bucket, key: o.key, size: o.size, eTag: o.eTag, sequencer: seqHex, requestId: seqHex.slice(-16), eventTime: new Date(now), configurationId: n.configurationId, region: LOCAL_REGION });
-      if (n.kind === 'fn') this.invokeAsync(n.target, event, now);
-      else if (n.kind === 'queue') this.sendToQueue(n.target, { body: JSON.stringify(event), attributes: {} }, now);
-      else this.publish(n.target, { body: JSON.stringify(event), attributes: {}, subject: 'Amazon S3 Notification' }, now);
-    }
-    return replacedBlob;
+  putObject(object: ObjectWrite, now: number): string | undefined {
+    return this.deliver(object.bucket, { type: 'object', object }, now);
   }
 
-  /** Queue an async invocation of a function (S3, SNS and schedules invoke asynchronously, LA-10). */
-  invokeAsync(fn: string, event: unknown, now: number): void {
-    const f = this.topology.fns.get(fn)!;
-    // Keep the event past its max age so dispatch can record it as EventAgeExceeded instead of
-    // dropping it silently (LA-03).
-    this.store.messages.send(channel.async(fn), { body: this.store.keepsPayloads ? '' : JSON.stringify(event), payload: event, retentionMs: f.props.maxEventAgeSeconds * 1000 + 86_400_000 }, now);
-    this.enqueued++;
-  }
-
-  /** Send a message to a queue, checking its size limit (SQS-08) and applying delays (SQS-30). */
-  sendToQueue(queue: string, m: MessageSend, now: number, id: string = randomUUID()): void {
-    const props = this.topology.queues.get(queue);
-    if (!props) throw unknown('queue', queue, [...this.topology.queues.keys()]);
-    const size = messageSize(m.body, m.attributes);
-    if (size > props.maxMessageSize) throw new InputError('SLUICE_E_MESSAGE_TOO_LARGE', `queue '${queue}': a message of ${size} bytes exceeds its ${props.maxMessageSize}-byte limit (SQS-08)`);
-    if (m.body.length === 0) throw new InputError('SLUICE_E_MESSAGE_BODY', `queue '${queue}': a message body must have at least one character (SQS-07)`);
-    if (Object.keys(m.attributes).length > 10) throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `queue '${queue}': a message can carry at most 10 attributes (given ${Object.keys(m.attributes).length}, SQS-06)`);
-    const delaySeconds = m.delaySeconds ?? props.delaySeconds;
-    if (delaySeconds < 0 || delaySeconds > 900) throw new InputError('SLUICE_E_MESSAGE_DELAY', `queue '${queue}': delaySeconds must be between 0 and 900 (given ${delaySeconds}, SQS-30)`);
-    const attributes = Object.keys(m.attributes).length ? JSON.stringify(m.attributes) : null;
-    this.store.messages.send(channel.queue(queue), { id, body: m.body, attributes, delayMs: delaySeconds * 1000, retentionMs: props.retentionSeconds * 1000 }, now);
-    this.enqueued++;
-  }
-
-  /** Publish to a topic: each subscription whose filter policy matches gets it (FP-*, SNS-01..04). */
-  publish(topic: string, m: MessageSend, now: number): string {
-    const t = this.topology.topics.get(topic);
-    if (!t) throw unknown('topic', topic, [...this.topology.topics.keys()]);
-    const size = messageSize(m.body, m.attributes);
-    if (size > t.maxMessageSize) throw new InputError('SLUICE_E_MESSAGE_TOO_LARGE', `topic '${topic}': a message of ${size} bytes exceeds its ${t.maxMessageSize}-byte limit (SNS-08)`);
-    const id = randomUUID();
-    const published = { id, body: m.body, attributes: m.attributes, subject: m.subject, timestamp: now };
-    const snsAttributes = toSnsAttributes(m.attributes);
-    for (const s of t.subscriptions) {
-      if (s.filterPolicy && !matchesFilterPolicy(s.filterPolicy, { body: m.body, attributes: snsAttributes }, s.scope)) {
-        this.counters.filtered.set(topic, (this.counters.filtered.get(topic) ?? 0) + 1);
-        continue;
-      }
-      try {
-        if (s.kind === 'fn') {
-          this.invokeAsync(s.target, snsEvent(topic, s.target, published), now);
-        } else if (s.raw) {
-          if (Object.keys(m.attributes).length > RAW_DELIVERY_MAX_ATTRIBUTES) {
-            throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `topic '${topic}' -> queue '${s.target}': raw delivery carries at most ${RAW_DELIVERY_MAX_ATTRIBUTES} attributes (given ${Object.keys(m.attributes).length}); SNS discards the message for this subscription (SNS-04)`);
-          }
-          this.sendToQueue(s.target, { body: m.body, attributes: m.attributes }, now, id);
-        } else {
-          this.sendToQueue(s.target, { body: JSON.stringify(snsNotification(topic, published)), attributes: {} }, now);
-        }
-      } catch (error) {
-        // SNS-10: a subscription that cannot take the message (too large for the queue, too many
-        // attributes) fails on its own; the publish and the other subscriptions are unaffected.
-        if (!(error instanceof InputError)) throw error;
-        this.onDeliveryFailure?.(topic, s.target, error);
-      }
-    }
-    return id;
+  /** Send a message to a queue, or publish it to a topic. */
+  send(target: string, message: MessageSend, now: number, id?: string): void {
+    this.deliver(target, { type: 'message', message, ...(id !== undefined ? { id } : {}) }, now);
   }
 }
 
 /** S3's ETag of a single-part upload: the MD5 of the bytes, in hex. */
 export function eTagOf(data: Uint8Array): string {
   return md5Hex(data);
-}
-
-
-function unknown(kind: string, name: string, known: string[]): InputError {
-  return new InputError('SLUICE_E_UNKNOWN_NODE', `${kind} '${name}' is not in the pipeline${known.length ? ` (its ${kind}s: ${known.join(', ')})` : ` (it has no ${kind})`}; check the name`);
 }

@@ -24,7 +24,7 @@ export type EngineEvent =
 /** The events of one committed invocation: a start heartbeat (a step's first), the invocation, then per input a core_process heartbeat and its timings. */
 export function invocationEvents(c: Completion, execution: string, now: number): EngineEvent[] {
   const { result } = c;
-  const fn = c.f.fn.name;
+  const fn = c.rt.node.name;
   const events: EngineEvent[] = [];
   if (result.started) events.push({ type: 'heartbeat', fn, name: 'start', execution, at: new Date(now).toISOString() });
   const executions = result.executions ?? [];

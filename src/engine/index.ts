@@ -13,7 +13,7 @@ import { InProcessInvoker, StoreOnlyInvoker, type Invoker } from './invoker.js';
 import { localStepIo } from './local-io.js';
 import { Store, type EngineStore } from './store/index.js';
 import { MemoryStore } from './store/memory.js';
-import { tablesOf } from './topology.js';
+import { keySchemaOf } from './kinds/table.js';
 import { WorkerInvoker } from './worker-invoker.js';
 import { secretsSource } from './config-files.js';
 import type { ConfigLayers } from '../runtime/config.js';
@@ -62,7 +62,8 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
       : new MemoryStore();
   const clock = options.clock ?? (durable ? new SystemClock(Number(store.meta.get(CLOCK_OFFSET) ?? 0)) : new ManualClock());
   const isolation = options.isolation ?? (durable ? 'worker' : 'in-process');
-  const io = localStepIo(store, { tables: tablesOf(options.pipeline), now: () => clock.now(), ...(options.secrets !== undefined ? { secrets: secretsSource(options.secrets) } : {}) });
+  const tables = new Map(options.pipeline.nodesOf('table').map((t) => [t.name, keySchemaOf(t)]));
+  const io = localStepIo(store, { tables, now: () => clock.now(), ...(options.secrets !== undefined ? { secrets: secretsSource(options.secrets) } : {}) });
   const invoker: Invoker = options.handlers === false ? new StoreOnlyInvoker() : isolation === 'worker' ? new WorkerInvoker(io, join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache')) : new InProcessInvoker(io, () => clock.now());
   try {
     const engine = await Engine.start({

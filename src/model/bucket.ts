@@ -26,12 +26,13 @@ export function bucket(name: string, props: BucketProps = {}): Bucket {
 
 const notification = ['prefix', 'suffix'] as const;
 
-export const bucketKind: KindDefinition<Bucket> = {
+export const bucketKind = {
   kind: 'bucket',
+  noun: { one: 'bucket', many: 'buckets' },
   outgoing: {
-    fn: { meaning: 'S3 ObjectCreated event, async invoke with retries', grant: { on: 'from', use: 'read' }, options: notification },
-    queue: { meaning: 'S3 ObjectCreated event sent to the queue', options: notification },
-    topic: { meaning: 'S3 ObjectCreated event published to the topic', options: notification },
+    fn: { meaning: 'S3 ObjectCreated event, async invoke with retries', grant: { on: 'from', use: 'read' }, options: notification, invokes: 'async' },
+    queue: { meaning: 'S3 ObjectCreated event sent to the queue', options: notification, delivery: { service: 's3', into: 'Queue' } },
+    topic: { meaning: 'S3 ObjectCreated event published to the topic', options: notification, delivery: { service: 's3', into: 'Topic' } },
   },
   instead: {
     bucket: 'put a function between them that copies the objects: a.to(fn(...)).to(b)',
@@ -44,5 +45,12 @@ export const bucketKind: KindDefinition<Bucket> = {
   },
   // S3 bucket names: lower case, digits, hyphens; the pipeline and stage are added to the physical name.
   name: { pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, description: 'lower-case letters, digits and hyphens, starting and ending with a letter or digit', maxLength: 40 },
+  parts: {
+    Bucket: { type: 'AWS::S3::Bucket', name: '{name}', physicalId: 'name', arn: { service: 's3', regional: false, resource: '{name}' } },
+    BucketPolicy: { type: 'AWS::S3::BucketPolicy' },
+  },
+  deadLetters: null,
+  data: { ops: ['objects'], hint: 'put a file into it with: sluice put {name} FILE' },
+  binding: { part: 'Bucket', fields: ['keyPrefix'] },
   validate: () => [],
-};
+} satisfies KindDefinition<Bucket>;

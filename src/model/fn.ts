@@ -13,6 +13,7 @@ import type { Table } from './table.js';
 import type { Bucket } from './bucket.js';
 import { callerFile } from './caller.js';
 import { isSecretRef, secretProblems, type SecretRef } from './secret.js';
+import { SQS_ARN } from './queue.js';
 
 /** A config value: JSON, or a `secret('/path')` reference resolved when the step starts. */
 export type ConfigValue = string | number | boolean | null | SecretRef | ConfigValue[] | { [key: string]: ConfigValue };
@@ -209,8 +210,9 @@ export function fn(name: string, props: FnProps): Fn {
   return new Fn(name, props, callerFile());
 }
 
-export const fnKind: KindDefinition<Fn> = {
+export const fnKind = {
   kind: 'fn',
+  noun: { one: 'function', many: 'functions' },
   outgoing: {
     bucket: { meaning: 'the objects the step returns are written', grant: { on: 'to', use: 'write' }, options: ['keyPrefix'] },
     queue: { meaning: 'the messages the step returns are sent', grant: { on: 'to', use: 'send' }, options: [] },
@@ -223,7 +225,19 @@ export const fnKind: KindDefinition<Fn> = {
   },
   permissions: { invoke: ['lambda:InvokeFunction'] },
   name: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, hyphens and underscores', maxLength: 50 },
-  validate(node) {
+  parts: {
+    Function: { type: 'AWS::Lambda::Function', name: '{name}', physicalId: 'name', arn: { service: 'lambda', regional: true, resource: 'function:{name}' } },
+    Role: { type: 'AWS::IAM::Role' },
+    LogGroup: { type: 'AWS::Logs::LogGroup', name: '/aws/lambda/{name}', physicalId: 'name' },
+    // Only for a function invoked asynchronously (by a bucket, topic or schedule).
+    Failures: { type: 'AWS::SQS::Queue', name: '{name}-failures', physicalId: 'url', arn: SQS_ARN },
+    FailuresPolicy: { type: 'AWS::SQS::QueuePolicy' },
+    InvokeConfig: { type: 'AWS::Lambda::EventInvokeConfig' },
+  },
+  deadLetters: { part: 'Failures', record: 'invocation', redriveTo: 'Function' },
+  data: { ops: ['deadLetters', 'logs', 'invoke'] },
+  binding: { part: 'Function', fields: [] },
+  validate(node: Fn) {
     const problems: Problem[] = [];
     const r = node.resolved;
     if (typeof node.props?.handler !== 'string' && !(node.props?.handler instanceof URL)) {
@@ -238,4 +252,4 @@ export const fnKind: KindDefinition<Fn> = {
     problems.push(...configProblems(node));
     return problems;
   },
-};
+} satisfies KindDefinition<Fn>;

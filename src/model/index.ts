@@ -15,4 +15,7 @@ export * from './table.js';
 export * from './schedule.js';
 export * from './pipeline.js';
 export * from './permissions.js';
+export * from './edges.js';
+export * from './lookup.js';
+export * from './resources.js';
 export * from './visibility.js';

@@ -1,8 +1,10 @@
 /**
- * The registry of node kinds: one typed table, so a kind without a definition is a compile error.
+ * The registry of node kinds: one typed table, so a kind without a definition is a compile error,
+ * and each kind's resource parts keep their literal names (`PartOf<'queue'>` is `'Queue' | 'Dlq' | ...`).
  */
-import type { Kind } from './node.js';
-import type { KindDefinition } from './kind.js';
+import type { AnyNode, Kind } from './node.js';
+import type { DataOp, KindDefinition } from './kind.js';
+import type { NodeOfKind } from './pipeline.js';
 import { bucketKind } from './bucket.js';
 import { fnKind } from './fn.js';
 import { queueKind } from './queue.js';
@@ -10,11 +12,30 @@ import { topicKind } from './topic.js';
 import { tableKind } from './table.js';
 import { scheduleKind } from './schedule.js';
 
-export const KINDS: { readonly [K in Kind]: KindDefinition<any> } = {
+// In the order messages list kinds: data stores and channels first ("queues and functions").
+export const KINDS = {
   bucket: bucketKind,
-  fn: fnKind,
   queue: queueKind,
   topic: topicKind,
   table: tableKind,
+  fn: fnKind,
   schedule: scheduleKind,
-};
+} as const satisfies { readonly [K in Kind]: KindDefinition<NodeOfKind[K]> };
+
+/** The resource parts of a kind, by name: `PartOf<'queue'>` is `'Queue' | 'Dlq' | 'QueuePolicy' | 'DlqPolicy'`. */
+export type PartOf<K extends Kind> = keyof (typeof KINDS)[K]['parts'] & string;
+
+/** A kind's definition, for code that handles any kind (its `validate` takes a node of that kind). */
+export function definitionOf(kind: Kind): KindDefinition<AnyNode> {
+  return KINDS[kind] as unknown as KindDefinition<AnyNode>;
+}
+
+/** The definition of a node's kind. */
+export function kindOf(node: AnyNode): KindDefinition<AnyNode> {
+  return definitionOf(node.kind);
+}
+
+/** The kinds that support a stage operation, in table order. */
+export function kindsWith(op: DataOp): Kind[] {
+  return (Object.keys(KINDS) as Kind[]).filter((k) => (KINDS[k].data.ops as readonly DataOp[]).includes(op));
+}

@@ -4,7 +4,8 @@
  */
 import type { AnyNode, Edge } from './node.js';
 import type { Use } from './kind.js';
-import { KINDS } from './kinds.js';
+import { kindOf } from './kinds.js';
+import { edgeDefinition } from './edges.js';
 import type { Fn } from './fn.js';
 import type { Pipeline } from './pipeline.js';
 
@@ -17,11 +18,6 @@ export interface Grant {
   reason: string;
 }
 
-/** The definition of an edge, if the edge is allowed. */
-export function edgeDefinition(edge: Edge) {
-  return KINDS[edge.from.kind].outgoing[edge.to.kind];
-}
-
 /**
  * Every grant a function holds in a pipeline, from its edges and its table declarations.
  * @example grantsOf(pipe, copy).map((g) => `${g.use} ${g.node.name}`) // ['read raw', 'write curated']
@@ -30,7 +26,7 @@ export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
   const grants: Grant[] = [];
   const add = (node: AnyNode, use: Use, reason: string) => {
     if (grants.some((g) => g.node === node && g.use === use)) return;
-    grants.push({ node, use, actions: KINDS[node.kind].permissions[use] ?? [], reason });
+    grants.push({ node, use, actions: kindOf(node).permissions[use] ?? [], reason });
   };
   for (const edge of [...pipe.incoming(fn), ...pipe.outgoing(fn)]) {
     const def = edgeDefinition(edge);

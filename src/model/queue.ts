@@ -30,6 +30,9 @@ export interface ResolvedQueueProps {
   maxMessageSize: number;
 }
 
+/** An SQS queue's ARN: `arn:aws:sqs:region:account:name`. */
+export const SQS_ARN = { service: 'sqs', regional: true, resource: '{name}' } as const;
+
 export const QUEUE_DEFAULTS: ResolvedQueueProps = {
   visibilityTimeoutSeconds: 30,
   maxReceiveCount: 3,
@@ -62,10 +65,11 @@ export function queue(name: string, props: QueueProps = {}): Queue {
   return new Queue(name, props);
 }
 
-export const queueKind: KindDefinition<Queue> = {
+export const queueKind = {
   kind: 'queue',
+  noun: { one: 'queue', many: 'queues' },
   outgoing: {
-    fn: { meaning: 'event source mapping: batches, partial batch failure', grant: { on: 'from', use: 'consume' }, options: ['batchSize', 'maxBatchingWindow'] },
+    fn: { meaning: 'event source mapping: batches, partial batch failure', grant: { on: 'from', use: 'consume' }, options: ['batchSize', 'maxBatchingWindow'], invokes: 'poll' },
   },
   instead: {
     queue: 'put a function between them: a.to(fn(...)).to(b)',
@@ -77,7 +81,16 @@ export const queueKind: KindDefinition<Queue> = {
     consume: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
   },
   name: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, hyphens and underscores', maxLength: 60 },
-  validate(node) {
+  parts: {
+    Queue: { type: 'AWS::SQS::Queue', name: '{name}', physicalId: 'url', arn: SQS_ARN },
+    Dlq: { type: 'AWS::SQS::Queue', name: '{name}-dlq', physicalId: 'url', arn: SQS_ARN },
+    QueuePolicy: { type: 'AWS::SQS::QueuePolicy' },
+    DlqPolicy: { type: 'AWS::SQS::QueuePolicy' },
+  },
+  deadLetters: { part: 'Dlq', record: 'message', redriveTo: 'Queue' },
+  data: { ops: ['send', 'messages', 'deadLetters'], hint: 'send it a message with: sluice send {name} BODY' },
+  binding: { part: 'Queue', fields: ['maxMessageSize', 'path'] },
+  validate(node: Queue) {
     const problems: Problem[] = [];
     const r = node.resolved;
     const durationField = (field: keyof QueueProps, value: number) => {
@@ -96,4 +109,4 @@ export const queueKind: KindDefinition<Queue> = {
     }
     return problems;
   },
-};
+} satisfies KindDefinition<Queue>;

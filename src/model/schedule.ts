@@ -28,10 +28,12 @@ export function schedule(name: string, expression: string | ScheduleProps): Sche
   return new Schedule(name, typeof expression === 'string' ? { expression } : expression);
 }
 
-export const scheduleKind: KindDefinition<Schedule> = {
+export const scheduleKind = {
   kind: 'schedule',
+  noun: { one: 'schedule', many: 'schedules' },
   outgoing: {
-    fn: { meaning: 'scheduled event, async invoke with retries', options: [] },
+    // EventBridge dead-letters a target it cannot invoke into the function's on-failure queue.
+    fn: { meaning: 'scheduled event, async invoke with retries', options: [], delivery: { service: 'events', into: 'Failures' }, invokes: 'async' },
   },
   instead: {
     queue: 'schedule a function that sends the message: s.to(fn(...)).to(queue)',
@@ -40,7 +42,13 @@ export const scheduleKind: KindDefinition<Schedule> = {
   },
   permissions: {},
   name: { pattern: /^[A-Za-z0-9_.-]+$/, description: 'letters, digits, dots, hyphens and underscores', maxLength: 50 },
-  validate(node) {
+  parts: {
+    Rule: { type: 'AWS::Events::Rule', name: '{name}', physicalId: 'name', arn: { service: 'events', regional: true, resource: 'rule/{name}' } },
+  },
+  deadLetters: null,
+  data: { ops: [] },
+  binding: null,
+  validate(node: Schedule) {
     const problems: Problem[] = [];
     const expression = node.props?.expression;
     if (typeof expression !== 'string') {
@@ -55,4 +63,4 @@ export const scheduleKind: KindDefinition<Schedule> = {
     }
     return problems;
   },
-};
+} satisfies KindDefinition<Schedule>;

@@ -48,8 +48,9 @@ export function table(name: string, props: TableProps): Table {
   return new Table(name, props);
 }
 
-export const tableKind: KindDefinition<Table> = {
+export const tableKind = {
   kind: 'table',
+  noun: { one: 'table', many: 'tables' },
   outgoing: {},
   instead: {
     fn: "a function reads a table by declaring it: fn('x', ...).reads(table)",
@@ -61,7 +62,13 @@ export const tableKind: KindDefinition<Table> = {
     write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   },
   name: { pattern: /^[A-Za-z0-9_.-]+$/, description: 'letters, digits, hyphens, underscores and dots', maxLength: 60 },
-  validate(node) {
+  parts: {
+    Table: { type: 'AWS::DynamoDB::Table', name: '{name}', physicalId: 'name', arn: { service: 'dynamodb', regional: true, resource: 'table/{name}' } },
+  },
+  deadLetters: null,
+  data: { ops: ['items'] },
+  binding: { part: 'Table', fields: ['keySchema'] },
+  validate(node: Table) {
     const problems: Problem[] = [];
     const keys: Array<['partitionKey' | 'sortKey', string | KeyAttribute | undefined]> = [['partitionKey', node.props?.partitionKey], ['sortKey', node.props?.sortKey]];
     for (const [field, key] of keys) {
@@ -82,4 +89,4 @@ export const tableKind: KindDefinition<Table> = {
     }
     return problems;
   },
-};
+} satisfies KindDefinition<Table>;

@@ -33,11 +33,13 @@ export function topic(name: string, props: TopicProps = {}): Topic {
 
 const subscription = ['filterPolicy', 'filterPolicyScope'] as const;
 
-export const topicKind: KindDefinition<Topic> = {
+export const topicKind = {
   kind: 'topic',
+  noun: { one: 'topic', many: 'topics' },
   outgoing: {
-    queue: { meaning: 'subscription: filter policy, raw or wrapped delivery', options: [...subscription, 'rawMessageDelivery'] },
-    fn: { meaning: 'subscription: filter policy, async invoke with retries', options: subscription },
+    queue: { meaning: 'subscription: filter policy, raw or wrapped delivery', options: [...subscription, 'rawMessageDelivery'], delivery: { service: 'sns', into: 'Queue' } },
+    // SNS dead-letters what it cannot deliver to the function into the function's on-failure queue.
+    fn: { meaning: 'subscription: filter policy, async invoke with retries', options: subscription, delivery: { service: 'sns', into: 'Failures' }, invokes: 'async' },
   },
   instead: {
     bucket: 'put a function between them that writes objects: t.to(fn(...)).to(b)',
@@ -45,9 +47,16 @@ export const topicKind: KindDefinition<Topic> = {
   },
   permissions: { publish: ['sns:Publish'] },
   name: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, hyphens and underscores', maxLength: 60 },
-  validate(node) {
+  parts: {
+    Topic: { type: 'AWS::SNS::Topic', name: '{name}', physicalId: 'arn', arn: { service: 'sns', regional: true, resource: '{name}' } },
+    TopicPolicy: { type: 'AWS::SNS::TopicPolicy' },
+  },
+  deadLetters: null,
+  data: { ops: ['send'], hint: 'publish a message with: sluice send {name} BODY' },
+  binding: { part: 'Topic', fields: ['maxMessageSize', 'path'] },
+  validate(node: Topic) {
     const problems: Problem[] = [];
     checkRange(problems, node, 'maxMessageSize', 'SLUICE_E_TOPIC_MESSAGE_SIZE', node.props.maxMessageSize, 1024, 1_048_576, ' bytes');
     return problems;
   },
-};
+} satisfies KindDefinition<Topic>;

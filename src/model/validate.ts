@@ -6,7 +6,7 @@
 import type { AnyNode, Edge } from './node.js';
 import type { Problem } from './errors.js';
 import type { Pipeline } from './pipeline.js';
-import { KINDS } from './kinds.js';
+import { kindOf } from './kinds.js';
 import { durationSeconds } from './duration.js';
 import { validateFilterPolicy } from './filter-policy.js';
 import { findOverlappingNotifications, prefixesOverlap, validateKeyFilter } from './s3-notification.js';
@@ -35,7 +35,7 @@ function pipelineName(pipe: Pipeline, problems: Problem[]) {
 function nodeNames(pipe: Pipeline, problems: Problem[]) {
   const lower = new Map<string, AnyNode>();
   for (const node of pipe.nodes.values()) {
-    const rule = KINDS[node.kind].name;
+    const rule = kindOf(node).name;
     if (typeof node.name !== 'string' || !rule.pattern.test(node.name) || node.name.length > rule.maxLength) {
       problems.push({ code: 'SLUICE_E_NODE_NAME', node: String(node.name), field: 'name', message: `${node}: a ${node.kind} name must be 1 to ${rule.maxLength} ${rule.description} (given '${node.name}')` });
     }
@@ -48,21 +48,21 @@ function nodeNames(pipe: Pipeline, problems: Problem[]) {
 }
 
 function nodeProps(pipe: Pipeline, problems: Problem[]) {
-  for (const node of pipe.nodes.values()) problems.push(...KINDS[node.kind].validate(node));
+  for (const node of pipe.nodes.values()) problems.push(...kindOf(node).validate(node));
 }
 
 function edgesAllowed(pipe: Pipeline, problems: Problem[]) {
   for (const edge of pipe.edges) {
-    const def = KINDS[edge.from.kind].outgoing[edge.to.kind];
+    const def = kindOf(edge.from).outgoing[edge.to.kind];
     if (def) continue;
-    const instead = KINDS[edge.from.kind].instead?.[edge.to.kind] ?? 'see the edge table in the README';
+    const instead = kindOf(edge.from).instead?.[edge.to.kind] ?? 'see the edge table in the README';
     problems.push({ code: 'SLUICE_E_EDGE_KIND', node: edge.from.name, field: `to(${edge.to.name})`, message: `${edge.from} cannot connect to ${edge.to}: a ${edge.from.kind} -> ${edge.to.kind} edge does not exist; ${instead}` });
   }
 }
 
 function edgeOptions(pipe: Pipeline, problems: Problem[]) {
   for (const edge of pipe.edges) {
-    const def = KINDS[edge.from.kind].outgoing[edge.to.kind];
+    const def = kindOf(edge.from).outgoing[edge.to.kind];
     if (!def) continue;
     const where = `edge ${edge.from.name} -> ${edge.to.name}`;
     const push = (field: string, message: string, code = 'SLUICE_E_EDGE_OPTION') => problems.push({ code, node: edge.from.name, field, message: `${where}: ${message}` });
@@ -119,7 +119,7 @@ function notificationOverlaps(pipe: Pipeline, problems: Problem[]) {
 }
 
 function feedbackLoops(pipe: Pipeline, problems: Problem[]) {
-  const allowed = pipe.edges.filter((e) => KINDS[e.from.kind].outgoing[e.to.kind]);
+  const allowed = pipe.edges.filter((e) => kindOf(e.from).outgoing[e.to.kind]);
   for (const loop of findFeedbackLoops(allowed, (into, out) => !(into.options.keyPrefix !== undefined && !prefixesOverlap(into.options.keyPrefix, out.options.prefix)))) {
     const names = loop.map((e) => e.from.name).concat(loop[0]!.from.name).join(' -> ');
     const bucketEdge = loop.find((e) => e.to.kind === 'bucket' && e.from.kind === 'fn');

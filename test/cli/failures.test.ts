@@ -71,7 +71,7 @@ describe('a function that always throws', () => {
     const redrive = cli('dlq', 'redrive', 'validate', '--json');
     // THEN one was sent back AND none is left
     assert.equal(redrive.status, 0, redrive.stderr);
-    assert.deepEqual(parseJson(redrive), { node: 'validate', redriven: 1 });
+    assert.deepEqual(parseJson(redrive), { node: 'validate', stage: 'local', redriven: 1 });
     // WHEN the handler is fixed and the pipeline run
     writeFileSync(
       join(dir, 'handlers', 'validate.ts'),
@@ -123,7 +123,7 @@ describe("a queue consumer that throws for one message", () => {
     const listed = parseJson(cli('dlq', 'list', 'jobs', '--json'));
     assert.equal(listed.deadLetters.length, 1);
     assert.equal(listed.deadLetters[0].body, 'poison-pill');
-    assert.equal(listed.deadLetters[0].receiveCount, 2);
+    assert.equal(listed.deadLetters[0].attempts, 2);
     // WHEN it is redriven
     const redrive = cli('dlq', 'redrive', 'jobs');
     // THEN it is back in the queue, waiting for the next run

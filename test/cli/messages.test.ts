@@ -39,8 +39,10 @@ describe('sluice send', () => {
 
   test('confirms each send, in words or as JSON', () => {
     assert.deepEqual(sends.map((s) => s.status), [0, 0, 0], sends.map((s) => s.stderr).join('\n'));
-    assert.equal(sends[0]!.stdout.trim(), "sent to 'orders'");
-    assert.deepEqual(parseJson(sends[1]!), { target: 'events', sent: true });
+    assert.match(sends[0]!.stdout.trim(), /^sent to 'orders' \(message [0-9a-f-]{36}\)$/);
+    const sent = parseJson(sends[1]!);
+    assert.deepEqual({ ...sent, messageId: undefined }, { target: 'events', stage: 'local', sent: true, messageId: undefined });
+    assert.match(sent.messageId, /^[0-9a-f-]{36}$/);
   });
 
   test('a message sent to a queue reaches its consumer with its body, and numbers as Number attributes', () => {

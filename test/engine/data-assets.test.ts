@@ -31,7 +31,7 @@ test('the data asset writer writes each partition as JSON lines under Hive-style
   await local.settle();
   // THEN one file per partition, keyed schema/entity/country/partition values, named by the producing ingestion id
   const keys = await local.list('lake');
-  const [emitStep] = local.engine.store.lineage.recent(10, 'emit');
+  const [emitStep] = local.steps({ node: 'emit', limit: 10 });
   const id = emitStep!.ingestionId;
   assert.deepEqual(keys, [
     `incident/entityIncident/country=AU/day=2026-01-05/region=NSW/part-${id}.jsonl`,
@@ -44,7 +44,7 @@ test('the data asset writer writes each partition as JSON lines under Hive-style
   ]);
   assert.equal((await local.head('lake', keys[0]!)).contentType, 'application/x-ndjson');
   // AND its ingestion step records what it wrote
-  const writer = local.engine.store.lineage.recent(10, 'write-assets')[0]!;
+  const writer = local.steps({ node: 'write-assets', limit: 10 })[0]!;
   assert.deepEqual(writer.metadata, { dataAssetName: 'incident.entityIncident', dataAssetCountry: 'AU', partitions: 2, rows: 3, rowsReceived: 3 });
   assert.equal(writer.parentIngestionId, id);
 });

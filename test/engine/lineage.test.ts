@@ -64,8 +64,8 @@ test('a failed execution records no ingestion step, and a batch records only the
   for (const body of ['a', 'poison', 'b']) await local.send('work', body);
   await local.settle();
   // THEN two executions are recorded, and the poison one none
-  assert.equal(local.engine.store.lineage.count(), 2);
-  const recorded = local.engine.store.lineage.recent(10).map((s) => (s.inputs[0] as { id: string }).id);
+  assert.equal(local.steps().length, 2);
+  const recorded = local.steps({ limit: 10 }).map((s) => (s.inputs[0] as { id: string }).id);
   const poison = (await local.messages('work'))[0]!.id;
   assert.ok(!recorded.includes(poison));
 });
@@ -77,7 +77,7 @@ test('an execution whose outputs the engine refuses at commit leaves no lineage 
   await local.settle();
   // THEN the invocation failed and nothing of it was recorded
   assert.equal((await local.dlq('emit')).length, 1);
-  assert.equal(local.engine.store.lineage.count(), 0);
+  assert.equal(local.steps().length, 0);
 });
 
 test('with lineage off a step records nothing and stamps nothing, and the walk says where the chain ends', async (t) => {
@@ -86,7 +86,7 @@ test('with lineage off a step records nothing and stamps nothing, and the walk s
   await local.settle();
   const [key] = await local.list('out');
   assert.equal((await local.head('out', key!)).metadata?.['ingestion-id'], undefined);
-  assert.equal(local.engine.store.lineage.count(), 1, 'only emit, whose lineage is on');
+  assert.equal(local.steps().length, 1, 'only emit, whose lineage is on');
   await assert.rejects(local.lineage('out', key!), { code: 'SLUICE_E_NO_LINEAGE', message: new RegExp(`object '${key}' in bucket 'out' carries no ingestion id`) });
 });
 

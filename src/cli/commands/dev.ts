@@ -34,7 +34,8 @@ export function registerDev(program: Command): void {
           process.stdout.write(`${pc.dim(time)}   ${pc.dim(`${e.fn} timed_execution core_process ${e.coreMs.toFixed(2)} ms, total ${e.totalMs.toFixed(2)} ms over ${e.executions} input(s)${duplicates}`)}\n`);
         }
       };
-      const { engine, entry, release } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { handlers: true, onEvent, execution: 'run_forever' });
+      const { stage, entry, release } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { onEvent, execution: 'run_forever' });
+      const { engine } = stage;
       if (!options.json) process.stderr.write(`${pc.bold('sluice dev')} ${engine.pipeline.name} (${entry}): waiting for inputs; put some with ${pc.cyan('sluice put <bucket> <file>')} in another shell. Ctrl-C stops.\n`);
       let stopping = false;
       const stop = () => {
@@ -59,7 +60,7 @@ export function registerDev(program: Command): void {
         }
       } finally {
         saveClock(engine);
-        await engine.close();
+        await stage.close();
         release();
       }
     }));

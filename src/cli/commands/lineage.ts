@@ -1,48 +1,24 @@
 /**
  * `sluice lineage <bucket> <key> [--stage NAME]`: the chain of executions from an object back to the
- * root input it came from, each with its step, version, time, timings, metadata and input, read from
- * the local store's ingestion steps, or on an AWS stage from the object's metadata and the stage's
+ * root input it came from, each with its step, version, time, timings, metadata and input: from the
+ * local store's ingestion steps, or on an AWS stage from the object's metadata and the stage's
  * lineage table.
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { action, withJson, withStage } from '../common.js';
+import { action } from '../common.js';
 import { emit } from '../output.js';
-import { openLocal } from '../local.js';
-import { InputError } from '../../model/errors.js';
-import { loadPipeline } from '../load.js';
-import { describeIngestionInput, lineageOf, type Lineage } from '../../engine/index.js';
-
-interface LineageOptions {
-  entry?: string;
-  state?: string;
-  stage?: string;
-  json?: boolean;
-}
+import { describeIngestionInput, type Lineage } from '../../envelope/lineage.js';
+import { onStage, withStageOptions, type StageOptions } from '../stage.js';
 
 export function registerLineage(program: Command): void {
-  withStage(withJson(program.command('lineage <bucket> <key>')))
+  withStageOptions(program.command('lineage <bucket> <key>'))
     .description('print the chain of steps from an object back to the root input, with each step\'s time and metadata')
-    .option('--entry <file>', 'the pipeline file', 'pipeline.ts')
-    .option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)')
-    .action(action(async (bucket: string, key: string, options: LineageOptions) => {
-      if (options.stage && options.stage !== 'local') {
-        const { pipeline } = await loadPipeline(options.entry);
-        // Loaded on demand: the local stage should not pay for the AWS SDK.
-        const [{ RemoteStage }, { remoteLineage }] = await Promise.all([import('../../cloud/stage/stage.js'), import('../../cloud/stage/lineage.js')]);
-        const lineage = await remoteLineage(await RemoteStage.open(pipeline, options.stage), bucket, key);
-        emit(options, { ...lineage, stage: options.stage }, () => formatLineage(lineage));
-        return;
-      }
-      const { engine, release } = await openLocal(options, { handlers: false });
-      try {
-        if (!engine.topology.buckets.has(bucket)) throw new InputError('SLUICE_E_UNKNOWN_NODE', `bucket '${bucket}' is not in pipeline '${engine.pipeline.name}' (its buckets: ${[...engine.topology.buckets.keys()].join(', ') || 'none'})`);
-        const lineage = lineageOf(engine.store, bucket, key);
-        emit(options, lineage, () => formatLineage(lineage));
-      } finally {
-        await engine.close();
-        release();
-      }
+    .action(action(async (bucket: string, key: string, options: StageOptions) => {
+      await onStage(options, async (stage) => {
+        const lineage = await stage.lineage(bucket, key);
+        emit(options, { ...lineage, stage: stage.name }, () => formatLineage(lineage));
+      });
     }));
 }
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { action, withJson } from '../common.js';
 import { loadForStage, type CloudOptions } from '../cloud.js';
-import { InputError } from '../../model/errors.js';
+import { nodeFor } from '../../model/lookup.js';
 import { physicalName } from '../../cloud/synth/names.js';
 import type { LogLine } from '../../cloud/deploy/logs.js';
 import { emit } from '../output.js';
@@ -28,10 +28,7 @@ export function registerLogs(program: Command): void {
     .option('--since <when>', 'how far back to start: 10m, 2h, 1d or an ISO date', '10m')
     .action(action(async (node: string, entryArg: string | undefined, options: LogsOptions) => {
       const { pipeline, stage } = await loadForStage(entryArg, options, 'logs');
-      const fn = pipeline.node(node);
-      if (!fn || fn.kind !== 'fn') {
-        throw new InputError('SLUICE_E_UNKNOWN_NODE', `'${node}' is not a function of pipeline '${pipeline.name}' (its functions: ${pipeline.nodesOf('fn').map((f) => f.name).join(', ') || 'none'})`);
-      }
+      nodeFor(pipeline, node, 'logs', { commandSuffix: ` --stage ${stage}` });
       const { openSession } = await import('../../cloud/deploy/aws.js');
       const { readLogs, sinceMs } = await import('../../cloud/deploy/logs.js');
       const since = sinceMs(options.since, Date.now());

@@ -1,6 +1,7 @@
 /**
- * `sluice nodes [entry]`: every node of the pipeline with its kind, edges and settings, and whether
- * the pipeline is valid.
+ * `sluice nodes [entry] [--stage NAME]`: every node of the pipeline with its kind, edges, settings and
+ * grants, and whether the pipeline is valid; with `--stage`, also what the stage holds for each node
+ * (on AWS, its deployed resources with their physical ids).
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -10,29 +11,40 @@ import { loadPipeline } from '../load.js';
 import { grantsOf } from '../../model/permissions.js';
 import { Fn } from '../../model/fn.js';
 import { missingHandlerFile } from '../../engine/invoker.js';
-import { withStage } from '../common.js';
-import { remoteNodes } from '../remote.js';
+import { onStage, type StageOptions } from '../stage.js';
+import type { StageStatus } from '../../stage/index.js';
 
 export function registerNodes(program: Command): void {
-  withStage(withJson(program.command('nodes [entry]')))
-    .description('list the nodes of the pipeline, their edges and grants, and any validation problem')
+  withJson(program.command('nodes [entry]'))
+    .description('list the nodes of the pipeline, their edges and grants, and any validation problem; with --stage, what the stage holds for each')
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
-    .action(action(async (entryArg: string | undefined, options: { entry?: string; stage?: string; json?: boolean }) => {
-      if (options.stage && options.stage !== 'local') return remoteNodes(entryArg, options);
+    .option('--stage <name>', "also show what this stage holds for each node: 'local', or an AWS stage (its physical ids)")
+    .option('--state <dir>', 'the local state folder (default: .sluice/local beside the pipeline file)')
+    .action(action(async (entryArg: string | undefined, options: StageOptions) => {
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
+      const status: StageStatus | undefined = options.stage ? await onStage(options, (stage) => stage.status(), entryArg) : undefined;
+      const held = new Map(status?.nodes.map((n) => [n.node, n]));
       const nodes = [...pipeline.nodes.values()].map((n) => ({
         name: n.name,
         kind: n.kind,
         to: pipeline.outgoing(n).map((e) => ({ node: e.to.name, ...(Object.keys(e.options).length ? { options: e.options } : {}) })),
         from: pipeline.incoming(n).map((e) => e.from.name),
         ...(n instanceof Fn ? { handler: n.handlerPath, grants: grantsOf(pipeline, n).map((g) => ({ node: g.node.name, use: g.use, actions: g.actions })) } : {}),
+        ...(status ? { resources: (held.get(n.name)?.resources ?? []).map((r) => ({ part: r.part, type: r.type, physicalId: r.physicalId ?? null })) } : {}),
       }));
       // A missing handler file is a problem `run` and `dev` refuse to start with; without it here,
       // `nodes` called such a pipeline valid. (Only the file's existence: building it is run's job.)
       const problems = [...pipeline.validate(), ...pipeline.nodesOf('fn').flatMap((fn) => (typeof fn.props?.handler === 'string' || fn.props?.handler instanceof URL ? missingHandlerFile(fn) ?? [] : []))];
-      emit(options, { pipeline: pipeline.name, entry, nodes, problems }, () => {
-        const rows = nodes.map((n) => [n.name, n.kind, n.from.join(', '), n.to.map((t) => t.node + (t.options ? ` ${JSON.stringify(t.options)}` : '')).join(', '), 'grants' in n ? n.grants!.map((g) => `${g.use} ${g.node}`).join(', ') : '']);
-        const lines = [`${pc.bold(pipeline.name)} ${pc.dim(entry)}`, table(rows, ['node', 'kind', 'from', 'to', 'grants'])];
+      const stageFields = status ? { stage: status.stage, ...(status.stack ? { stack: status.stack.name, stackStatus: status.stack.status ?? null } : {}) } : {};
+      emit(options, { pipeline: pipeline.name, entry, ...stageFields, nodes, problems }, () => {
+        const lines = [`${pc.bold(pipeline.name)} ${pc.dim(entry)}${status ? pc.dim(` · stage ${status.stage} · ${status.where}${status.deployed ? '' : ' (not deployed)'}`) : ''}`];
+        if (status) {
+          const rows = nodes.flatMap((n) => ((n.resources ?? []).length ? n.resources! : [{ part: '', physicalId: status.deployed ? '' : pc.dim('(not deployed)') }]).map((r, i) => [i === 0 ? n.name : '', i === 0 ? n.kind : '', i === 0 ? n.to.map((t) => t.node).join(', ') : '', r.part, r.physicalId ?? '']));
+          lines.push(table(rows, ['node', 'kind', 'to', 'resource', 'physical id']));
+        } else {
+          const rows = nodes.map((n) => [n.name, n.kind, n.from.join(', '), n.to.map((t) => t.node + (t.options ? ` ${JSON.stringify(t.options)}` : '')).join(', '), 'grants' in n ? n.grants!.map((g) => `${g.use} ${g.node}`).join(', ') : '']);
+          lines.push(table(rows, ['node', 'kind', 'from', 'to', 'grants']));
+        }
         lines.push(problems.length ? `\n${pc.red(`${problems.length} problem(s):`)}\n${problems.map((p) => `  - ${p.message} [${p.code}]`).join('\n')}` : `\n${pc.green('valid')}`);
         return lines.join('\n');
       });

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { action, withJson } from '../common.js';
 import { emit, progress } from '../output.js';
 import { openLocal } from '../local.js';
-import { filesToPut, withBodies } from '../files.js';
+import { filesToPut, readBodies } from '../files.js';
 import { deadLetterDepths, deadLetteredThisRun, formatSummary, summarize } from '../summary.js';
 import { saveClock, SystemClock } from '../../engine/index.js';
 import { InputError, SluiceError } from '../../model/errors.js';
@@ -85,17 +85,18 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       process.stderr.write(`\r${invocations} invocations…`);
     }
   };
-  const { engine, entry, stateDir, release, resumed } = await openLocal(options, { handlers: true, onEvent, execution: 'run_once' });
+  const { stage, entry, stateDir, release, resumed } = await openLocal(options, { onEvent, execution: 'run_once' });
+  const { engine } = stage;
   try {
     if (resumed) progress(options, `resuming ${resumed} message(s) an interrupted run left in flight`);
-    const before = deadLetterDepths(engine);
+    const before = await deadLetterDepths(stage);
     let put = 0;
     for (const spec of options.put ?? []) {
       const eq = spec.indexOf('=');
-      if (eq <= 0) throw new InputError('SLUICE_E_PUT_SPEC', `--put takes bucket=path (given '${spec}'), e.g. --put raw=./data`);
+      if (eq <= 0) throw new InputError('SLUICE_E_PUT_SPEC', `--put takes bucket=path (given '${spec}'), e.g. --put raw=./data`, { field: '--put', given: spec, expected: 'bucket=path' });
       const bucket = spec.slice(0, eq);
       const files = filesToPut(spec.slice(eq + 1));
-      put += engine.putMany(withBodies(bucket, files));
+      put += (await stage.put(bucket, readBodies(files))).length;
       progress(options, `put ${files.length} file(s) into '${bucket}'`);
     }
     await engine.settle();
@@ -110,7 +111,7 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
     const left = engine.pendingWork();
     if (left > 0) throw new SluiceError('SLUICE_E_RUN_INCOMPLETE', `${left} message(s) are still pending after the run; this is a bug in sluice, please report it (state: ${stateDir})`);
     if (!options.json && process.stderr.isTTY) process.stderr.write('\r');
-    const summaries = summarize(engine);
+    const summaries = await summarize(stage);
     const deadLettered = deadLetteredThisRun(before, summaries);
     const seconds = (performance.now() - started) / 1000;
     const steps = Object.fromEntries([...timings].map(([fn, t]) => [fn, {
@@ -122,7 +123,7 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       `${formatSummary(summaries, before)}\n\n${engine.pipeline.name}: ${put} object(s) put, ${invocations} invocation(s) in ${seconds.toFixed(2)} s${deadLettered ? `, ${deadLettered} dead-lettered (see: sluice dlq list <node>)` : ''}`);
     return { deadLettered };
   } finally {
-    await engine.close();
+    await stage.close();
     release();
   }
 }

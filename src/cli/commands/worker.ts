@@ -1,6 +1,6 @@
 /**
  * `sluice worker <node> [entry] --stage NAME`: run a function's step as a long-running poller of its
- * input queue on a deployed stage (Pylon's run-forever mode). See src/cloud/stage/worker.ts.
+ * input queue on a deployed stage (Pylon's run-forever mode). See src/stage/aws/worker.ts.
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -41,8 +41,8 @@ lines from Powertools Logger either way.`)
       const wait = Number(options.wait);
       if (!(Number.isInteger(wait) && wait >= 0 && wait <= 20)) throw new InputError('SLUICE_E_OPTION', `--wait must be whole seconds from 0 to 20, SQS's long-poll range (given '${options.wait}')`);
       const { pipeline, stage } = await loadForStage(entryArg, options, 'worker');
-      const [{ RemoteStage }, { runWorker }] = await Promise.all([import('../../cloud/stage/stage.js'), import('../../cloud/stage/worker.js')]);
-      const remote = await RemoteStage.open(pipeline, stage);
+      const [{ AwsStage }, { runWorker }] = await Promise.all([import('../../stage/aws/stage.js'), import('../../stage/aws/worker.js')]);
+      const remote = await AwsStage.open(pipeline, stage);
       const controller = new AbortController();
       const stop = () => {
         if (!options.json) process.stderr.write(`${pc.dim('stopping after the batch in hand...')}\n`);

@@ -12,7 +12,7 @@ export { openSession, AwsSession, type AwsClients, type SessionOptions, type Ide
 export { DeployError, DEPLOY_CODES, explainAwsError, type ResourceFailure } from './errors.js';
 export { deploy, diff, deleteStack, type DeployOptions, type DeployPlan, type DeployResult } from './deploy.js';
 export { destroy, emptyBucket, type DestroyOptions, type DestroyPlan, type DestroyResult } from './destroy.js';
-export { stageStatus, type StageStatus, type NodeStatus } from './status.js';
+export { deployedNodes, type DeployedNode, type NodeResource } from './deployed.js';
 export { readLogs, sinceMs, type LogLine } from './logs.js';
 export { assetsBucketName, ensureAssetsBucket, SUPERSEDED_TAG } from './assets-bucket.js';
 export { assetsPrefix, filesOf, publish } from './publish.js';

@@ -86,6 +86,9 @@ export class MemoryPayloads implements PayloadStore {
   count(): number {
     return this.payloads.size;
   }
+  list(): PayloadRecord[] {
+    return [...this.payloads.values()].map((p) => ({ ...p })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
 }
 
 /** In-memory idempotency records. */

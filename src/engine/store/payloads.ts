@@ -21,6 +21,7 @@ export class Payloads implements PayloadStore {
       hasBlob: db.prepare('SELECT 1 FROM payloads WHERE blob = ?').pluck(),
       expired: db.prepare('DELETE FROM payloads WHERE created_at < ? RETURNING blob').pluck(),
       count: db.prepare('SELECT count(*) FROM payloads').pluck(),
+      list: db.prepare('SELECT * FROM payloads ORDER BY key'),
     };
   }
 
@@ -50,5 +51,9 @@ export class Payloads implements PayloadStore {
 
   count(): number {
     return Number(this.s.count.get());
+  }
+
+  list(): PayloadRecord[] {
+    return this.s.list.all().map(row);
   }
 }

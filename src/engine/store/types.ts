@@ -91,6 +91,8 @@ export interface PayloadStore {
   /** Remove payloads created before `before` (the lifecycle rule); returns their blobs. */
   expire(before: number): string[];
   count(): number;
+  /** Every payload, by key. */
+  list(): PayloadRecord[];
 }
 
 /** What an idempotency record says when a step begins an input. */

@@ -1,225 +1,205 @@
 /**
- * The data commands on an AWS stage: the same `put`, `ls`, `cat`, `send` and `dlq list|redrive` as
- * on the local engine, against the stage's deployed stack. Nodes are found by their path in the
- * deployed templates, so a command reaches exactly the resource the stack holds, and a stage that
- * is not deployed, or a node it does not have, is reported with the fix.
+ * An AWS stage: the Stage interface over a deployed stack, through the AWS SDK. Nodes are found by
+ * their path in the deployed templates, so a command reaches exactly the resource the stack holds;
+ * what each kind does lives in `kinds/` (through the registry), dead letters are read the same way for
+ * every kind that has them (its dead-letter part, from the model), and a stage that is not deployed,
+ * or a node it does not have, is reported with the fix.
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand, type MessageAttributeValue as SnsAttribute } from '@aws-sdk/client-sns';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type Message, type MessageAttributeValue as SqsAttribute } from '@aws-sdk/client-sqs';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
+import { kindOf, type PartOf } from '../../model/kinds.js';
+import { nodeFor } from '../../model/lookup.js';
+import type { AnyNode, Kind } from '../../model/node.js';
 import type { Pipeline } from '../../model/pipeline.js';
-import { openSession, type AwsSession } from '../deploy/aws.js';
-import { DEPLOY_CODES, DeployError, explainAwsError, isNotFound } from '../deploy/errors.js';
-import { describeStack } from '../deploy/stack.js';
-import { deployedNodes, type NodeStatus } from '../deploy/status.js';
-import { stackName as stackNameOf } from '../synth/names.js';
+import type { IngestionStep } from '../../envelope/ingestion-step.js';
+import { INGESTION_ID_METADATA, noLineageMessage, walkLineageAsync, type Lineage } from '../../envelope/lineage.js';
+import { openSession, type AwsSession } from '../../cloud/deploy/aws.js';
+import { deployedNodes, type DeployedNode, type NodeResource } from '../../cloud/deploy/deployed.js';
+import { DEPLOY_CODES, DeployError, explainAwsError, isNotFound } from '../../cloud/deploy/errors.js';
+import { describeStack, outputsOf } from '../../cloud/deploy/stack.js';
+import { lineageTableName, stackName as stackNameOf } from '../../cloud/synth/names.js';
+import { deadLetterOf } from '../dead-letters.js';
+import type { DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from '../stage.js';
+import type { AwsStageContext, KindAws } from './kind.js';
+import { KIND_AWS } from './registry.js';
+import { attributesText, depth, peek, receiveBatch, sentAt } from './sqs.js';
 
-/** An object listed in a bucket. */
-export interface RemoteObject {
-  key: string;
-  size: number;
-  eTag: string;
-  lastModified: string;
-}
+type StackDescription = Awaited<ReturnType<typeof describeStack>>;
 
-/** A dead letter of a queue (its DLQ) or a function (its on-failure queue). */
-export interface RemoteDeadLetter {
-  id: string;
-  body: string;
-  sentAt: string;
-  receiveCount?: number;
-  attributes?: Record<string, string>;
-}
+/** A deployed stage. */
+export class AwsStage implements Stage, AwsStageContext {
+  readonly lineageTable: string;
 
-/** Attribute values as the CLI takes them. */
-export type Attributes = Record<string, string | number>;
-
-/** A deployed stage, opened for data commands. */
-export class RemoteStage {
   private constructor(
     readonly pipeline: Pipeline,
-    readonly stage: string,
+    readonly name: string,
     readonly aws: AwsSession,
-    private readonly nodes: Map<string, NodeStatus>,
-  ) {}
+    readonly account: string,
+    readonly stackName: string,
+    private readonly stack: StackDescription,
+    private readonly nodes: Map<string, DeployedNode>,
+    private readonly other: NodeResource[],
+  ) {
+    this.lineageTable = lineageTableName(pipeline.name, name);
+  }
+
+  /** The stage's name (what `AwsStageContext` calls it). */
+  get stage(): string {
+    return this.name;
+  }
 
   /**
-   * Open a stage: its stack must exist.
-   * @throws DeployError SLUICE_E_DEPLOY_NOT_DEPLOYED with the deploy command to run.
-   * @example const stage = await RemoteStage.open(pipe, 'dev'); await stage.list('raw')
+   * Open a stage. A stage that is not deployed opens (its status says so); reaching one of its
+   * resources fails with SLUICE_E_DEPLOY_NOT_DEPLOYED and the deploy command to run.
+   * @example const stage = await AwsStage.open(pipe, 'dev'); await stage.list('raw')
    */
-  static async open(pipe: Pipeline, stage: string, options: { aws?: AwsSession } = {}): Promise<RemoteStage> {
+  static async open(pipe: Pipeline, stage: string, options: { aws?: AwsSession } = {}): Promise<AwsStage> {
     const aws = options.aws ?? (await openSession());
     const { account } = await aws.identity();
     const name = stackNameOf(pipe.name, stage);
     const stack = await describeStack(aws, name);
-    if (!stack || stack.StackStatus === 'REVIEW_IN_PROGRESS' || stack.StackStatus === 'ROLLBACK_COMPLETE') {
-      throw new DeployError(DEPLOY_CODES.notDeployed, `stage '${stage}' of pipeline '${pipe.name}' is not deployed (no stack '${name}' in account ${account}, region ${aws.region}); deploy it with: sluice deploy --stage ${stage}`, { stack: name });
-    }
-    const { nodes } = await deployedNodes(aws, pipe, name);
-    return new RemoteStage(pipe, stage, aws, nodes);
+    const usable = stack && stack.StackStatus !== 'REVIEW_IN_PROGRESS' && stack.StackStatus !== 'ROLLBACK_COMPLETE';
+    const { nodes, other } = usable ? await deployedNodes(aws, pipe, name) : { nodes: new Map<string, DeployedNode>(), other: [] };
+    return new AwsStage(pipe, stage, aws, account, name, usable ? stack : undefined, nodes, other);
   }
 
-  /**
-   * The physical id of a node's resource: `Bucket` (name), `Queue`/`Dlq` (URL), `Topic` (ARN),
-   * `Function` (name), `Failures` (URL). Fails naming the node when the pipeline or stack lacks it.
-   */
-  physical(node: string, kind: string, part: string): string {
-    const declared = this.pipeline.node(node);
-    if (!declared || declared.kind !== kind) {
-      const names = this.pipeline.nodesOf(kind as never).map((n: { name: string }) => n.name);
-      throw new InputError('SLUICE_E_UNKNOWN_NODE', `${kind} '${node}' is not in pipeline '${this.pipeline.name}' (its ${kind}s: ${names.join(', ') || 'none'})`);
+  /** Hints for people: commands to run against this stage take `--stage NAME`. */
+  get commandSuffix(): string {
+    return ` --stage ${this.name}`;
+  }
+
+  get label(): string {
+    return ` on stage '${this.name}'`;
+  }
+
+  get afterWrite(): string {
+    return `the deployed pipeline processes them as they arrive; see its progress with: sluice status --stage ${this.name}`;
+  }
+
+  physical<K extends Kind>(node: AnyNode & { kind: K }, part: PartOf<K>): string {
+    if (!this.stack) {
+      throw new DeployError(DEPLOY_CODES.notDeployed, `stage '${this.name}' of pipeline '${this.pipeline.name}' is not deployed (no stack '${this.stackName}' in account ${this.account}, region ${this.aws.region}); deploy it with: sluice deploy --stage ${this.name}`, { stack: this.stackName });
     }
-    const id = this.nodes.get(node)?.resources.find((r) => r.part === part)?.physicalId;
-    if (!id) throw new DeployError(DEPLOY_CODES.notDeployed, `${kind} '${node}' is not deployed in stage '${this.stage}' (the stack has no ${node}/${part}); deploy the current pipeline with: sluice deploy --stage ${this.stage}`);
+    const id = this.nodes.get(node.name)?.resources.find((r) => r.part === part)?.physicalId;
+    if (!id) throw new DeployError(DEPLOY_CODES.notDeployed, `${node} is not deployed in stage '${this.name}' (the stack has no ${node.name}/${part}); deploy the current pipeline with: sluice deploy --stage ${this.name}`, { stack: this.stackName });
     return id;
   }
 
-  /** Put objects into a bucket. */
-  async put(bucket: string, objects: Iterable<{ key: string; body: Uint8Array }>): Promise<string[]> {
-    const name = this.physical(bucket, 'bucket', 'Bucket');
-    const keys: string[] = [];
-    for (const o of objects) {
-      await this.aws.call(`putting '${o.key}' into bucket '${bucket}' (${name})`, () => this.aws.s3.send(new PutObjectCommand({ Bucket: name, Key: o.key, Body: o.body })));
-      keys.push(o.key);
-    }
-    return keys;
+  async put(bucket: string, objects: Iterable<ObjectToPut>): Promise<string[]> {
+    return KIND_AWS.bucket.objects!.put(this, this.node(bucket, 'objects'), objects);
   }
 
-  /** List a bucket's objects under a prefix. */
-  async list(bucket: string, prefix = ''): Promise<RemoteObject[]> {
-    const name = this.physical(bucket, 'bucket', 'Bucket');
-    const objects: RemoteObject[] = [];
-    let token: string | undefined;
-    do {
-      const out = await this.aws.call(`listing bucket '${bucket}' (${name})`, () => this.aws.s3.send(new ListObjectsV2Command({ Bucket: name, Prefix: prefix || undefined, ContinuationToken: token })));
-      for (const o of out.Contents ?? []) objects.push({ key: o.Key!, size: o.Size ?? 0, eTag: (o.ETag ?? '').replace(/"/g, ''), lastModified: (o.LastModified ?? new Date(0)).toISOString() });
-      token = out.IsTruncated ? out.NextContinuationToken : undefined;
-    } while (token);
-    return objects;
+  async list(bucket: string, prefix = ''): Promise<ObjectInfo[]> {
+    return KIND_AWS.bucket.objects!.list(this, this.node(bucket, 'objects'), prefix);
   }
 
-  /** Read an object. */
-  async get(bucket: string, key: string): Promise<{ body: Buffer; size: number; eTag: string; lastModified: string; contentType?: string }> {
-    const name = this.physical(bucket, 'bucket', 'Bucket');
-    try {
-      const out = await this.aws.s3.send(new GetObjectCommand({ Bucket: name, Key: key }));
-      const body = Buffer.from(await out.Body!.transformToByteArray());
-      return { body, size: body.byteLength, eTag: (out.ETag ?? '').replace(/"/g, ''), lastModified: (out.LastModified ?? new Date(0)).toISOString(), ...(out.ContentType ? { contentType: out.ContentType } : {}) };
-    } catch (error) {
-      if (isNotFound(error)) throw new InputError('SLUICE_E_NO_SUCH_KEY', `object '${key}' does not exist in bucket '${bucket}' (${name}); list the bucket with: sluice ls ${bucket} --stage ${this.stage}`);
-      throw explainAwsError(error, `reading '${key}' from bucket '${bucket}'`, this.aws);
-    }
+  async get(bucket: string, key: string): Promise<StoredObject> {
+    return KIND_AWS.bucket.objects!.get(this, this.node(bucket, 'objects'), key);
   }
 
-  /** Send a message to a queue, or publish it to a topic. */
-  async send(target: string, body: string, attributes: Attributes = {}): Promise<{ messageId: string }> {
-    const kind = this.pipeline.node(target)?.kind;
-    if (kind === 'bucket') throw new InputError('SLUICE_E_UNKNOWN_NODE', `'${target}' is a bucket, not a queue or topic of pipeline '${this.pipeline.name}'; put a file into it with: sluice put ${target} FILE --stage ${this.stage}`);
-    if (kind === 'topic') {
-      const arn = this.physical(target, 'topic', 'Topic');
-      const out = await this.aws.call(`publishing to topic '${target}'`, () => this.aws.sns.send(new PublishCommand({ TopicArn: arn, Message: body, MessageAttributes: snsAttributes(attributes) })));
-      return { messageId: out.MessageId ?? '' };
-    }
-    if (kind !== 'queue') {
-      const queues = this.pipeline.nodesOf('queue').map((n) => n.name);
-      const topics = this.pipeline.nodesOf('topic').map((n) => n.name);
-      throw new InputError('SLUICE_E_UNKNOWN_NODE', `'${target}' is not a queue or topic of pipeline '${this.pipeline.name}' (queues: ${queues.join(', ') || 'none'}; topics: ${topics.join(', ') || 'none'})`);
-    }
-    const url = this.physical(target, 'queue', 'Queue');
-    const out = await this.aws.call(`sending to queue '${target}'`, () => this.aws.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageAttributes: sqsAttributes(attributes) })));
-    return { messageId: out.MessageId ?? '' };
+  async send(target: string, body: string, attributes: Record<string, string | number> = {}): Promise<{ messageId: string }> {
+    const node = this.node(target, 'send');
+    return { messageId: await this.kind(node).send!(this, node, body, attributes) };
   }
 
-  /** The dead-letter queue of a queue, or the on-failure queue of a function. */
-  private deadLetterQueue(node: string): { url: string; kind: 'queue' | 'fn' } {
-    const kind = this.pipeline.node(node)?.kind;
-    if (kind === 'queue') return { url: this.physical(node, 'queue', 'Dlq'), kind };
-    if (kind === 'fn') return { url: this.physical(node, 'fn', 'Failures'), kind };
-    const queues = this.pipeline.nodesOf('queue').map((n) => n.name);
-    const fns = this.pipeline.nodesOf('fn').map((n) => n.name);
-    throw new InputError('SLUICE_E_NO_DLQ', `'${node}' has no dead-letter queue: only queues and functions do (queues: ${queues.join(', ') || 'none'}; functions: ${fns.join(', ') || 'none'})`);
+  async messages(queue: string): Promise<QueueMessage[]> {
+    const node = this.node(queue, 'messages');
+    return this.kind(node).messages!(this, node);
   }
 
-  /**
-   * The dead letters of a queue or function, read without consuming them (received with a zero
-   * visibility timeout, so they stay available; each read adds one to their receive count).
-   */
-  async deadLetters(node: string, max = 1000): Promise<RemoteDeadLetter[]> {
-    const { url } = this.deadLetterQueue(node);
-    const seen = new Map<string, RemoteDeadLetter>();
-    for (let empty = 0; seen.size < max && empty < 2;) {
-      const batch = await this.receive(url, 0);
-      const fresh = batch.filter((m) => !seen.has(m.MessageId!));
-      if (fresh.length === 0) empty++;
-      for (const m of fresh) seen.set(m.MessageId!, letter(m));
-    }
-    return [...seen.values()];
+  async deadLetters(node: string): Promise<DeadLetter[]> {
+    const n = this.node(node, 'deadLetters');
+    const { part, record } = kindOf(n).deadLetters!;
+    const messages = await peek(this.aws, this.physical(n, part as never), 'reading dead letters');
+    return messages.map((m) => deadLetterOf(record, {
+      id: m.MessageId!, body: m.Body ?? '', sentAt: sentAt(m), attributes: attributesText(m),
+      ...(m.Attributes?.ApproximateReceiveCount ? { receiveCount: Number(m.Attributes.ApproximateReceiveCount) } : {}),
+    }));
   }
 
-  /**
-   * Send the dead letters back: a queue's to the queue, a function's failed events to the function
-   * (an asynchronous invoke of the original event). Returns how many.
-   */
   async redrive(node: string): Promise<number> {
-    const { url, kind } = this.deadLetterQueue(node);
-    const target = kind === 'queue' ? this.physical(node, 'queue', 'Queue') : this.physical(node, 'fn', 'Function');
+    const n = this.node(node, 'deadLetters');
+    const url = this.physical(n, kindOf(n).deadLetters!.part as never);
     let moved = 0;
     for (;;) {
       // Hidden while they move: a crash half-way leaves them in the DLQ, to be redriven again.
-      const batch = await this.receive(url, 60);
+      const batch = await receiveBatch(this.aws, url, 60, 'reading dead letters');
       if (batch.length === 0) return moved;
-      if (kind === 'queue') {
-        await this.aws.call(`redriving to queue '${node}'`, () => this.aws.sqs.send(new SendMessageBatchCommand({
-          QueueUrl: target,
-          Entries: batch.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '', ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length ? { MessageAttributes: m.MessageAttributes } : {}) })),
-        })));
-      } else {
-        for (const m of batch) {
-          const record = JSON.parse(m.Body ?? '{}') as { requestPayload?: unknown };
-          await this.aws.call(`invoking function '${node}' again`, () => this.aws.lambda.send(new InvokeCommand({ FunctionName: target, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(record.requestPayload ?? {})) })));
-        }
-      }
+      await this.kind(n).redrive!(this, n, batch);
       await this.aws.call(`removing redriven messages of '${node}'`, () => this.aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) })));
       moved += batch.length;
     }
   }
 
-  private async receive(url: string, visibility: number): Promise<Message[]> {
-    const out = await this.aws.call('reading dead letters', () => this.aws.sqs.send(new ReceiveMessageCommand({
-      QueueUrl: url,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: visibility,
-      WaitTimeSeconds: 0,
-      MessageAttributeNames: ['All'],
-      MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
-    })));
-    return out.Messages ?? [];
+  /**
+   * The lineage of an object: its `ingestion-id` from its S3 user metadata, each ingestion step from
+   * the stage's lineage table (one item per execution, keyed by `ingestionId`).
+   */
+  async lineage(bucket: string, key: string): Promise<Lineage> {
+    const metadata = await KIND_AWS.bucket.objects!.metadata(this, this.node(bucket, 'objects'), key);
+    const id = metadata?.[INGESTION_ID_METADATA];
+    if (!id) throw new InputError('SLUICE_E_NO_LINEAGE', noLineageMessage(bucket, key), { node: bucket, field: 'key', given: key });
+    return walkLineageAsync(bucket, key, id, (ingestionId) => this.ingestionStep(ingestionId));
   }
-}
 
-function letter(m: Message): RemoteDeadLetter {
-  const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.MessageAttributes ?? {})) attributes[k] = v.StringValue ?? '';
-  return {
-    id: m.MessageId!,
-    body: m.Body ?? '',
-    sentAt: new Date(Number(m.Attributes?.SentTimestamp ?? 0)).toISOString(),
-    ...(m.Attributes?.ApproximateReceiveCount ? { receiveCount: Number(m.Attributes.ApproximateReceiveCount) } : {}),
-    ...(Object.keys(attributes).length ? { attributes } : {}),
-  };
-}
+  /** One execution's ingestion step, from the stage's lineage table. */
+  async ingestionStep(ingestionId: string): Promise<IngestionStep | undefined> {
+    const documents = DynamoDBDocumentClient.from(this.aws.dynamodb);
+    try {
+      const out = await documents.send(new GetCommand({ TableName: this.lineageTable, Key: { ingestionId } }));
+      return out.Item as IngestionStep | undefined;
+    } catch (error) {
+      if (isNotFound(error)) throw new InputError('SLUICE_E_NO_LINEAGE', `stage '${this.name}' has no lineage table '${this.lineageTable}': no deployed step records lineage, or the stage was deployed by an older sluice; redeploy with: sluice deploy --stage ${this.name}`, { field: 'lineageTable', given: this.lineageTable });
+      throw explainAwsError(error, `reading ingestion step ${ingestionId} from the lineage table '${this.lineageTable}'`, this.aws);
+    }
+  }
 
-function sqsAttributes(a: Attributes): Record<string, SqsAttribute> | undefined {
-  const entries = Object.entries(a);
-  if (!entries.length) return undefined;
-  return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'number' ? { DataType: 'Number', StringValue: String(v) } : { DataType: 'String', StringValue: v }]));
-}
+  table(name: string): TableItems {
+    const node = this.node(name, 'items');
+    return this.kind(node).items!(this, node);
+  }
 
-function snsAttributes(a: Attributes): Record<string, SnsAttribute> | undefined {
-  const entries = Object.entries(a);
-  if (!entries.length) return undefined;
-  return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'number' ? { DataType: 'Number', StringValue: String(v) } : { DataType: 'String', StringValue: v }]));
+  async status(): Promise<StageStatus> {
+    const stack = this.stack;
+    const nodes = await Promise.all([...this.nodes.values()].sort((a, b) => a.node.localeCompare(b.node)).map(async (d) => {
+      const node = this.pipeline.node(d.node);
+      const status: StageStatus['nodes'][number] = { node: d.node, kind: d.kind ?? '', resources: d.resources };
+      if (!node) return status;
+      const queue = await this.kind(node).depth?.(this, node);
+      if (queue) status.queue = queue;
+      const letters = kindOf(node).deadLetters;
+      const url = letters && d.resources.find((r) => r.part === letters.part)?.physicalId;
+      if (url) status.deadLetters = (await depth(this.aws, url))?.visible;
+      return status;
+    }));
+    return {
+      pipeline: this.pipeline.name,
+      stage: this.name,
+      deployed: stack !== undefined,
+      where: `stack ${this.stackName} (account ${this.account}, ${this.aws.region})`,
+      nodes,
+      stack: {
+        name: this.stackName, account: this.account, region: this.aws.region,
+        ...(stack ? {
+          status: stack.StackStatus!,
+          ...(stack.StackStatusReason ? { reason: stack.StackStatusReason } : {}),
+          updatedAt: (stack.LastUpdatedTime ?? stack.CreationTime ?? new Date()).toISOString(),
+          outputs: outputsOf(stack),
+        } : { outputs: {} }),
+      },
+      other: this.other,
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  /** The node named for `op`, with the command to use on a node of another kind. */
+  private node<O extends Parameters<typeof nodeFor>[2]>(name: string, op: O) {
+    return nodeFor(this.pipeline, name, op, { commandSuffix: this.commandSuffix });
+  }
+
+  private kind<N extends AnyNode>(node: N): KindAws<N> {
+    return KIND_AWS[node.kind] as unknown as KindAws<N>;
+  }
 }

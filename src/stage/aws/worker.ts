@@ -19,9 +19,11 @@ import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { InputError } from '../../model/errors.js';
 import type { Fn } from '../../model/fn.js';
+import type { Queue } from '../../model/queue.js';
 import { lambdaHandler, type LambdaFunction } from '../../runtime/aws/lambda.js';
 import { sqsEventRecord } from '../../runtime/aws/sqs-event.js';
-import type { RemoteStage } from './stage.js';
+import type { AwsStage } from './stage.js';
+import { nodeFor } from '../../model/lookup.js';
 
 /** Options of `runWorker`. */
 export interface WorkerOptions {
@@ -72,13 +74,13 @@ interface PolledQueue {
 /**
  * Run a function's step against its input queue(s) until the queue is empty (`untilEmpty`), enough
  * messages were received, or `signal` aborts.
- * @example await runWorker(await RemoteStage.open(pipe, 'dev'), 'transform', { untilEmpty: true });
+ * @example await runWorker(await AwsStage.open(pipe, 'dev'), 'transform', { untilEmpty: true });
  */
-export async function runWorker(stage: RemoteStage, node: string, options: WorkerOptions = {}): Promise<WorkerSummary> {
+export async function runWorker(stage: AwsStage, node: string, options: WorkerOptions = {}): Promise<WorkerSummary> {
   const fn = functionOf(stage, node);
   const queues = await polledQueues(stage, fn);
   const { handler, timeoutMs } = await deployedHandler(stage, fn);
-  const summary: WorkerSummary = { node, stage: stage.stage, queues: queues.map((q) => q.node), batches: 0, received: 0, deleted: 0, failed: 0, stoppedBecause: 'signal' };
+  const summary: WorkerSummary = { node, stage: stage.name, queues: queues.map((q) => q.node), batches: 0, received: 0, deleted: 0, failed: 0, stoppedBecause: 'signal' };
   const wait = Math.max(0, Math.min(20, options.waitSeconds ?? 20));
   for (;;) {
     let anything = false;
@@ -101,23 +103,18 @@ export async function runWorker(stage: RemoteStage, node: string, options: Worke
   }
 }
 
-function functionOf(stage: RemoteStage, node: string): Fn {
-  const fn = stage.pipeline.node(node);
-  if (!fn || fn.kind !== 'fn') {
-    const fns = stage.pipeline.nodesOf('fn').map((f) => f.name);
-    throw new InputError('SLUICE_E_UNKNOWN_NODE', `'${node}' is not a function of pipeline '${stage.pipeline.name}' (its functions: ${fns.join(', ') || 'none'})`);
-  }
-  return fn as Fn;
+function functionOf(stage: AwsStage, node: string): Fn {
+  return nodeFor(stage.pipeline, node, 'invoke');
 }
 
-async function polledQueues(stage: RemoteStage, fn: Fn): Promise<PolledQueue[]> {
+async function polledQueues(stage: AwsStage, fn: Fn): Promise<PolledQueue[]> {
   const edges = stage.pipeline.incoming(fn).filter((e) => e.from.kind === 'queue');
   if (edges.length === 0) {
     const feeds = stage.pipeline.incoming(fn).map((e) => `${e.from.kind} '${e.from.name}'`);
     throw new InputError('SLUICE_E_WORKER_NO_QUEUE', `function '${fn.name}' is fed by ${feeds.join(', ') || 'nothing'}, not a queue, and a worker polls a queue; put a queue in front of it (for example bucket.to(queue).to(${fn.name})) and redeploy`);
   }
   return Promise.all(edges.map(async (e) => {
-    const url = stage.physical(e.from.name, 'queue', 'Queue');
+    const url = stage.physical(e.from as Queue, 'Queue');
     const attributes = await stage.aws.call(`reading queue '${e.from.name}'`, () => stage.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })));
     return { node: e.from.name, url, arn: attributes.Attributes?.QueueArn ?? '', batchSize: e.options.batchSize ?? 10 };
   }));
@@ -127,8 +124,8 @@ async function polledQueues(stage: RemoteStage, fn: Fn): Promise<PolledQueue[]> 
  * The step as the deployed function runs it: the local handler file behind the Lambda entry, with
  * the function's environment (bindings, config, tables), so it writes where the function writes.
  */
-async function deployedHandler(stage: RemoteStage, fn: Fn): Promise<{ handler: LambdaFunction; timeoutMs: number }> {
-  const name = stage.physical(fn.name, 'fn', 'Function');
+async function deployedHandler(stage: AwsStage, fn: Fn): Promise<{ handler: LambdaFunction; timeoutMs: number }> {
+  const name = stage.physical(fn, 'Function');
   const config = await stage.aws.call(`reading the configuration of function '${fn.name}' (${name})`, () => stage.aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   const env: NodeJS.ProcessEnv = {
     ...config.Environment?.Variables,
@@ -147,7 +144,7 @@ async function deployedHandler(stage: RemoteStage, fn: Fn): Promise<{ handler: L
   return { handler, timeoutMs: (config.Timeout ?? fn.resolved.timeoutSeconds) * 1000 };
 }
 
-async function receive(stage: RemoteStage, queue: PolledQueue, max: number, wait: number, signal?: AbortSignal): Promise<Message[]> {
+async function receive(stage: AwsStage, queue: PolledQueue, max: number, wait: number, signal?: AbortSignal): Promise<Message[]> {
   try {
     const out = await stage.aws.sqs.send(new ReceiveMessageCommand({
       QueueUrl: queue.url,
@@ -164,7 +161,7 @@ async function receive(stage: RemoteStage, queue: PolledQueue, max: number, wait
 }
 
 /** One SQS event through the step; the messages it did not fail are deleted. */
-async function runBatch(stage: RemoteStage, queue: PolledQueue, messages: Message[], handler: LambdaFunction, timeoutMs: number): Promise<WorkerBatch> {
+async function runBatch(stage: AwsStage, queue: PolledQueue, messages: Message[], handler: LambdaFunction, timeoutMs: number): Promise<WorkerBatch> {
   const started = Date.now();
   const event = { Records: messages.map((m) => sqsEventRecord(m, queue.arn, stage.aws.region)) };
   const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, started + timeoutMs - Date.now()) };

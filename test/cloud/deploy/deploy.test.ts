@@ -128,7 +128,7 @@ test('GIVEN a deployed stage WHEN an object is dropped with the real AWS CLI THE
   assert.match(unknown.stderr, /bucket 'nope' is not in pipeline 'three-node-pipe' \(its buckets: raw, curated\)/);
   // AND status shows each node's physical ids
   const status = sluice(cloud, ['status', EXAMPLE, '--stage', 'data', '--json']).json();
-  assert.equal(status.stackStatus, 'CREATE_COMPLETE');
+  assert.equal(status.stack.status, 'CREATE_COMPLETE');
   assert.equal(status.nodes.find((n: any) => n.node === 'raw').resources.find((r: any) => r.part === 'Bucket').physicalId, 'three-node-pipe-data-raw');
   assert.equal(status.nodes.find((n: any) => n.node === 'copy').deadLetters, 0);
 });

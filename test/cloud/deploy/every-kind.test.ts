@@ -142,7 +142,7 @@ test('GIVEN log events of a function WHEN sluice logs --stage --since THEN they 
   assert.match(text.stdout, /first\n.*second\n/);
   const unknown = sluice(cloud, ['logs', 'raw', ENTRY, '--stage', STAGE]);
   assert.equal(unknown.status, 2);
-  assert.match(unknown.stderr, /'raw' is not a function of pipeline 'every-kind' \(its functions: ingest, load, auditor, notify, report\)/);
+  assert.match(unknown.stderr, /'raw' is a bucket, not a function of pipeline 'every-kind' \(its functions: ingest, load, auditor, notify, report\)/);
 });
 
 test('GIVEN every kind deployed, with retained buckets and a protected table WHEN destroyed THEN nothing of it remains', { skip }, async () => {

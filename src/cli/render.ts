@@ -1,0 +1,44 @@
+/**
+ * How results read for people, one rendering per kind of result whatever the stage: dead letters,
+ * object listings, stage status.
+ */
+import pc from 'picocolors';
+import type { DeadLetter, ObjectInfo, StageStatus } from '../stage/index.js';
+import { table } from './output.js';
+
+/** A node's dead letters: each with why and when it failed, its last error, and what it carried. */
+export function formatDeadLetters(node: string, letters: DeadLetter[], label: string): string {
+  if (letters.length === 0) return `'${node}' has no dead letters${label}`;
+  return letters.map((l) => {
+    const headline = l.condition
+      ? `${pc.red('✗')} ${l.id} ${l.condition} after ${l.attempts} attempt(s)${l.failedAt ? ` at ${l.failedAt}` : ''}`
+      : `${pc.red('✗')} ${l.id} received ${l.attempts} time(s), sent ${l.sentAt}`;
+    const error = l.error ? `${l.error.errorType}: ${l.error.errorMessage}` : 'no error recorded';
+    const carried = l.event !== undefined ? JSON.stringify(l.event) : l.body;
+    return `${headline}\n    ${error}\n    ${pc.dim(carried.slice(0, 200))}`;
+  }).join('\n');
+}
+
+/** A bucket listing: time, size and key per object. */
+export function formatObjects(bucket: string, prefix: string | undefined, objects: ObjectInfo[]): string {
+  if (objects.length === 0) return `bucket '${bucket}' has no objects${prefix ? ` under '${prefix}'` : ''}`;
+  return table(objects.map((o) => [o.lastModified.slice(0, 19).replace('T', ' '), o.size, o.key]));
+}
+
+/** A stage's status: where it is, then each node with its resources, messages and dead letters. */
+export function formatStatus(s: StageStatus): string {
+  if (!s.deployed) return `${pc.bold(s.stack?.name ?? s.pipeline)} is not deployed (${s.where}); deploy it with: sluice deploy --stage ${s.stage}`;
+  const rows: Array<Array<string | number>> = [];
+  for (const n of s.nodes) {
+    const messages = n.queue ? `${n.queue.visible} waiting, ${n.queue.inFlight} in flight` : n.objects !== undefined ? `${n.objects} object(s)` : '';
+    const dead = n.deadLetters === undefined ? '' : n.deadLetters > 0 ? pc.red(`${n.deadLetters} dead`) : '0 dead';
+    const resources = n.resources?.length ? n.resources : [{ part: '', physicalId: '' }];
+    resources.forEach((r, i) => rows.push([i === 0 ? n.node : '', i === 0 ? n.kind : '', r.part, r.physicalId ?? pc.dim('(none)'), i === 0 ? messages : '', i === 0 ? dead : '']));
+  }
+  const status = s.stack?.status;
+  const colour = !status ? pc.green : status.endsWith('_COMPLETE') && !status.includes('ROLLBACK') ? pc.green : status.endsWith('_IN_PROGRESS') ? pc.yellow : pc.red;
+  const headline = s.stack
+    ? `${pc.bold(s.stack.name)} ${colour(status ?? '')} ${pc.dim(`updated ${s.stack.updatedAt} · account ${s.stack.account} · ${s.stack.region}`)}${s.stack.reason ? `\n  ${s.stack.reason}` : ''}`
+    : `${pc.bold(s.pipeline)} ${pc.dim(`stage ${s.stage} · ${s.where}`)}`;
+  return [headline, table(rows, ['node', 'kind', 'resource', 'physical id', 'messages', 'dlq'])].join('\n');
+}

@@ -1,0 +1,48 @@
+/**
+ * The shape of one node kind on an AWS stage: what the data commands do with a deployed node of that
+ * kind, through the AWS SDK. Each kind has one module under `kinds/`, and the registry
+ * (`registry.ts`) is a `Record<Kind, ...>`: a kind without a module fails to compile. A member is
+ * `null` when the kind does not do that (a function takes no messages; a bucket has no dead letters).
+ */
+import type { Message } from '@aws-sdk/client-sqs';
+import type { AnyNode, Kind } from '../../model/node.js';
+import type { PartOf } from '../../model/kinds.js';
+import type { Pipeline } from '../../model/pipeline.js';
+import type { AwsSession } from '../../cloud/deploy/aws.js';
+import type { ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems } from '../stage.js';
+
+/** What a kind module may use: the session, the stage, and the physical ids of deployed resources. */
+export interface AwsStageContext {
+  readonly aws: AwsSession;
+  readonly stage: string;
+  readonly pipeline: Pipeline;
+  /** The physical id (name, URL or ARN) of a node's deployed part; fails naming the node when it is not deployed. */
+  physical<K extends Kind>(node: AnyNode & { kind: K }, part: PartOf<K>): string;
+  /** The stage's own stores: the lineage table's name. */
+  readonly lineageTable: string;
+}
+
+/** A bucket's objects on AWS. */
+export interface ObjectsAws {
+  put(ctx: AwsStageContext, bucket: AnyNode, objects: Iterable<ObjectToPut>): Promise<string[]>;
+  list(ctx: AwsStageContext, bucket: AnyNode, prefix: string): Promise<ObjectInfo[]>;
+  get(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<StoredObject>;
+  /** An object's user metadata (HeadObject), for its `ingestion-id`. */
+  metadata(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<Record<string, string> | undefined>;
+}
+
+/** What the data commands do with one kind of deployed node. */
+export interface KindAws<N extends AnyNode> {
+  /** Its objects (buckets). */
+  objects: ObjectsAws | null;
+  /** Send it a message; returns the message id (queues: SendMessage; topics: Publish). */
+  send: ((ctx: AwsStageContext, node: N, body: string, attributes: Record<string, string | number>) => Promise<string>) | null;
+  /** The messages waiting in it, read without consuming them (queues). */
+  messages: ((ctx: AwsStageContext, node: N) => Promise<QueueMessage[]>) | null;
+  /** Send a batch of its dead letters back where they came from (they are deleted from the DLQ after). */
+  redrive: ((ctx: AwsStageContext, node: N, letters: Message[]) => Promise<void>) | null;
+  /** Its items (tables). */
+  items: ((ctx: AwsStageContext, node: N) => TableItems) | null;
+  /** How many messages wait in it (queues). */
+  depth: ((ctx: AwsStageContext, node: N) => Promise<{ visible: number; inFlight: number; delayed: number } | undefined>) | null;
+}

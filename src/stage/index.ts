@@ -1,0 +1,28 @@
+/**
+ * Opening a stage: `local` is the embedded engine over a state folder; any other name is the
+ * pipeline's stack on AWS (loaded on demand, so local commands never pay for the AWS SDK).
+ * @example const stage = await openStage(pipe, 'dev'); await stage.list('raw');
+ */
+import type { Pipeline } from '../model/pipeline.js';
+import { openEngine } from '../engine/index.js';
+import { LocalStage } from './local.js';
+import type { Stage } from './stage.js';
+
+/** Options of `openStage`. */
+export interface OpenStageOptions {
+  /** The local stage's state folder. */
+  stateDir: string;
+}
+
+/**
+ * Open a stage for data commands: the local one store-only (nothing runs there; a running
+ * `sluice dev` or the next `sluice run` processes what is written), an AWS one over its stack.
+ */
+export async function openStage(pipeline: Pipeline, name: string, options: OpenStageOptions): Promise<Stage> {
+  if (name === 'local') return new LocalStage(await openEngine({ pipeline, stateDir: options.stateDir, handlers: false }), options.stateDir);
+  const { AwsStage } = await import('./aws/stage.js');
+  return AwsStage.open(pipeline, name);
+}
+
+export { LocalStage } from './local.js';
+export type { Stage, StageStatus, NodeStatus, DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems, FailureError } from './stage.js';

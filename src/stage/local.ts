@@ -1,0 +1,162 @@
+/**
+ * The local stage: the Stage interface over the embedded engine. Data commands open it store-only
+ * (nothing runs; a running `sluice dev` or the next `sluice run` picks their writes up), `run`, `dev`
+ * and the test harness with handlers. Everything a command or test needs of the engine's state goes
+ * through here, so none of them reaches into the engine.
+ */
+import type { Pipeline } from '../model/pipeline.js';
+import { InputError } from '../model/errors.js';
+import { nodeFor } from '../model/lookup.js';
+import { kindOf } from '../model/kinds.js';
+import type { IngestionStep } from '../envelope/ingestion-step.js';
+import { lineageOf, type Engine, type Lineage, type NodeStats } from '../engine/index.js';
+import type { ObjectRecord } from '../engine/store/objects.js';
+import type { PayloadRecord } from '../engine/store/types.js';
+import type { Item } from '../runtime/types.js';
+import { keySchemaOf } from '../engine/kinds/table.js';
+import { deadLetterOf } from './dead-letters.js';
+import type { DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
+
+/** The local stage over an open engine. */
+export class LocalStage implements Stage {
+  readonly name = 'local';
+  readonly commandSuffix = '';
+  readonly label = '';
+  readonly afterWrite = "they are processed by a running 'sluice dev', or by the next 'sluice run'";
+
+  constructor(
+    readonly engine: Engine,
+    /** The state folder, or undefined for an in-memory engine. */
+    readonly stateDir: string | undefined,
+  ) {}
+
+  get pipeline(): Pipeline {
+    return this.engine.pipeline;
+  }
+
+  async put(bucket: string, objects: Iterable<ObjectToPut>): Promise<string[]> {
+    const keys: string[] = [];
+    this.engine.putMany((function* () {
+      for (const o of objects) {
+        keys.push(o.key);
+        yield { bucket, ...o };
+      }
+    })());
+    return keys;
+  }
+
+  async list(bucket: string, prefix = ''): Promise<ObjectInfo[]> {
+    nodeFor(this.pipeline, bucket, 'objects');
+    return this.engine.store.objects.list(bucket, prefix, 1_000_000).map(info);
+  }
+
+  async get(bucket: string, key: string): Promise<StoredObject> {
+    const o = this.record(bucket, key);
+    return { ...info(o), bucket, body: this.engine.store.blobs.read(o.blob), ...(o.contentType ? { contentType: o.contentType } : {}), ...(o.metadata ? { metadata: o.metadata } : {}) };
+  }
+
+  /** Whether an object exists (false for an unknown key; an unknown bucket still fails). */
+  exists(bucket: string, key: string): boolean {
+    nodeFor(this.pipeline, bucket, 'objects');
+    return this.engine.store.objects.get(bucket, key) !== undefined;
+  }
+
+  async send(target: string, body: string, attributes?: Record<string, string | number | string[]>): Promise<{ messageId: string }> {
+    return { messageId: this.engine.send(target, body, attributes) };
+  }
+
+  async messages(queue: string): Promise<QueueMessage[]> {
+    return this.engine.queueMessages(queue).map((m) => ({ id: m.id, body: m.body, attributes: m.attributes ? JSON.parse(m.attributes) : {}, sentAt: new Date(m.sentAt).toISOString() }));
+  }
+
+  async deadLetters(node: string): Promise<DeadLetter[]> {
+    const messages = this.engine.deadLetters(node);
+    const { record } = kindOf(this.pipeline.node(node)!).deadLetters!;
+    return messages.map((m) => {
+      const info = m.info ? (JSON.parse(m.info) as { receiveCount?: number; lastError?: DeadLetter['error'] }) : {};
+      return deadLetterOf(record, { id: m.id, body: m.body, sentAt: new Date(m.sentAt).toISOString(), ...(info.receiveCount !== undefined ? { receiveCount: info.receiveCount } : {}), ...(info.lastError ? { lastError: info.lastError } : {}) });
+    });
+  }
+
+  async redrive(node: string): Promise<number> {
+    return this.engine.redrive(node);
+  }
+
+  async lineage(bucket: string, key: string): Promise<Lineage> {
+    nodeFor(this.pipeline, bucket, 'objects');
+    return lineageOf(this.engine.store, bucket, key);
+  }
+
+  /** One execution's ingestion step, by its ingestion id. */
+  async ingestionStep(ingestionId: string): Promise<IngestionStep | undefined> {
+    return this.engine.store.lineage.get(ingestionId);
+  }
+
+  /** The most recently recorded ingestion steps, newest first, optionally of one node. */
+  steps(options: { node?: string; limit?: number } = {}): IngestionStep[] {
+    return this.engine.store.lineage.recent(options.limit ?? 1000, options.node);
+  }
+
+  /** The offloaded envelope bodies the local payload bucket holds, with how many messages still point at each. */
+  payloads(): Array<Omit<PayloadRecord, 'blob'>> {
+    return this.engine.store.payloads.list().map(({ blob: _blob, ...p }) => p);
+  }
+
+  table(name: string): TableItems {
+    const items = this.engineTable(name);
+    return {
+      get: async (key) => items.get(key),
+      put: async (item) => items.put(item),
+      delete: async (key) => items.delete(key),
+      scan: async (limit) => items.scan(limit),
+      query: async (pk, o) => items.query(pk, o),
+    };
+  }
+
+  /** A table's items, answered at once (the local store is synchronous), for the test harness. */
+  engineTable(name: string): { [K in keyof TableItems]: (...args: Parameters<TableItems[K]>) => Awaited<ReturnType<TableItems[K]>> } {
+    const table = nodeFor(this.pipeline, name, 'items');
+    const schema = keySchemaOf(table);
+    const items = this.engine.store.items;
+    return {
+      get: (key: Item) => items.get(schema, key),
+      put: (item: Item) => items.put(schema, item),
+      delete: (key: Item) => items.remove(schema, key),
+      scan: (limit?: number) => items.scan(schema, limit),
+      query: (pk: unknown, o?: { limit?: number; descending?: boolean }) => items.query(schema, pk, o?.limit, o?.descending),
+    };
+  }
+
+  async status(): Promise<StageStatus> {
+    return {
+      pipeline: this.pipeline.name,
+      stage: this.name,
+      deployed: true,
+      where: this.stateDir ? `local state ${this.stateDir}` : 'in memory',
+      nodes: [...this.pipeline.nodes.values()].map((n) => ({ node: n.name, kind: n.kind, ...this.engine.counts(n.name) })),
+    };
+  }
+
+  /** Per-node counters of what this engine has run: invocations, successes, failures, retries, dead-lettered. */
+  stats(): Record<string, NodeStats> {
+    return Object.fromEntries(this.engine.stats);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+
+  private record(bucket: string, key: string): ObjectRecord {
+    nodeFor(this.pipeline, bucket, 'objects');
+    const o = this.engine.store.objects.get(bucket, key);
+    if (!o) {
+      const keys = this.engine.store.objects.list(bucket, '', 6).map((r) => `'${r.key}'`);
+      throw new InputError('SLUICE_E_NO_SUCH_KEY', `object '${key}' does not exist in bucket '${bucket}' (${keys.length ? `it holds ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}` : 'it is empty'}); list the bucket with: sluice ls ${bucket}`, { node: bucket, field: 'key', given: key });
+    }
+    return o;
+  }
+}
+
+function info(o: ObjectRecord): ObjectInfo {
+  return { key: o.key, size: o.size, eTag: o.eTag, lastModified: new Date(o.lastModified).toISOString() };
+}
