@@ -106,7 +106,7 @@ export interface KindDefinition<N extends AnyNode = AnyNode, P extends string = 
   deadLetters: (DeadLetterDefinition & { part: P; redriveTo: P }) | null;
   /** What the stage commands can do with it, and how to tell a user to (`{name}` is the node). */
   data: { ops: readonly DataOp[]; hint?: string };
-  /** What a bound step is told about it; null when no step can be bound to it. */
+  /** What a bound step is told about it; null when no step can be bound to it (nothing grants a use of it). */
   binding: (BindingShape & { part: P }) | null;
   /** Prop validation: every problem, not just the first. */
   validate(node: N): Problem[];

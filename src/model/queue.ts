@@ -44,6 +44,10 @@ export const QUEUE_DEFAULTS: ResolvedQueueProps = {
 /** A queue node. */
 export class Queue extends Node<'queue', QueueProps> {
   readonly kind = 'queue' as const;
+  /** The largest message the queue accepts, in bytes. */
+  get maxMessageSize(): number {
+    return this.props.maxMessageSize ?? QUEUE_DEFAULTS.maxMessageSize;
+  }
   /** The props with defaults applied (durations in seconds). */
   get resolved(): ResolvedQueueProps {
     const p = this.props;
@@ -89,7 +93,8 @@ export const queueKind = {
   },
   deadLetters: { part: 'Dlq', record: 'message', redriveTo: 'Queue' },
   data: { ops: ['send', 'messages', 'deadLetters'], hint: 'send it a message with: sluice send {name} BODY' },
-  binding: { part: 'Queue', fields: ['maxMessageSize', 'path'] },
+  // A queue's own limit is its path's: nothing wraps what it holds.
+  binding: { part: 'Queue', fields: ['maxMessageSize'] },
   validate(node: Queue) {
     const problems: Problem[] = [];
     const r = node.resolved;

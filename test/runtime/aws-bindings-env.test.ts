@@ -78,6 +78,20 @@ test('every malformed variable is named in one error, with the function', () => 
   assert.throws(() => bindingsFromEnv(env({ SLUICE_BINDINGS: 'nope' })), { code: 'SLUICE_E_BINDINGS', message: /^function 'fetch' cannot start: SLUICE_BINDINGS is not JSON/ });
 });
 
+test('a SLUICE_BINDINGS entry that does not fit its kind fails the cold start naming the node and the field', () => {
+  // GIVEN entries as a broken deploy or a hand edit could leave them
+  const broken = (entry: unknown) => () => bindingsFromEnv(env({ SLUICE_BINDINGS: JSON.stringify({ orders: entry }) }));
+  // THEN each is an EnvironmentError with SLUICE_E_BINDINGS, never a TypeError later
+  assert.throws(broken({ kind: 'queue', name: 'p-prod-orders', url: 'https://q' }), { code: 'SLUICE_E_BINDINGS', message: /SLUICE_BINDINGS entry 'orders': field 'uses' is missing; redeploy the stack, which sets it$/ });
+  assert.throws(broken({ kind: 'queue', name: 'p-prod-orders', uses: ['send'] }), { code: 'SLUICE_E_BINDINGS', message: /entry 'orders': field 'url' is missing/ });
+  assert.throws(broken({ kind: 'queue', name: 'p-prod-orders', uses: ['send'], url: 'u', maxMessageSize: 'big' }), { code: 'SLUICE_E_BINDINGS', message: /entry 'orders': field 'maxMessageSize' .*\(given "big"\)/ });
+  assert.throws(broken({ kind: 'lake', name: 'x', uses: [] }), { code: 'SLUICE_E_BINDINGS', message: /entry 'orders' has kind "lake", not one of bucket, queue, topic, table, fn/ });
+  assert.throws(broken(null), { code: 'SLUICE_E_BINDINGS', message: /entry 'orders' has kind undefined/ });
+  // AND an entry without a size limit gets its kind's default
+  const deployed = bindingsFromEnv(env({ SLUICE_BINDINGS: JSON.stringify({ orders: { kind: 'queue', name: 'p-prod-orders', uses: ['send'], url: 'u' }, events: { kind: 'topic', name: 'p-prod-events', uses: ['publish'], arn: 'a' } }) }));
+  assert.deepEqual([deployed.step.queues[0]!.maxMessageSize, deployed.step.topics[0]!.maxMessageSize], [1_048_576, 262_144]);
+});
+
 test('the Lambda entry fails its cold start on a malformed environment, before any event', () => {
   const step = { default: component(async () => undefined) };
   assert.throws(() => lambdaHandler(step, { env: env({ SLUICE_IDEMPOTENCY_TABLE: 'a b' }) }), { code: 'SLUICE_E_ENVIRONMENT', variables: ['SLUICE_IDEMPOTENCY_TABLE'] });

@@ -8,6 +8,7 @@
  */
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { EnvBinding } from '../../src/runtime/aws/bindings-env.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -180,7 +181,7 @@ test('writes an offloaded body once, before any message pointing at it is sent',
   } as unknown as AwsClients;
   const payload = { path: 's3://pay/payloads/p/i/0', bucket: 'pay', key: 'payloads/p/i/0', body: new Uint8Array(3), contentType: 'text/plain', ingestionId: 'i' };
   const message = { type: 'message' as const, body: '{}', attributes: {}, payload };
-  const resources = { q: { kind: 'queue' as const, name: 'p-dev-q', uses: ['send'], url: 'u' }, t: { kind: 'topic' as const, name: 'p-dev-t', uses: ['publish'], arn: 'a' } };
+  const resources: Record<string, EnvBinding> = { q: { kind: 'queue', name: 'p-dev-q', uses: ['send'], url: 'u' }, t: { kind: 'topic', name: 'p-dev-t', uses: ['publish'], arn: 'a' } };
   // WHEN the outputs are written (the payload write is slow)
   const writing = writeOutputs(clients, resources, [{ ...message, to: 'q', targetKind: 'queue' }, { ...message, to: 't', targetKind: 'topic' }]);
   await new Promise((resolve) => setTimeout(resolve, 20));

@@ -58,7 +58,7 @@ test('a component copies an S3 object between real buckets, keys with spaces inc
 test('an SQS batch reports only the failing record in batchItemFailures and writes the rest', { skip }, async () => {
   // GIVEN a bucket the step writes to
   await s3.send(new CreateBucketCommand({ Bucket: 'p-dev-out' }));
-  const handler = lambdaHandler(copyOrThrow, { env: env('worker', { work: { kind: 'queue', name: 'p-dev-work', uses: ['consume'] }, out: { kind: 'bucket', name: 'p-dev-out', uses: ['write'] } }) });
+  const handler = lambdaHandler(copyOrThrow, { env: env('worker', { work: { kind: 'queue', name: 'p-dev-work', uses: ['consume'], url: 'https://sqs.us-east-1.amazonaws.com/123456789012/p-dev-work' }, out: { kind: 'bucket', name: 'p-dev-out', uses: ['write'] } }) });
   const record = (id: string, body: string) => ({
     messageId: id, receiptHandle: `r-${id}`, body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1700000000000', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1700000000000' },
     messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:p-dev-work', awsRegion: 'us-east-1',

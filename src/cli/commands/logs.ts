@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { action, withJson } from '../common.js';
 import { loadForStage, type CloudOptions } from '../cloud.js';
 import { nodeFor } from '../../model/lookup.js';
-import { physicalName } from '../../cloud/synth/names.js';
+import { partName, physicalBase } from '../../model/resources.js';
 import type { LogLine } from '../../cloud/deploy/logs.js';
 import { emit } from '../output.js';
 
@@ -28,7 +28,7 @@ export function registerLogs(program: Command): void {
     .option('--since <when>', 'how far back to start: 10m, 2h, 1d or an ISO date', '10m')
     .action(action(async (node: string, entryArg: string | undefined, options: LogsOptions) => {
       const { pipeline, stage } = await loadForStage(entryArg, options, 'logs');
-      nodeFor(pipeline, node, 'logs', { commandSuffix: ` --stage ${stage}` });
+      const fn = nodeFor(pipeline, node, 'logs', { commandSuffix: ` --stage ${stage}` });
       const { openSession } = await import('../../cloud/deploy/aws.js');
       const { readLogs, sinceMs } = await import('../../cloud/deploy/logs.js');
       const since = sinceMs(options.since, Date.now());
@@ -36,7 +36,7 @@ export function registerLogs(program: Command): void {
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
-      const logGroup = `/aws/lambda/${physicalName(pipeline.name, stage, node)}`;
+      const logGroup = partName('fn', 'LogGroup', physicalBase(pipeline.name, stage, fn.name))!;
       // --json: one document; with --follow, which never ends, one JSON line per event instead.
       const collected: LogLine[] = [];
       try {

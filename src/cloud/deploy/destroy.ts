@@ -11,7 +11,9 @@ import { DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client
 import { DeleteTableCommand, DescribeTableCommand, ListTagsOfResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketCommand, DeleteObjectsCommand, GetBucketTaggingCommand, HeadBucketCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
 import type { Pipeline } from '../../model/pipeline.js';
-import { idempotencyTableName, lineageTableName, payloadBucketName, physicalName, stackName as stackNameOf } from '../synth/names.js';
+import { idempotencyTableName, lineageTableName, payloadBucketName, stackName as stackNameOf } from '../synth/names.js';
+import { kindOf } from '../../model/kinds.js';
+import { partName, physicalBase } from '../../model/resources.js';
 import { assetsBucketExists, assetsBucketName } from './assets-bucket.js';
 import { openSession, type AwsSession } from './aws.js';
 import { deleteStack } from './deploy.js';
@@ -122,8 +124,8 @@ async function planDestroy(aws: AwsSession, pipe: Pipeline, stage: string, stack
   const tables = new Map<string, boolean>();
   for (const r of resources) {
     if (!r.physicalId) continue;
-    if (r.type === 'AWS::S3::Bucket') buckets.set(r.physicalId, retained(r.logicalId) || r.stack !== stackName);
-    if (r.type === 'AWS::DynamoDB::Table') tables.set(r.physicalId, retained(r.logicalId) || r.stack !== stackName);
+    if (r.type === BUCKET) buckets.set(r.physicalId, retained(r.logicalId) || r.stack !== stackName);
+    if (r.type === TABLE) tables.set(r.physicalId, retained(r.logicalId) || r.stack !== stackName);
   }
   // Leftovers: retained data of an earlier destroy that stopped half-way, found by name and tags.
   const names = dataStoreNames(pipe, stage);
@@ -134,8 +136,9 @@ async function planDestroy(aws: AwsSession, pipe: Pipeline, stage: string, stack
     if (!tables.has(name) && (await tableTaggedFor(aws, name, pipe.name, stage))) tables.set(name, true);
   }
   const logGroups = new Set<string>();
-  for (const r of resources) if (r.type === 'AWS::Logs::LogGroup' && r.physicalId) logGroups.add(r.physicalId);
-  for (const fn of pipe.nodesOf('fn')) logGroups.add(`/aws/lambda/${physicalName(pipe.name, stage, fn.name)}`);
+  for (const r of resources) if (r.type === LOG_GROUP && r.physicalId) logGroups.add(r.physicalId);
+  // Lambda writes a function's logs to its log group even when the stack does not hold it (yet, or any more).
+  for (const name of physicalNamesOf(pipe, stage, LOG_GROUP)) logGroups.add(name);
   const bucket = assetsBucketName(account, aws.region);
   const prefix = assetsPrefix(stackName);
   const assets = (await assetsBucketExists(aws, bucket)) ? { bucket, prefix, count: (await listKeys(aws, bucket, prefix)).length } : undefined;
@@ -183,9 +186,26 @@ export async function removeRetainedLeftovers(aws: AwsSession, pipe: Pipeline, s
  */
 export function dataStoreNames(pipe: Pipeline, stage: string): { buckets: string[]; tables: string[] } {
   return {
-    buckets: [...pipe.nodesOf('bucket').map((n) => physicalName(pipe.name, stage, n.name)), payloadBucketName(pipe.name, stage)],
-    tables: [...pipe.nodesOf('table').map((n) => physicalName(pipe.name, stage, n.name)), lineageTableName(pipe.name, stage), idempotencyTableName(pipe.name, stage)],
+    buckets: [...physicalNamesOf(pipe, stage, BUCKET), payloadBucketName(pipe.name, stage)],
+    tables: [...physicalNamesOf(pipe, stage, TABLE), lineageTableName(pipe.name, stage), idempotencyTableName(pipe.name, stage)],
   };
+}
+
+const BUCKET = 'AWS::S3::Bucket';
+const TABLE = 'AWS::DynamoDB::Table';
+const LOG_GROUP = 'AWS::Logs::LogGroup';
+
+/** The physical names of every named part of the pipeline's nodes that is of this CloudFormation type. */
+function physicalNamesOf(pipe: Pipeline, stage: string, type: string): string[] {
+  const names: string[] = [];
+  for (const node of pipe.nodes.values()) {
+    for (const [part, p] of Object.entries(kindOf(node).parts)) {
+      if (p.type !== type) continue;
+      const name = partName(node.kind, part as never, physicalBase(pipe.name, stage, node.name));
+      if (name) names.push(name);
+    }
+  }
+  return names;
 }
 
 /** Delete every object version and delete marker of a bucket; returns how many. */

@@ -47,12 +47,20 @@
  */
 import type { MessagePath } from '../../envelope/offload.js';
 import type { Fn } from '../../model/fn.js';
-import type { Kind } from '../../model/node.js';
+import type { AnyNode, Kind } from '../../model/node.js';
+import { InternalError } from '../../model/errors.js';
+import { kindOf } from '../../model/kinds.js';
+import type { Queue } from '../../model/queue.js';
+import type { Table } from '../../model/table.js';
+import type { Topic } from '../../model/topic.js';
+import { partName } from '../../model/resources.js';
+import { messagePathOf } from '../../runtime/bindings.js';
+import { partIdOf } from './ids.js';
 import type { Use } from '../../model/kind.js';
 import type { Grant } from '../../model/permissions.js';
 import type { SynthContext } from './context.js';
 import { stepNeeds, storeNames } from './stores.js';
-import { escapeSub, sub, type Str, type Value } from './template.js';
+import { escapeSub, ref, sub, type Str, type Value } from './template.js';
 
 /** One entry of `SLUICE_BINDINGS` before intrinsics are resolved. */
 export interface Binding {
@@ -106,8 +114,36 @@ export function functionVariables(ctx: SynthContext, fn: Fn, version: string): R
 /** Resolved lengths used to estimate the environment's size (Lambda's limit is 4 KB in all). */
 const ESTIMATE = { url: 'https://sqs.ap-southeast-2.amazonaws.com/123456789012/', arn: 'arn:aws-us-gov:sns:ap-southeast-2:123456789012:' };
 
+/**
+ * How a function bound to `node` finds it, from its kind's binding shape (src/model): the physical
+ * name of the bound part, its URL or ARN when that is what the service addresses it by, and the
+ * fields the shape lists.
+ */
+export function describeBinding(ctx: SynthContext, node: AnyNode): Omit<Binding, 'uses'> {
+  const kind = kindOf(node);
+  const shape = kind.binding;
+  if (!shape) throw new InternalError(`a step cannot be bound to ${node}`);
+  const part = kind.parts[shape.part]!;
+  const id = partIdOf(node, shape.part);
+  const binding: Omit<Binding, 'uses'> = { kind: node.kind, name: partName(node.kind, shape.part as never, ctx.name(node)) ?? ctx.name(node) };
+  // The Ref of a queue is its URL and of a topic its ARN: what SQS and SNS address them by.
+  if (part.physicalId === 'url') binding.url = ref(id);
+  if (part.physicalId === 'arn') binding.arn = ref(id);
+  for (const field of shape.fields) {
+    if (field === 'maxMessageSize') binding.maxMessageSize = (node as Queue | Topic).maxMessageSize;
+    // The path lets a producer's runtime offload bodies that fit the topic but not a queue it feeds.
+    if (field === 'path') binding.path = messagePathOf(ctx.pipe, node as Queue | Topic);
+    if (field === 'keySchema') {
+      const table = node as Table;
+      binding.partitionKey = table.partitionKey.name;
+      if (table.sortKey) binding.sortKey = table.sortKey.name;
+    }
+  }
+  return binding;
+}
+
 /** The bindings of a function, one per node it holds grants on, in grant order. */
-export function bindingsOf(ctx: SynthContext, fn: Fn, grants: readonly Grant[], describe: (g: Grant) => Omit<Binding, 'uses'>): Map<string, Binding> {
+export function bindingsOf(ctx: SynthContext, fn: Fn, grants: readonly Grant[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   for (const grant of grants) {
     const existing = bindings.get(grant.node.name);
@@ -115,12 +151,13 @@ export function bindingsOf(ctx: SynthContext, fn: Fn, grants: readonly Grant[], 
       if (!existing.uses.includes(grant.use)) existing.uses.push(grant.use);
       continue;
     }
-    bindings.set(grant.node.name, { ...describe(grant), uses: [grant.use] });
+    bindings.set(grant.node.name, { ...describeBinding(ctx, grant.node), uses: [grant.use] });
   }
-  const keyPrefix = (name: string) => ctx.outgoing(fn).find((e) => e.to.name === name)?.options.keyPrefix;
-  for (const [name, binding] of bindings) {
-    const prefix = binding.kind === 'bucket' && binding.uses.includes('write') ? keyPrefix(name) : undefined;
-    if (prefix !== undefined) binding.keyPrefix = prefix;
+  // Where the function writes with an edge's keyPrefix, its outputs get that prefix.
+  for (const edge of ctx.outgoing(fn)) {
+    const binding = bindings.get(edge.to.name);
+    const writes = binding?.uses.includes('write') && kindOf(edge.to).binding?.fields.includes('keyPrefix');
+    if (writes && edge.options.keyPrefix !== undefined) binding!.keyPrefix = edge.options.keyPrefix;
   }
   return bindings;
 }

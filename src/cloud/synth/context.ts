@@ -4,10 +4,12 @@
  * resources into units. A unit is a node's resources plus the wiring of its edges that it owns; units
  * never split across nested stacks, and references between them follow the rules in `registry.ts`.
  */
-import type { AnyNode, Edge } from '../../model/node.js';
+import type { AnyNode, Edge, Kind } from '../../model/node.js';
 import type { Pipeline } from '../../model/pipeline.js';
-import type { Problem } from '../../model/errors.js';
-import { physicalName, stackName } from './names.js';
+import { InternalError, type Problem } from '../../model/errors.js';
+import { stackName } from './names.js';
+import { partName, physicalBase } from '../../model/resources.js';
+import type { PartOf } from '../../model/kinds.js';
 import type { Output, Resource, Value } from './template.js';
 import type { EncryptionPlan } from './encryption.js';
 import type { FunctionAsset } from './assets.js';
@@ -94,9 +96,16 @@ export class SynthContext {
     return this.into.get(node) ?? [];
   }
 
-  /** The physical name of a node's resource: `${pipeline}-${stage}-${node}${suffix}`. */
-  name(node: AnyNode | string, suffix = ''): string {
-    return physicalName(this.pipe.name, this.stage, typeof node === 'string' ? node : node.name, suffix);
+  /** The base of a node's physical names: `${pipeline}-${stage}-${node}`. */
+  name(node: AnyNode | string): string {
+    return physicalBase(this.pipe.name, this.stage, typeof node === 'string' ? node : node.name);
+  }
+
+  /** The physical name of one part of a node (`orders-dev-work-dlq`), from its kind's parts. */
+  physical<K extends Kind>(node: AnyNode & { readonly kind: K }, part: PartOf<K>): string {
+    const name = partName(node.kind, part, this.name(node));
+    if (name === undefined) throw new InternalError(`${node}'s ${part} has no physical name`);
+    return name;
   }
 
   /** Tags for a node's resources: pipeline, stage and node. */

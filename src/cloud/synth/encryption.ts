@@ -1,20 +1,21 @@
 /**
  * Encryption at rest, at the lowest cost that satisfies SECURITY.md. A queue or topic that an AWS
  * service writes to (S3 notifications, SNS deliveries and subscription dead letters, EventBridge
- * dead letters) must use a customer managed key whose policy lets that service use it: the
- * AWS-managed `alias/aws/sqs` / `alias/aws/sns` keys have policies nobody can edit, so delivery
- * would fail silently (SQS-1, SNS-1, S3-7). Every other queue and topic uses the free AWS-managed
- * key. Lambda environments are encrypted with the customer managed key (L-5), so a pipeline with a
- * function, or with a service-fed queue or topic, gets exactly one key: `alias/${pipeline}-${stage}`.
+ * dead letters: the `delivery` of each edge in the kinds' edge tables) must use a customer managed key
+ * whose policy lets that service use it: the AWS-managed `alias/aws/sqs` / `alias/aws/sns` keys have
+ * policies nobody can edit, so delivery would fail silently (SQS-1, SNS-1, S3-7). Every other queue
+ * and topic uses the free AWS-managed key. Lambda environments are encrypted with the customer
+ * managed key (L-5), so a pipeline with a function, or with a service-fed queue or topic, gets
+ * exactly one key: `alias/${pipeline}-${stage}`. Targets are named `<node>/<part>` (`orders/Queue`).
  */
-import type { Edge } from '../../model/node.js';
+import type { AnyNode, Edge, Kind } from '../../model/node.js';
+import { edgeDefinition } from '../../model/edges.js';
+import type { DeliveringService } from '../../model/kind.js';
+import type { PartOf } from '../../model/kinds.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import { KEY_ACCOUNT_ACTIONS, KEY_SERVICE_ACTIONS } from './actions.js';
 import { SCRATCH, STACK_UNIT, type SynthContext } from './context.js';
 import { getAtt, ref, sub, type Statement, type Str } from './template.js';
-
-/** AWS services that write to a pipeline's queues and topics. */
-export type WritingService = 's3' | 'sns' | 'events';
 
 /** The logical id of the pipeline's customer managed key. */
 export const KEY_ID = 'SluiceKey';
@@ -23,37 +24,33 @@ export const KEY_ID = 'SluiceKey';
 export interface EncryptionPlan {
   /** Whether the stack has the customer managed key. */
   readonly hasKey: boolean;
-  /** Services writing to `queue:<name>`, `topic:<name>` or `failures:<fn>` (a function's on-failure queue). */
-  writersOf(target: string): ReadonlySet<WritingService>;
+  /** Services writing to a node's part, named `<node>/<part>` (`orders/Queue`, `copy/Failures`). */
+  writersOf(target: string): ReadonlySet<DeliveringService>;
   /** Every service that writes to some encrypted queue or topic of the pipeline. */
-  readonly services: ReadonlySet<WritingService>;
+  readonly services: ReadonlySet<DeliveringService>;
 }
 
-const NONE: ReadonlySet<WritingService> = new Set();
+const NONE: ReadonlySet<DeliveringService> = new Set();
 
 /**
  * Decide which queues and topics need the customer managed key, from the pipeline's edges.
- * @example planEncryption(pipe, pipe.edges).writersOf('queue:orders') // Set { 's3' }
+ * @example planEncryption(pipe, pipe.edges).writersOf('orders/Queue') // Set { 's3' }
  */
 export function planEncryption(pipe: Pipeline, edges: readonly Edge[]): EncryptionPlan {
-  const writers = new Map<string, Set<WritingService>>();
-  const services = new Set<WritingService>();
-  const write = (target: string, service: WritingService) => {
+  const writers = new Map<string, Set<DeliveringService>>();
+  const services = new Set<DeliveringService>();
+  const write = (target: string, service: DeliveringService) => {
     const set = writers.get(target) ?? new Set();
     set.add(service);
     writers.set(target, set);
     services.add(service);
   };
   for (const e of edges) {
-    const [from, to] = [e.from.kind, e.to.kind];
-    if (from === 'bucket' && to === 'queue') write(`queue:${e.to.name}`, 's3');
-    if (from === 'bucket' && to === 'topic') write(`topic:${e.to.name}`, 's3');
-    // SNS delivers to the queue, and dead-letters undeliverable messages to the queue's DLQ (SNS-3).
-    if (from === 'topic' && to === 'queue') write(`queue:${e.to.name}`, 'sns');
-    if (from === 'topic' && to === 'fn') write(`failures:${e.to.name}`, 'sns');
-    if (from === 'schedule' && to === 'fn') write(`failures:${e.to.name}`, 'events');
+    const delivery = edgeDefinition(e)?.delivery;
+    if (delivery) write(deliveryTarget(e.to, delivery.into), delivery.service);
   }
-  const hasFunction = [...pipe.nodes.values()].some((n) => n.kind === 'fn');
+  // Lambda environments are encrypted with the key (L-5).
+  const hasFunction = pipe.nodesOf('fn').length > 0;
   return {
     hasKey: hasFunction || services.size > 0,
     writersOf: (target) => writers.get(target) ?? NONE,
@@ -61,14 +58,19 @@ export function planEncryption(pipe: Pipeline, edges: readonly Edge[]): Encrypti
   };
 }
 
-/** The key setting for a queue or topic: the pipeline's key when a service writes to it, else the AWS-managed key. */
-export function keyFor(ctx: SynthContext, target: string, managedAlias: 'alias/aws/sqs' | 'alias/aws/sns'): Str {
-  return ctx.encryption.writersOf(target).size > 0 ? keyArn() : managedAlias;
+/** How the plan names a node's part: `<node>/<part>`. */
+export function deliveryTarget(node: AnyNode, part: string): string {
+  return `${node.name}/${part}`;
 }
 
-/** Whether `target` (`queue:<name>`, `topic:<name>`, `failures:<fn>`) is encrypted with the pipeline's key. */
-export function usesKey(ctx: SynthContext, target: string): boolean {
-  return ctx.encryption.writersOf(target).size > 0;
+/** The key setting for a node's queue or topic: the pipeline's key when a service writes to it, else the AWS-managed key. */
+export function keyFor<K extends Kind>(ctx: SynthContext, node: AnyNode & { readonly kind: K }, part: PartOf<K>, managedAlias: 'alias/aws/sqs' | 'alias/aws/sns'): Str {
+  return usesKey(ctx, node, part) ? keyArn() : managedAlias;
+}
+
+/** Whether a node's part is encrypted with the pipeline's key. */
+export function usesKey(ctx: SynthContext, node: AnyNode, part: string): boolean {
+  return ctx.encryption.writersOf(deliveryTarget(node, part)).size > 0;
 }
 
 /** The ARN of the pipeline's key. */

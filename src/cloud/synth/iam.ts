@@ -12,9 +12,10 @@ import type { Grant } from '../../model/permissions.js';
 import { KEY_USE_ACTIONS, LOG_ACTIONS, SEND_ACTION, TRACING_ACTIONS } from './actions.js';
 import type { SynthContext } from './context.js';
 import { keyArn, usesKey } from './encryption.js';
-import { ids } from './ids.js';
+import { idOf } from './ids.js';
+import { primaryPart } from '../../model/resources.js';
 import { logicalStem } from './names.js';
-import { arnByName } from './policies.js';
+import { logStreamsArn } from './policies.js';
 import { storeGrants } from './stores.js';
 import { getAtt, type PolicyDocument, type Statement, type Value } from './template.js';
 
@@ -35,9 +36,8 @@ export const TRACING_REASON = 'X-Ray PutTraceSegments and PutTelemetryRecords ha
  */
 export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document: PolicyDocument; unscoped: Value[]; stores: Value[] } {
   const { fn, grants } = inputs;
-  const name = ctx.name(fn);
   const statements: Statement[] = [
-    { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOG_ACTIONS], Resource: arnByName.logStreams(`/aws/lambda/${name}`) },
+    { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOG_ACTIONS], Resource: logStreamsArn(ctx.physical(fn, 'LogGroup')) },
   ];
   const keyActions = new Set<string>();
   for (const grant of grants) {
@@ -50,16 +50,16 @@ export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document:
       Action: [...grant.actions],
       Resource: resources.length === 1 ? resources[0]! : resources,
     });
-    const target = grant.node.kind === 'queue' || grant.node.kind === 'topic' ? `${grant.node.kind}:${grant.node.name}` : undefined;
-    if (target && usesKey(ctx, target)) for (const a of KEY_USE_ACTIONS[grant.use] ?? []) keyActions.add(a);
+    // A queue or topic an AWS service writes to is encrypted with the pipeline's key: using it needs the key too.
+    if (usesKey(ctx, grant.node, primaryPart(grant.node.kind))) for (const a of KEY_USE_ACTIONS[grant.use] ?? []) keyActions.add(a);
   }
   // The stores sluice's components use, and the secrets the function's config references.
   const stores = storeGrants(ctx, fn);
   for (const g of stores) statements.push(g.statement);
   if (inputs.hasFailureQueue) {
     // Lambda sends failed async events to the destination with the function's own role.
-    statements.push({ Sid: 'SendToOnFailureQueue', Effect: 'Allow', Action: [SEND_ACTION], Resource: getAtt(ids.failures(fn), 'Arn') });
-    if (usesKey(ctx, `failures:${fn.name}`)) for (const a of KEY_USE_ACTIONS.send ?? []) keyActions.add(a);
+    statements.push({ Sid: 'SendToOnFailureQueue', Effect: 'Allow', Action: [SEND_ACTION], Resource: getAtt(idOf(fn, 'Failures'), 'Arn') });
+    if (usesKey(ctx, fn, 'Failures')) for (const a of KEY_USE_ACTIONS.send ?? []) keyActions.add(a);
   }
   if (keyActions.size > 0) {
     statements.push({ Sid: 'UsePipelineKey', Effect: 'Allow', Action: [...keyActions].sort(), Resource: keyArn() });

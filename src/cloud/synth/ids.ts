@@ -1,32 +1,31 @@
 /**
- * Logical ids of every resource synth makes, in one place, so one kind's module can point at another
- * kind's resources (a bucket depends on its target queue's policy) without spelling ids twice. Every
- * id is the node's name in PascalCase plus a fixed suffix; edges use `<From>To<To><Suffix>`.
+ * Logical ids of every resource synth makes, from the kinds' resource parts (src/model), so one
+ * kind's module can point at another kind's resources (a bucket depends on its target queue's policy)
+ * without spelling ids twice. A node's part is its name in PascalCase plus the part's name
+ * (`orders` + `Dlq` = `OrdersDlq`); edges use `<From>To<To><Suffix>`.
  */
-import type { AnyNode, Edge } from '../../model/node.js';
+import type { PartOf } from '../../model/kinds.js';
+import type { AnyNode, Edge, Kind } from '../../model/node.js';
 import { logicalStem } from './names.js';
 
 const stem = (node: AnyNode | string) => logicalStem(typeof node === 'string' ? node : node.name);
 const edge = (e: Edge, suffix: string) => `${stem(e.from)}To${stem(e.to)}${suffix}`;
 
-/** Logical ids by kind. */
-export const ids = {
-  bucket: (n: AnyNode) => `${stem(n)}Bucket`,
-  bucketPolicy: (n: AnyNode) => `${stem(n)}BucketPolicy`,
-  fn: (n: AnyNode) => `${stem(n)}Function`,
-  role: (n: AnyNode) => `${stem(n)}Role`,
-  logGroup: (n: AnyNode) => `${stem(n)}LogGroup`,
-  failures: (n: AnyNode) => `${stem(n)}Failures`,
-  failuresPolicy: (n: AnyNode) => `${stem(n)}FailuresPolicy`,
-  invokeConfig: (n: AnyNode) => `${stem(n)}InvokeConfig`,
-  queue: (n: AnyNode) => `${stem(n)}Queue`,
-  dlq: (n: AnyNode) => `${stem(n)}Dlq`,
-  queuePolicy: (n: AnyNode) => `${stem(n)}QueuePolicy`,
-  dlqPolicy: (n: AnyNode) => `${stem(n)}DlqPolicy`,
-  topic: (n: AnyNode) => `${stem(n)}Topic`,
-  topicPolicy: (n: AnyNode) => `${stem(n)}TopicPolicy`,
-  table: (n: AnyNode) => `${stem(n)}Table`,
-  rule: (n: AnyNode) => `${stem(n)}Rule`,
+/**
+ * The logical id of one part of a node: the part must be one its kind has.
+ * @example idOf(orders, 'Dlq') // 'OrdersDlq'
+ */
+export function idOf<K extends Kind>(node: AnyNode & { readonly kind: K }, part: PartOf<K>): string {
+  return partIdOf(node, part);
+}
+
+/** `idOf` for code that handles any kind, with the part read from the kind's own data. */
+export function partIdOf(node: AnyNode, part: string): string {
+  return `${stem(node)}${part}`;
+}
+
+/** Logical ids of the resources that belong to edges. */
+export const edgeIds = {
   /** The permission a bucket, topic or schedule needs to invoke a function. */
   permission: (e: Edge) => edge(e, 'Permission'),
   /** A topic's subscription of a queue or function. */
@@ -37,6 +36,6 @@ export const ids = {
 
 /** The path of a resource for people and tests: `copy/Role`, `raw->copy/Permission`. */
 export const paths = {
-  node: (n: AnyNode, part: string) => `${n.name}/${part}`,
+  node: <K extends Kind>(n: AnyNode & { readonly kind: K }, part: PartOf<K>) => `${n.name}/${part}`,
   edge: (e: Edge, part: string) => `${e.from.name}->${e.to.name}/${part}`,
 };

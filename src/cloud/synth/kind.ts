@@ -6,21 +6,16 @@ import type { Problem } from '../../model/errors.js';
 import type { Fn } from '../../model/fn.js';
 import type { Use } from '../../model/kind.js';
 import type { AnyNode } from '../../model/node.js';
-import type { Binding } from './bindings.js';
 import type { SynthContext } from './context.js';
 import type { NameRule } from './names.js';
 import type { Str } from './template.js';
 
 /** What synth does with one kind of node. */
 export interface KindSynth<N extends AnyNode> {
-  /** The primary resource's logical-id suffix (`Bucket`, `Function`, ...); the node's output is named after it. */
-  readonly suffix: string;
   /** Every physical name the node's resources get, with the AWS limit each must fit. */
   names(node: N, ctx: SynthContext): NameRule[];
   /** Problems only synthesis can find (beyond names), e.g. settings AWS rejects or SECURITY.md forbids. */
   problems(node: N, ctx: SynthContext): Problem[];
-  /** How a function bound to this node finds it (`SLUICE_BINDINGS`), without the uses. */
-  binding(node: N, ctx: SynthContext): Omit<Binding, 'uses'>;
   /** The IAM resources `fn`'s grant of `use` on this node applies to: exactly those, never `*`. */
   grantResources(node: N, use: Use, fn: Fn, ctx: SynthContext): Str[];
   /** Add the node's resources, and the wiring of the edges it owns, to the context. */

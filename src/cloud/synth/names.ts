@@ -38,14 +38,6 @@ export function stackName(pipeline: string, stage: string): string {
 }
 
 /**
- * The physical name of a node's resource in a stage, with an optional suffix (`-dlq`, `-failures`).
- * @example physicalName('orders', 'dev', 'raw') // 'orders-dev-raw'
- */
-export function physicalName(pipeline: string, stage: string, node: string, suffix = ''): string {
-  return `${pipeline}-${stage}-${node}${suffix}`;
-}
-
-/**
  * The table of ingestion steps (lineage) of a pipeline in a stage.
  * @example lineageTableName('orders', 'dev') // 'orders-dev-sluice-lineage'
  */

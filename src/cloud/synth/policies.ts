@@ -5,18 +5,33 @@
  * classic reference cycles (a bucket's notification needs the permission that names the bucket).
  */
 import { ref, sub, escapeSub, type Statement, type Str } from './template.js';
+import { InternalError } from '../../model/errors.js';
+import type { PartOf } from '../../model/kinds.js';
+import type { Kind } from '../../model/node.js';
+import { arnOf, arnShape } from '../../model/resources.js';
 
-/** ARNs of resources by physical name, with the partition, region and account of the stack (X-3). */
-export const arnByName = {
-  /** `arn:aws:s3:::name` (bucket ARNs carry no region or account). */
-  bucket: (name: string): Str => sub(`arn:\${AWS::Partition}:s3:::${escapeSub(name)}`),
-  /** Objects under a key prefix of a bucket: `arn:aws:s3:::name/prefix*`. */
-  objects: (name: string, keyPrefix = ''): Str => sub(`arn:\${AWS::Partition}:s3:::${escapeSub(name)}/${escapeSub(keyPrefix)}*`),
-  topic: (name: string): Str => sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${escapeSub(name)}`),
-  queue: (name: string): Str => sub(`arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${escapeSub(name)}`),
-  rule: (name: string): Str => sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${escapeSub(name)}`),
-  logStreams: (logGroup: string): Str => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${escapeSub(logGroup)}:log-stream:*`),
-};
+/** The stack's own partition, region and account, as `Fn::Sub` variables (X-3). */
+const STACK_SCOPE = { partition: '${AWS::Partition}', region: '${AWS::Region}', account: '${AWS::AccountId}' };
+
+/**
+ * The ARN of a node's part from its physical name (the kind's ARN shape, src/model/resources.ts).
+ * @example arnByName('queue', 'Queue', 'p-dev-orders') // Fn::Sub arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:p-dev-orders
+ */
+export function arnByName<K extends Kind>(kind: K, part: PartOf<K>, name: string): Str {
+  const shape = arnShape(kind, part);
+  if (!shape) throw new InternalError(`a ${kind}'s ${part} has no ARN shape`);
+  return sub(arnOf(shape, escapeSub(name), STACK_SCOPE));
+}
+
+/** Objects under a key prefix of a bucket: `arn:aws:s3:::name/prefix*`. */
+export function objectsArn(bucketName: string, keyPrefix = ''): Str {
+  return sub(`arn:\${AWS::Partition}:s3:::${escapeSub(bucketName)}/${escapeSub(keyPrefix)}*`);
+}
+
+/** Every log stream of a log group. */
+export function logStreamsArn(logGroup: string): Str {
+  return sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${escapeSub(logGroup)}:log-stream:*`);
+}
 
 const TLS_ACTION = { sqs: 'sqs:*', sns: 'sns:Publish', s3: 's3:*' } as const;
 
@@ -39,7 +54,7 @@ export function denyInsecureTransport(service: keyof typeof TLS_ACTION, resource
 /**
  * Let an AWS service deliver to a resource on behalf of exactly one source (confused-deputy guard).
  * `aws:SourceAccount` is added for sources whose ARN carries no account (S3 buckets; cfn-lint W3663).
- * @example allowServiceDelivery('AllowS3FromRaw', 's3', 'sqs:SendMessage', queueArn, arnByName.bucket('p-dev-raw'), true)
+ * @example allowServiceDelivery('AllowS3FromRaw', 's3', 'sqs:SendMessage', queueArn, arnByName('bucket', 'Bucket', 'p-dev-raw'), true)
  */
 export function allowServiceDelivery(sid: string, service: 's3' | 'sns' | 'events', action: string, resource: Str | Str[], sourceArn: Str, withAccount: boolean): Statement {
   const condition: Statement['Condition'] = { ArnEquals: { 'aws:SourceArn': sourceArn } };

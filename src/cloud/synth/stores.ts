@@ -16,12 +16,15 @@
  */
 import type { Problem } from '../../model/errors.js';
 import type { ConfigValue, Fn } from '../../model/fn.js';
+import type { Kind } from '../../model/node.js';
 import { secretsIn } from '../../model/secret.js';
 import { STORE_ACTIONS } from './actions.js';
 import { STACK_UNIT, type SynthContext } from './context.js';
 import { UNREAD_HANDLER, type HandlerOptions } from './handler-options.js';
 import { idempotencyTableName, lineageTableName, logicalStem, payloadBucketName } from './names.js';
-import { arnByName, denyInsecureTransport } from './policies.js';
+import { denyInsecureTransport, objectsArn } from './policies.js';
+import { kindsWith } from '../../model/kinds.js';
+import { primaryPart } from '../../model/resources.js';
 import { escapeSub, getAtt, ref, sub, type Statement, type Str, type Value } from './template.js';
 
 /** Logical ids of the stores (stack-wide: in the root template when split). */
@@ -70,7 +73,8 @@ export function handlerOf(ctx: SynthContext, fn: Fn): HandlerOptions {
 export function stepNeeds(ctx: SynthContext, fn: Fn): StepNeeds {
   const handler = handlerOf(ctx, fn);
   const component = handler.kind === 'descriptor';
-  const messaging = (kind: string) => kind === 'queue' || kind === 'topic';
+  // Message bodies travel through what a step can send to: queues and topics.
+  const messaging = (kind: Kind) => kindsWith('send').includes(kind);
   const config = fn.configFor(ctx.stage);
   return {
     producesPayloads: component && ctx.outgoing(fn).some((e) => messaging(e.to.kind)),
@@ -118,12 +122,12 @@ export interface StoreGrant {
 export function storeGrants(ctx: SynthContext, fn: Fn): StoreGrant[] {
   const needs = stepNeeds(ctx, fn);
   const names = storeNames(ctx);
-  const physical = ctx.name(fn);
+  const physical = ctx.physical(fn, 'Function');
   const grants: StoreGrant[] = [];
   const allow = (Sid: string, actions: readonly string[], resources: Str[], reason: string, Condition?: Statement['Condition']) =>
     grants.push({ statement: { Sid, Effect: 'Allow', Action: [...actions], Resource: resources.length === 1 ? resources[0]! : resources, ...(Condition ? { Condition } : {}) }, reason });
-  if (needs.producesPayloads) allow('WritePayloads', STORE_ACTIONS.writePayloads, [arnByName.objects(names.payloads, `${PAYLOAD_PREFIX}${fn.name}/`)], 'offloads message bodies too large for the queues and topics it sends to');
-  if (needs.consumesPayloads) allow('ReadPayloads', STORE_ACTIONS.readPayloads, [arnByName.objects(names.payloads, PAYLOAD_PREFIX)], 'reads offloaded bodies of the messages it receives, whichever step wrote them');
+  if (needs.producesPayloads) allow('WritePayloads', STORE_ACTIONS.writePayloads, [objectsArn(names.payloads, `${PAYLOAD_PREFIX}${fn.name}/`)], 'offloads message bodies too large for the queues and topics it sends to');
+  if (needs.consumesPayloads) allow('ReadPayloads', STORE_ACTIONS.readPayloads, [objectsArn(names.payloads, PAYLOAD_PREFIX)], 'reads offloaded bodies of the messages it receives, whichever step wrote them');
   if (needs.lineage) allow('WriteLineage', STORE_ACTIONS.writeLineage, [getAtt(STORE_IDS.lineageTable, 'Arn')], 'records an ingestion step per execution (lineage)');
   if (needs.idempotency) {
     // Powertools Idempotency keys records `<function name>#<hash>`: a step sees only its own.
@@ -157,7 +161,7 @@ export function storeProblems(ctx: SynthContext): Problem[] {
   if (needs.idempotency) reserved.set(names.idempotency, 'idempotency table').set(STORE_IDS.idempotencyTable, 'idempotency table');
   if (reserved.size === 0) return problems;
   for (const node of ctx.pipe.nodes.values()) {
-    const id = `${logicalStem(node.name)}${ctx.registry[node.kind].suffix}`;
+    const id = `${logicalStem(node.name)}${primaryPart(node.kind)}`;
     for (const taken of [ctx.name(node), id]) {
       const store = reserved.get(taken);
       if (!store) continue;

@@ -1,7 +1,7 @@
 /**
  * Reads a deployed function's view of its neighbours from its environment (set by synth, see
  * src/cloud/synth/bindings.ts): `SLUICE_PIPELINE`, `SLUICE_STAGE`, `SLUICE_NODE` and the JSON
- * `SLUICE_BINDINGS`; and its components (the contract in plan/issue5-aws-contract.md): its version
+ * `SLUICE_BINDINGS` (checked against the kinds' binding shapes, bindings-schema.ts); and its components: its version
  * (`SLUICE_VERSION`), the payload bucket, lineage and idempotency tables, and its config for the stage
  * (`SLUICE_STEP_CONFIG`) under the process's `SLUICE_CONFIG` overlay. Physical names map back to node
  * names, so handlers see the names of the pipeline.
@@ -9,25 +9,9 @@
 import { InputError } from '../../model/errors.js';
 import { layerConfig } from '../config.js';
 import type { StepBindings } from '../bindings.js';
-import type { MessagePath } from '../../envelope/offload.js';
+import { parseBindings, type EnvBinding } from './bindings-schema.js';
 
-/** One entry of `SLUICE_BINDINGS`. */
-export interface EnvBinding {
-  kind: 'bucket' | 'queue' | 'topic' | 'table';
-  name: string;
-  uses: string[];
-  url?: string;
-  arn?: string;
-  maxMessageSize?: number;
-  /**
-   * Queues and topics: the smallest limit on the path beyond (a topic's subscribed queues) and whether
-   * SNS wraps the message on the way. Without it the target's own limit counts (wrapped for a topic).
-   */
-  path?: MessagePath;
-  keyPrefix?: string;
-  partitionKey?: string;
-  sortKey?: string;
-}
+export type { EnvBinding };
 
 /** A deployed step's bindings, with the physical resources behind each node. */
 export interface DeployedBindings {
@@ -87,7 +71,7 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
   const stage = env.SLUICE_STAGE ?? '';
   const node = env.SLUICE_NODE ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
   const problems: EnvProblem[] = [];
-  const resources = jsonVariable(env, 'SLUICE_BINDINGS', 'SLUICE_E_BINDINGS', problems, REDEPLOY) ?? {};
+  const resources = bindingsVariable(env, problems);
   const stepConfig = jsonVariable(env, 'SLUICE_STEP_CONFIG', 'SLUICE_E_STEP_CONFIG', problems, REDEPLOY);
   const overlay = jsonVariable(env, 'SLUICE_CONFIG', 'SLUICE_E_CONFIG', problems, `set it to an object such as '{"batchSize": 10}'`);
   const version = named(env, 'SLUICE_VERSION', SHA256_HEX, 'the sha256 (64 lower-case hex digits) of the function\'s bundle', problems);
@@ -100,8 +84,8 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
       : `its environment has ${problems.length} problems:\n${problems.map((p) => `  - ${p.message} [${p.code}]`).join('\n')}`;
     throw new EnvironmentError(problems[0]!.code, `function '${node}' cannot start: ${what}`, node, problems.map((p) => p.variable));
   }
-  const entries = Object.entries(resources as Record<string, EnvBinding>);
-  const having = (kind: EnvBinding['kind'], ...uses: string[]) => entries.filter(([, b]) => b.kind === kind && uses.some((u) => b.uses.includes(u)));
+  const entries = Object.entries(resources);
+  const having = (kind: EnvBinding['kind'], ...uses: string[]) => entries.filter(([, b]) => b.kind === kind && uses.some((u) => (b.uses as string[]).includes(u)));
   const byPhysical = new Map(entries.map(([name, b]) => [b.name, name]));
   const prefix = pipeline && stage ? `${pipeline}-${stage}-` : '';
   // The function's own variables: everything but what Lambda and sluice set.
@@ -115,8 +99,9 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
     node,
     environment,
     buckets: having('bucket', 'write').map(([name, b]) => ({ name, ...(b.keyPrefix ? { keyPrefix: b.keyPrefix } : {}) })),
-    queues: having('queue', 'send').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize ?? 1_048_576, ...(b.path ? { path: b.path } : {}) })),
-    topics: having('topic', 'publish').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize ?? 262_144, ...(b.path ? { path: b.path } : {}) })),
+    // parseBindings fills in each kind's default size limit.
+    queues: having('queue', 'send').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize!, ...(b.path ? { path: b.path } : {}) })),
+    topics: having('topic', 'publish').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize!, ...(b.path ? { path: b.path } : {}) })),
     readableBuckets: having('bucket', 'read').map(([name]) => name),
     tablesRead: having('table', 'read').map(([name]) => name),
     tablesWritten: having('table', 'write').map(([name]) => name),
@@ -134,12 +119,22 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME || (prefix ? `${prefix}${node}` : node);
   return {
     step,
-    resources: resources as Record<string, EnvBinding>,
+    resources,
     nodeNameOf,
     functionName,
     ...(lineageTable ? { lineageTable } : {}),
     ...(idempotencyTable ? { idempotencyTable } : {}),
   };
+}
+
+/** `SLUICE_BINDINGS`: every entry checked against its kind's binding shape. */
+function bindingsVariable(env: NodeJS.ProcessEnv, problems: EnvProblem[]): Record<string, EnvBinding> {
+  const value = jsonVariable(env, 'SLUICE_BINDINGS', 'SLUICE_E_BINDINGS', problems, REDEPLOY);
+  if (!value) return {};
+  const parsed = parseBindings(value);
+  if (parsed.ok) return parsed.bindings;
+  problems.push({ code: 'SLUICE_E_BINDINGS', variable: 'SLUICE_BINDINGS', message: `${parsed.problem}; ${REDEPLOY}` });
+  return {};
 }
 
 /** A variable holding a JSON object; undefined when unset or empty. */

@@ -7,42 +7,41 @@
  */
 import type { Bucket } from '../../../model/bucket.js';
 import type { Fn } from '../../../model/fn.js';
+import type { Queue } from '../../../model/queue.js';
+import type { Topic } from '../../../model/topic.js';
 import type { Edge } from '../../../model/node.js';
 import { s3EventPaths } from '../../../model/permissions.js';
 import { decodeEventKey } from '../../../model/s3-notification.js';
 import { INVOKE_ACTION } from '../actions.js';
 import type { SynthContext } from '../context.js';
-import { ids, paths } from '../ids.js';
+import { edgeIds, idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
-import { arnByName, denyInsecureTransport } from '../policies.js';
+import { arnByName, denyInsecureTransport, objectsArn } from '../policies.js';
 import { getAtt, ref, sub, type Value } from '../template.js';
 
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
 const OBJECT_CREATED = 's3:ObjectCreated:*';
 
 export const bucketSynth: KindSynth<Bucket> = {
-  suffix: 'Bucket',
 
   names: (node, ctx) => [
-    { what: 'S3 bucket name', name: ctx.name(node), max: 63, node: node.name, pattern: S3_BUCKET_NAME, patternText: 'lower-case letters, digits and hyphens' },
+    { what: 'S3 bucket name', name: ctx.physical(node, 'Bucket'), max: 63, node: node.name, pattern: S3_BUCKET_NAME, patternText: 'lower-case letters, digits and hyphens' },
   ],
 
   problems: () => [],
 
-  binding: (node, ctx) => ({ kind: 'bucket', name: ctx.name(node) }),
-
   grantResources(node, use, fn, ctx) {
-    const name = ctx.name(node);
-    if (use === 'write') return [arnByName.objects(name, writePrefix(ctx, fn, node))];
+    const name = ctx.physical(node, 'Bucket');
+    if (use === 'write') return [objectsArn(name, writePrefix(ctx, fn, node))];
     // Reads follow the S3 events the function receives: only the prefixes its triggers filter on.
     // Filters are written URL-encoded (S3-11); IAM matches the stored key, so decode them.
     const prefixes = s3EventPaths(ctx.pipe, fn).filter((p) => p[0]!.from === node).map((p) => p[0]!.options.prefix);
-    if (prefixes.length === 0 || prefixes.some((p) => p === undefined || p === '')) return [arnByName.objects(name)];
-    return [...new Set(prefixes.map((p) => decodeEventKey(p!)))].map((p) => arnByName.objects(name, p));
+    if (prefixes.length === 0 || prefixes.some((p) => p === undefined || p === '')) return [objectsArn(name)];
+    return [...new Set(prefixes.map((p) => decodeEventKey(p!)))].map((p) => objectsArn(name, p));
   },
 
   synthesize(node, ctx) {
-    const id = ids.bucket(node);
+    const id = idOf(node, 'Bucket');
     const targets = ctx.outgoing(node);
     const dependsOn: string[] = [];
     const notification: Record<string, Value[]> = {};
@@ -57,15 +56,15 @@ export const bucketSynth: KindSynth<Bucket> = {
     };
     for (const edge of targets) {
       if (edge.to.kind === 'fn') {
-        (notification.LambdaConfigurations ??= []).push(configuration(edge, 'Function', getAtt(ids.fn(edge.to), 'Arn')));
+        (notification.LambdaConfigurations ??= []).push(configuration(edge, 'Function', getAtt(idOf(edge.to as Fn, 'Function'), 'Arn')));
         dependsOn.push(addInvokePermission(ctx, node, edge));
       } else if (edge.to.kind === 'queue') {
-        (notification.QueueConfigurations ??= []).push(configuration(edge, 'Queue', getAtt(ids.queue(edge.to), 'Arn')));
+        (notification.QueueConfigurations ??= []).push(configuration(edge, 'Queue', getAtt(idOf(edge.to as Queue, 'Queue'), 'Arn')));
         // S3 checks it may deliver when the configuration is saved, so the policy must exist first.
-        dependsOn.push(ids.queuePolicy(edge.to));
+        dependsOn.push(idOf(edge.to as Queue, 'QueuePolicy'));
       } else if (edge.to.kind === 'topic') {
-        (notification.TopicConfigurations ??= []).push(configuration(edge, 'Topic', ref(ids.topic(edge.to))));
-        dependsOn.push(ids.topicPolicy(edge.to));
+        (notification.TopicConfigurations ??= []).push(configuration(edge, 'Topic', ref(idOf(edge.to as Topic, 'Topic'))));
+        dependsOn.push(idOf(edge.to as Topic, 'TopicPolicy'));
       }
     }
     const versioned = node.props.versioned === true;
@@ -76,7 +75,7 @@ export const bucketSynth: KindSynth<Bucket> = {
       DependsOn: dependsOn,
       ...ctx.dataStorePolicy(),
       Properties: {
-        BucketName: ctx.name(node),
+        BucketName: ctx.physical(node, 'Bucket'),
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
@@ -86,7 +85,7 @@ export const bucketSynth: KindSynth<Bucket> = {
         Tags: ctx.tags(node),
       },
     }, { 'sluice:optOuts': optOuts });
-    ctx.add(node.name, ids.bucketPolicy(node), paths.node(node, 'BucketPolicy'), {
+    ctx.add(node.name, idOf(node, 'BucketPolicy'), paths.node(node, 'BucketPolicy'), {
       Type: 'AWS::S3::BucketPolicy',
       Properties: {
         Bucket: ref(id),
@@ -99,14 +98,14 @@ export const bucketSynth: KindSynth<Bucket> = {
 
 /** The permission S3 needs to invoke the function; the bucket is named, not referenced (no cycle). */
 function addInvokePermission(ctx: SynthContext, bucket: Bucket, edge: Edge): string {
-  return ctx.add(bucket.name, ids.permission(edge), paths.edge(edge, 'Permission'), {
+  return ctx.add(bucket.name, edgeIds.permission(edge), paths.edge(edge, 'Permission'), {
     Type: 'AWS::Lambda::Permission',
     Properties: {
       Action: INVOKE_ACTION,
-      FunctionName: getAtt(ids.fn(edge.to), 'Arn'),
+      FunctionName: getAtt(idOf(edge.to as Fn, 'Function'), 'Arn'),
       Principal: 's3.amazonaws.com',
       SourceAccount: ref('AWS::AccountId'),
-      SourceArn: arnByName.bucket(ctx.name(bucket)),
+      SourceArn: arnByName('bucket', 'Bucket', ctx.physical(bucket, 'Bucket')),
     },
   });
 }

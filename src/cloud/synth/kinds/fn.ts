@@ -11,13 +11,17 @@ import { durationSeconds } from '../../../model/duration.js';
 import type { Problem } from '../../../model/errors.js';
 import type { Fn } from '../../../model/fn.js';
 import { isSecretRef } from '../../../model/secret.js';
-import type { AnyNode, Edge } from '../../../model/node.js';
+import type { Edge } from '../../../model/node.js';
+import { edgeDefinition, invokedAsync } from '../../../model/edges.js';
+import type { Queue } from '../../../model/queue.js';
+import type { Schedule } from '../../../model/schedule.js';
+import type { Topic } from '../../../model/topic.js';
 import { SEND_ACTION } from '../actions.js';
 import { bindingsOf, bindingsValue, estimateEnvironmentBytes, functionVariables, SLUICE_ENV } from '../bindings.js';
 import { SCRATCH, type SynthContext } from '../context.js';
 import { keyArn, keyFor } from '../encryption.js';
 import { grantsFor, LAMBDA_TRUST, roleDocument } from '../iam.js';
-import { ids, paths } from '../ids.js';
+import { edgeIds, idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
 import { logicalStem } from '../names.js';
 import { allowServiceDelivery, arnByName, denyInsecureTransport } from '../policies.js';
@@ -41,11 +45,10 @@ const ENV_LIMIT_BYTES = 4096;
 const VERSION_PLACEHOLDER = '0'.repeat(64);
 
 export const fnSynth: KindSynth<Fn> = {
-  suffix: 'Function',
 
   names: (node, ctx) => [
-    { what: 'Lambda function name', name: ctx.name(node), max: 64, node: node.name },
-    ...(invokedAsync(ctx, node) ? [{ what: 'on-failure queue name', name: ctx.name(node, '-failures'), max: 80, node: node.name }] : []),
+    { what: 'Lambda function name', name: ctx.physical(node, 'Function'), max: 64, node: node.name },
+    ...(invokedAsync(ctx.pipe, node) ? [{ what: 'on-failure queue name', name: ctx.physical(node, 'Failures'), max: 80, node: node.name }] : []),
   ],
 
   problems(node, ctx) {
@@ -63,29 +66,27 @@ export const fnSynth: KindSynth<Fn> = {
     }
     problems.push(...configProblems(node, ctx.stage));
     const variables = functionVariables(ctx, node, ctx.assets.get(node.name)?.hash ?? VERSION_PLACEHOLDER);
-    const bytes = estimateEnvironmentBytes(variables, bindingsOf(ctx, node, grantsFor(ctx, node), (g) => describe(ctx, g.node)));
+    const bytes = estimateEnvironmentBytes(variables, bindingsOf(ctx, node, grantsFor(ctx, node)));
     if (bytes > ENV_LIMIT_BYTES) push('environment', `its environment needs about ${bytes} bytes (its variables, its config as SLUICE_STEP_CONFIG, the names of the stores it uses and SLUICE_BINDINGS for every node it uses), over Lambda's ${ENV_LIMIT_BYTES}; split the function, move large config values elsewhere or shorten names`);
     return problems;
   },
 
-  binding: (node, ctx) => ({ kind: 'fn', name: ctx.name(node) }),
-
   grantResources: () => [],
 
   synthesize(node, ctx) {
-    const name = ctx.name(node);
+    const name = ctx.physical(node, 'Function');
     const r = node.resolved;
-    const async = invokedAsync(ctx, node);
+    const async = invokedAsync(ctx.pipe, node);
     const grants = grantsFor(ctx, node);
-    const logGroup = ids.logGroup(node);
+    const logGroup = idOf(node, 'LogGroup');
     ctx.add(node.name, logGroup, paths.node(node, 'LogGroup'), {
       Type: 'AWS::Logs::LogGroup',
       ...SCRATCH,
-      Properties: { LogGroupName: `/aws/lambda/${name}`, RetentionInDays: ctx.settings.logRetentionDays, Tags: ctx.tags(node) },
+      Properties: { LogGroupName: ctx.physical(node, 'LogGroup'), RetentionInDays: ctx.settings.logRetentionDays, Tags: ctx.tags(node) },
     }, { 'sluice:optOuts': [{ rule: 'LOG-2', reason: 'CloudWatch Logs encrypts log data at rest by default; a customer managed key adds cost and a key policy for logs.<region>.amazonaws.com' }] });
     if (async) addFailureQueue(ctx, node);
     const { document, unscoped, stores } = roleDocument(ctx, { fn: node, grants, hasFailureQueue: async });
-    const role = ids.role(node);
+    const role = idOf(node, 'Role');
     ctx.add(node.name, role, paths.node(node, 'Role'), {
       Type: 'AWS::IAM::Role',
       Properties: {
@@ -95,8 +96,8 @@ export const fnSynth: KindSynth<Fn> = {
         Tags: ctx.tags(node),
       },
     }, { 'sluice:grants': grants.map((g) => ({ node: g.node.name, use: g.use, reason: g.reason })), ...(stores.length ? { 'sluice:stores': stores } : {}), 'sluice:unscoped': unscoped });
-    const bindings = bindingsOf(ctx, node, grants, (g) => describe(ctx, g.node));
-    const id = ids.fn(node);
+    const bindings = bindingsOf(ctx, node, grants);
+    const id = idOf(node, 'Function');
     const asset = ctx.assets.get(node.name)!;
     const optOuts: Value[] = [];
     if (r.concurrency === undefined) optOuts.push({ rule: 'L-4', reason: `${node} declares no concurrency, so it scales with the account's unreserved concurrency; declare fn({ concurrency }) to reserve some` });
@@ -123,18 +124,18 @@ export const fnSynth: KindSynth<Fn> = {
       },
     }, { 'sluice:asset': { hash: asset.hash, handler: asset.handler }, ...(optOuts.length ? { 'sluice:optOuts': optOuts } : {}) });
     if (async) {
-      ctx.add(node.name, ids.invokeConfig(node), paths.node(node, 'InvokeConfig'), {
+      ctx.add(node.name, idOf(node, 'InvokeConfig'), paths.node(node, 'InvokeConfig'), {
         Type: 'AWS::Lambda::EventInvokeConfig',
         Properties: {
           FunctionName: ref(id),
           Qualifier: '$LATEST',
           MaximumRetryAttempts: r.retryAttempts,
           MaximumEventAgeInSeconds: r.maxEventAgeSeconds,
-          DestinationConfig: { OnFailure: { Destination: getAtt(ids.failures(node), 'Arn') } },
+          DestinationConfig: { OnFailure: { Destination: getAtt(idOf(node, 'Failures'), 'Arn') } },
         },
       });
     }
-    for (const edge of ctx.incoming(node)) if (edge.from.kind === 'queue') addMapping(ctx, node, edge);
+    for (const edge of ctx.incoming(node)) if (edgeDefinition(edge)?.invokes === 'poll') addMapping(ctx, node, edge);
     ctx.output(node.name, id, { Description: `${node}: function name`, Value: ref(id) });
   },
 };
@@ -161,25 +162,17 @@ export function configProblems(fn: Fn, stage: string): Problem[] {
   return problems;
 }
 
-/** Whether a bucket, topic or schedule invokes the function (asynchronously, SEMANTICS.md LA-10). */
-export function invokedAsync(ctx: SynthContext, fn: Fn): boolean {
-  return ctx.incoming(fn).some((e) => e.from.kind === 'bucket' || e.from.kind === 'topic' || e.from.kind === 'schedule');
-}
-
-function describe(ctx: SynthContext, node: AnyNode) {
-  return ctx.registry[node.kind].binding(node as never, ctx);
-}
 
 /** The function's on-failure queue: Lambda's destination, and the DLQ of SNS subscriptions and EventBridge targets. */
 function addFailureQueue(ctx: SynthContext, fn: Fn): void {
-  const id = ids.failures(fn);
+  const id = idOf(fn, 'Failures');
   ctx.add(fn.name, id, paths.node(fn, 'Failures'), {
     Type: 'AWS::SQS::Queue',
     ...SCRATCH,
     Properties: {
-      QueueName: ctx.name(fn, '-failures'),
+      QueueName: ctx.physical(fn, 'Failures'),
       MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
-      KmsMasterKeyId: keyFor(ctx, `failures:${fn.name}`, 'alias/aws/sqs'),
+      KmsMasterKeyId: keyFor(ctx, fn, 'Failures', 'alias/aws/sqs'),
       Tags: ctx.tags(fn),
     },
   });
@@ -187,10 +180,10 @@ function addFailureQueue(ctx: SynthContext, fn: Fn): void {
   const statements: Statement[] = [denyInsecureTransport('sqs', [arn])];
   for (const edge of ctx.incoming(fn)) {
     const stem = logicalStem(edge.from.name);
-    if (edge.from.kind === 'topic') statements.push(allowServiceDelivery(`AllowSnsFrom${stem}`, 'sns', SEND_ACTION, arn, arnByName.topic(ctx.name(edge.from)), false));
-    if (edge.from.kind === 'schedule') statements.push(allowServiceDelivery(`AllowEventsFrom${stem}`, 'events', SEND_ACTION, arn, arnByName.rule(ctx.name(edge.from)), false));
+    if (edge.from.kind === 'topic') statements.push(allowServiceDelivery(`AllowSnsFrom${stem}`, 'sns', SEND_ACTION, arn, arnByName('topic', 'Topic', ctx.physical(edge.from as Topic, 'Topic')), false));
+    if (edge.from.kind === 'schedule') statements.push(allowServiceDelivery(`AllowEventsFrom${stem}`, 'events', SEND_ACTION, arn, arnByName('schedule', 'Rule', ctx.physical(edge.from as Schedule, 'Rule')), false));
   }
-  ctx.add(fn.name, ids.failuresPolicy(fn), paths.node(fn, 'FailuresPolicy'), {
+  ctx.add(fn.name, idOf(fn, 'FailuresPolicy'), paths.node(fn, 'FailuresPolicy'), {
     Type: 'AWS::SQS::QueuePolicy',
     Properties: { Queues: [ref(id)], PolicyDocument: { Version: '2012-10-17', Statement: statements } },
   });
@@ -199,11 +192,11 @@ function addFailureQueue(ctx: SynthContext, fn: Fn): void {
 /** The event source mapping of a queue feeding the function: batches, partial batch failures (L-9). */
 function addMapping(ctx: SynthContext, fn: Fn, edge: Edge): void {
   const concurrency = fn.resolved.concurrency;
-  ctx.add(fn.name, ids.mapping(edge), paths.edge(edge, 'Mapping'), {
+  ctx.add(fn.name, edgeIds.mapping(edge), paths.edge(edge, 'Mapping'), {
     Type: 'AWS::Lambda::EventSourceMapping',
     Properties: {
-      EventSourceArn: getAtt(ids.queue(edge.from), 'Arn'),
-      FunctionName: ref(ids.fn(fn)),
+      EventSourceArn: getAtt(idOf(edge.from as Queue, 'Queue'), 'Arn'),
+      FunctionName: ref(idOf(fn, 'Function')),
       Enabled: true,
       BatchSize: edge.options.batchSize ?? 10,
       MaximumBatchingWindowInSeconds: edge.options.maxBatchingWindow === undefined ? 0 : durationSeconds(edge.options.maxBatchingWindow) ?? 0,

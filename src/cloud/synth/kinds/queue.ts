@@ -9,10 +9,12 @@ import { durationSeconds } from '../../../model/duration.js';
 import type { Problem } from '../../../model/errors.js';
 import { Fn } from '../../../model/fn.js';
 import type { Queue } from '../../../model/queue.js';
+import type { Bucket } from '../../../model/bucket.js';
+import type { Topic } from '../../../model/topic.js';
 import { SEND_ACTION } from '../actions.js';
 import { SCRATCH, type SynthContext } from '../context.js';
 import { keyFor } from '../encryption.js';
-import { ids, paths } from '../ids.js';
+import { idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
 import { logicalStem } from '../names.js';
 import { allowServiceDelivery, arnByName, denyInsecureTransport } from '../policies.js';
@@ -23,35 +25,31 @@ export const DLQ_RETENTION_SECONDS = 1_209_600;
 const SQS_NAME = { max: 80, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, hyphens and underscores' };
 
 export const queueSynth: KindSynth<Queue> = {
-  suffix: 'Queue',
 
   names: (node, ctx) => [
-    { what: 'SQS queue name', name: ctx.name(node), node: node.name, ...SQS_NAME },
-    { what: 'dead-letter queue name', name: ctx.name(node, '-dlq'), node: node.name, ...SQS_NAME },
+    { what: 'SQS queue name', name: ctx.physical(node, 'Queue'), node: node.name, ...SQS_NAME },
+    { what: 'dead-letter queue name', name: ctx.physical(node, 'Dlq'), node: node.name, ...SQS_NAME },
   ],
 
   // The SQS-6 visibility rule is the model's (src/model/visibility.ts), checked before synth runs.
   problems: () => [],
 
-  binding: (node, ctx) => ({ kind: 'queue', name: ctx.name(node), url: ref(ids.queue(node)), maxMessageSize: node.resolved.maxMessageSize }),
-
-  grantResources: (node) => [getAtt(ids.queue(node), 'Arn')],
+  grantResources: (node) => [getAtt(idOf(node, 'Queue'), 'Arn')],
 
   synthesize(node, ctx) {
-    const id = ids.queue(node);
-    const dlq = ids.dlq(node);
-    const target = `queue:${node.name}`;
+    const id = idOf(node, 'Queue');
+    const dlq = idOf(node, 'Dlq');
     const resolved = node.resolved;
-    const kms = keyFor(ctx, target, 'alias/aws/sqs');
+    const kms = keyFor(ctx, node, 'Queue', 'alias/aws/sqs');
     const visibility = visibilityOf(ctx.pipe, node).seconds;
     ctx.add(node.name, dlq, paths.node(node, 'Dlq'), {
       Type: 'AWS::SQS::Queue',
       ...SCRATCH,
       Properties: {
-        QueueName: ctx.name(node, '-dlq'),
+        QueueName: ctx.physical(node, 'Dlq'),
         MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
         KmsMasterKeyId: kms,
-        RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [arnByName.queue(ctx.name(node))] },
+        RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [arnByName('queue', 'Queue', ctx.physical(node, 'Queue'))] },
         Tags: ctx.tags(node),
       },
     });
@@ -62,7 +60,7 @@ export const queueSynth: KindSynth<Queue> = {
       Type: 'AWS::SQS::Queue',
       ...SCRATCH,
       Properties: {
-        QueueName: ctx.name(node),
+        QueueName: ctx.physical(node, 'Queue'),
         VisibilityTimeout: visibility,
         DelaySeconds: resolved.delaySeconds,
         MessageRetentionPeriod: resolved.retentionSeconds,
@@ -81,19 +79,19 @@ export const queueSynth: KindSynth<Queue> = {
       const source = edge.from;
       const sid = logicalStem(source.name);
       if (source.kind === 'bucket') {
-        forQueue.push(allowServiceDelivery(`AllowS3From${sid}`, 's3', SEND_ACTION, queueArn, arnByName.bucket(ctx.name(source)), true));
+        forQueue.push(allowServiceDelivery(`AllowS3From${sid}`, 's3', SEND_ACTION, queueArn, arnByName('bucket', 'Bucket', ctx.physical(source as Bucket, 'Bucket')), true));
       } else if (source.kind === 'topic') {
         // SNS delivers to the queue and dead-letters what it cannot deliver to the DLQ (SNS-3).
-        const topicArn = arnByName.topic(ctx.name(source));
+        const topicArn = arnByName('topic', 'Topic', ctx.physical(source as Topic, 'Topic'));
         forQueue.push(allowServiceDelivery(`AllowSnsFrom${sid}`, 'sns', SEND_ACTION, queueArn, topicArn, false));
         forDlq.push(allowServiceDelivery(`AllowSnsFrom${sid}`, 'sns', SEND_ACTION, dlqArn, topicArn, false));
       }
     }
-    ctx.add(node.name, ids.queuePolicy(node), paths.node(node, 'QueuePolicy'), {
+    ctx.add(node.name, idOf(node, 'QueuePolicy'), paths.node(node, 'QueuePolicy'), {
       Type: 'AWS::SQS::QueuePolicy',
       Properties: { Queues: [ref(id)], PolicyDocument: { Version: '2012-10-17', Statement: forQueue } },
     });
-    ctx.add(node.name, ids.dlqPolicy(node), paths.node(node, 'DlqPolicy'), {
+    ctx.add(node.name, idOf(node, 'DlqPolicy'), paths.node(node, 'DlqPolicy'), {
       Type: 'AWS::SQS::QueuePolicy',
       Properties: { Queues: [ref(dlq)], PolicyDocument: { Version: '2012-10-17', Statement: forDlq } },
     });

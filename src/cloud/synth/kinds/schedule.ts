@@ -7,7 +7,7 @@
 import type { Schedule } from '../../../model/schedule.js';
 import { Fn } from '../../../model/fn.js';
 import { INVOKE_ACTION } from '../actions.js';
-import { ids, paths } from '../ids.js';
+import { edgeIds, idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
 import { logicalStem } from '../names.js';
 import { getAtt, type Value } from '../template.js';
@@ -16,41 +16,38 @@ import { getAtt, type Value } from '../template.js';
 const DELIVERY_RETRIES = 185;
 
 export const scheduleSynth: KindSynth<Schedule> = {
-  suffix: 'Rule',
 
   names: (node, ctx) => [
-    { what: 'EventBridge rule name', name: ctx.name(node), max: 64, node: node.name, pattern: /^[.\-_A-Za-z0-9]+$/, patternText: 'letters, digits, dots, hyphens and underscores' },
+    { what: 'EventBridge rule name', name: ctx.physical(node, 'Rule'), max: 64, node: node.name, pattern: /^[.\-_A-Za-z0-9]+$/, patternText: 'letters, digits, dots, hyphens and underscores' },
   ],
 
   problems: () => [],
 
-  binding: (node, ctx) => ({ kind: 'schedule', name: ctx.name(node) }),
-
   grantResources: () => [],
 
   synthesize(node, ctx) {
-    const id = ids.rule(node);
+    const id = idOf(node, 'Rule');
     const detail = node.props.detail;
     const targets: Value[] = [];
     for (const edge of ctx.outgoing(node)) {
       if (!(edge.to instanceof Fn)) continue;
       const target: Record<string, Value> = {
         Id: logicalStem(edge.to.name).slice(0, 64),
-        Arn: getAtt(ids.fn(edge.to), 'Arn'),
+        Arn: getAtt(idOf(edge.to, 'Function'), 'Arn'),
         RetryPolicy: { MaximumRetryAttempts: DELIVERY_RETRIES, MaximumEventAgeInSeconds: edge.to.resolved.maxEventAgeSeconds },
-        DeadLetterConfig: { Arn: getAtt(ids.failures(edge.to), 'Arn') },
+        DeadLetterConfig: { Arn: getAtt(idOf(edge.to, 'Failures'), 'Arn') },
       };
       if (detail && Object.keys(detail).length > 0) target.InputTransformer = scheduledEventWith(detail);
       targets.push(target);
-      ctx.add(node.name, ids.permission(edge), paths.edge(edge, 'Permission'), {
+      ctx.add(node.name, edgeIds.permission(edge), paths.edge(edge, 'Permission'), {
         Type: 'AWS::Lambda::Permission',
-        Properties: { Action: INVOKE_ACTION, FunctionName: getAtt(ids.fn(edge.to), 'Arn'), Principal: 'events.amazonaws.com', SourceArn: getAtt(id, 'Arn') },
+        Properties: { Action: INVOKE_ACTION, FunctionName: getAtt(idOf(edge.to, 'Function'), 'Arn'), Principal: 'events.amazonaws.com', SourceArn: getAtt(id, 'Arn') },
       });
     }
     ctx.add(node.name, id, paths.node(node, 'Rule'), {
       Type: 'AWS::Events::Rule',
       Properties: {
-        Name: ctx.name(node),
+        Name: ctx.physical(node, 'Rule'),
         Description: `${node} of pipeline '${ctx.pipe.name}', stage '${ctx.stage}'`,
         ScheduleExpression: node.props.expression,
         State: 'ENABLED',

@@ -8,21 +8,22 @@
 import type { Problem } from '../../../model/errors.js';
 import type { Edge } from '../../../model/node.js';
 import { TOPIC_DEFAULT_MAX_MESSAGE_SIZE, type Topic } from '../../../model/topic.js';
-import { messagePathOf } from '../../../runtime/bindings.js';
+import type { Bucket } from '../../../model/bucket.js';
+import type { Fn } from '../../../model/fn.js';
+import type { Queue } from '../../../model/queue.js';
 import { INVOKE_ACTION, PUBLISH_ACTION } from '../actions.js';
 import type { SynthContext } from '../context.js';
 import { keyFor } from '../encryption.js';
-import { ids, paths } from '../ids.js';
+import { edgeIds, idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
 import { logicalStem } from '../names.js';
 import { allowServiceDelivery, arnByName, denyInsecureTransport } from '../policies.js';
 import { getAtt, ref, type Statement } from '../template.js';
 
 export const topicSynth: KindSynth<Topic> = {
-  suffix: 'Topic',
 
   names: (node, ctx) => [
-    { what: 'SNS topic name', name: ctx.name(node), max: 256, node: node.name, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, hyphens and underscores' },
+    { what: 'SNS topic name', name: ctx.physical(node, 'Topic'), max: 256, node: node.name, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, hyphens and underscores' },
   ],
 
   problems(node) {
@@ -39,23 +40,20 @@ export const topicSynth: KindSynth<Topic> = {
     return [problem];
   },
 
-  // The path lets a producer's runtime offload bodies that fit the topic but not a queue it feeds.
-  binding: (node, ctx) => ({ kind: 'topic', name: ctx.name(node), arn: ref(ids.topic(node)), maxMessageSize: node.maxMessageSize, path: messagePathOf(ctx.pipe, node) }),
-
-  grantResources: (node) => [ref(ids.topic(node))],
+  grantResources: (node) => [ref(idOf(node, 'Topic'))],
 
   synthesize(node, ctx) {
-    const id = ids.topic(node);
+    const id = idOf(node, 'Topic');
     ctx.add(node.name, id, paths.node(node, 'Topic'), {
       Type: 'AWS::SNS::Topic',
-      Properties: { TopicName: ctx.name(node), KmsMasterKeyId: keyFor(ctx, `topic:${node.name}`, 'alias/aws/sns'), Tags: ctx.tags(node) },
+      Properties: { TopicName: ctx.physical(node, 'Topic'), KmsMasterKeyId: keyFor(ctx, node, 'Topic', 'alias/aws/sns'), Tags: ctx.tags(node) },
     });
     const statements: Statement[] = [denyInsecureTransport('sns', [ref(id)])];
     for (const edge of ctx.incoming(node)) {
       if (edge.from.kind !== 'bucket') continue;
-      statements.push(allowServiceDelivery(`AllowS3From${logicalStem(edge.from.name)}`, 's3', PUBLISH_ACTION, ref(id), arnByName.bucket(ctx.name(edge.from)), true));
+      statements.push(allowServiceDelivery(`AllowS3From${logicalStem(edge.from.name)}`, 's3', PUBLISH_ACTION, ref(id), arnByName('bucket', 'Bucket', ctx.physical(edge.from as Bucket, 'Bucket')), true));
     }
-    ctx.add(node.name, ids.topicPolicy(node), paths.node(node, 'TopicPolicy'), {
+    ctx.add(node.name, idOf(node, 'TopicPolicy'), paths.node(node, 'TopicPolicy'), {
       Type: 'AWS::SNS::TopicPolicy',
       Properties: { Topics: [ref(id)], PolicyDocument: { Version: '2012-10-17', Statement: statements } },
     });
@@ -69,20 +67,21 @@ function subscribe(ctx: SynthContext, topic: Topic, edge: Edge): void {
   const toQueue = edge.to.kind === 'queue';
   const o = edge.options;
   const properties: Record<string, unknown> = {
-    TopicArn: ref(ids.topic(topic)),
+    TopicArn: ref(idOf(topic, 'Topic')),
     Protocol: toQueue ? 'sqs' : 'lambda',
-    Endpoint: getAtt(toQueue ? ids.queue(edge.to) : ids.fn(edge.to), 'Arn'),
+    Endpoint: getAtt(toQueue ? idOf(edge.to as Queue, 'Queue') : idOf(edge.to as Fn, 'Function'), 'Arn'),
   };
   if (toQueue) properties.RawMessageDelivery = o.rawMessageDelivery === true;
   if (o.filterPolicy !== undefined) {
     properties.FilterPolicy = o.filterPolicy;
     properties.FilterPolicyScope = o.filterPolicyScope ?? 'MessageAttributes';
   }
-  properties.RedrivePolicy = { deadLetterTargetArn: getAtt(toQueue ? ids.dlq(edge.to) : ids.failures(edge.to), 'Arn') };
-  ctx.add(topic.name, ids.subscription(edge), paths.edge(edge, 'Subscription'), { Type: 'AWS::SNS::Subscription', Properties: properties });
+  // The target's dead-letter part: where SNS puts what it cannot deliver (SNS-3).
+  properties.RedrivePolicy = { deadLetterTargetArn: getAtt(toQueue ? idOf(edge.to as Queue, 'Dlq') : idOf(edge.to as Fn, 'Failures'), 'Arn') };
+  ctx.add(topic.name, edgeIds.subscription(edge), paths.edge(edge, 'Subscription'), { Type: 'AWS::SNS::Subscription', Properties: properties });
   if (toQueue) return;
-  ctx.add(topic.name, ids.permission(edge), paths.edge(edge, 'Permission'), {
+  ctx.add(topic.name, edgeIds.permission(edge), paths.edge(edge, 'Permission'), {
     Type: 'AWS::Lambda::Permission',
-    Properties: { Action: INVOKE_ACTION, FunctionName: getAtt(ids.fn(edge.to), 'Arn'), Principal: 'sns.amazonaws.com', SourceArn: ref(ids.topic(topic)) },
+    Properties: { Action: INVOKE_ACTION, FunctionName: getAtt(idOf(edge.to as Fn, 'Function'), 'Arn'), Principal: 'sns.amazonaws.com', SourceArn: ref(idOf(topic, 'Topic')) },
   });
 }
