@@ -3,7 +3,7 @@
  * SetSubscriptionAttributes, plus the small helpers (operator names, `$or` recognition, CIDR and
  * wildcard parsing) that the matcher in `filter-policy.ts` shares.
  *
- * Pure: no I/O. Statement ids (FP-xx) refer to section 6 of `shared/conformance/SEMANTICS.md`.
+ * Pure: no I/O. Statement ids (FP-xx) refer to section 6 of `docs/aws-semantics.md`.
  * Error texts are AWS's own wording as recorded against real AWS (LocalStack's validated snapshots),
  * without the `Invalid parameter: [Attributes Reason: ]FilterPolicy: ` prefix and Jackson position.
  */

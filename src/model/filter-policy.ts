@@ -4,7 +4,7 @@
  * and compute the complexity SNS limits.
  *
  * Pure: no I/O, no AWS SDK. Statement ids (FP-xx, SNS-xx) refer to sections 5 and 6 of
- * `shared/conformance/SEMANTICS.md`; the vectors are in `shared/conformance/filter-policy-cases.json`.
+ * `docs/aws-semantics.md`; the vectors are in `test/conformance/filter-policy-cases.json`.
  * Validation details and shared parsing helpers live in `filter-policy-validate.ts`.
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * `queue`: a standard SQS queue with a dead-letter queue. Locally a durable SQLite queue with the same
- * visibility timeout, receive count, redrive, delay, retention and size limits (SEMANTICS.md SQS-*).
+ * visibility timeout, receive count, redrive, delay, retention and size limits (docs/aws-semantics.md SQS-*).
  */
 import { Node } from './node.js';
 import { checkRange, type KindDefinition } from './kind.js';

@@ -1,5 +1,5 @@
 /**
- * S3 event records as AWS sends them (SEMANTICS.md S3-01..S3-09): the ObjectCreated record and
+ * S3 event records as AWS sends them (docs/aws-semantics.md S3-01..S3-09): the ObjectCreated record and
  * payload, the s3:TestEvent, and sequencers that order events per key. Key encoding and filters are
  * in s3-notification.ts.
  */
@@ -9,7 +9,7 @@ const utf8 = new TextEncoder();
 
 /** The fields of one S3 event record (S3-01); `versionId` only exists for versioned buckets (S3-05). */
 export interface S3EventRecord {
-  /** `'2.1'` for ObjectCreated; compare the major version only (SEMANTICS.md "numbers that changed"). */
+  /** `'2.1'` for ObjectCreated; compare the major version only (docs/aws-semantics.md "numbers that changed"). */
   eventVersion: string;
   eventSource: 'aws:s3';
   awsRegion: string;

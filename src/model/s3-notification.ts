@@ -8,7 +8,7 @@
  * so the same input always gives the same record.
  *
  * Statement ids (S3-01..S3-13) refer to section 4 of the conformance reference
- * (`shared/conformance/SEMANTICS.md`); the vectors are in `shared/conformance/s3-event-cases.json`.
+ * (`docs/aws-semantics.md`); the vectors are in `test/conformance/s3-event-cases.json`.
  */
 
 /** A key filter: at most one prefix and one suffix, written as they appear in the ENCODED key (S3-11). */

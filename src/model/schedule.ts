@@ -1,6 +1,6 @@
 /**
  * `schedule`: an EventBridge scheduled rule (rate() or cron(), UTC). Locally the engine clock fires it;
- * on AWS an EventBridge rule invokes the function (SEMANTICS.md SCH-*).
+ * on AWS an EventBridge rule invokes the function (docs/aws-semantics.md SCH-*).
  */
 import { Node } from './node.js';
 import type { KindDefinition } from './kind.js';

@@ -1,6 +1,6 @@
 /**
  * `topic`: an SNS topic that fans messages out to queues and functions, each subscription with an
- * optional filter policy (SEMANTICS.md FP-*) and raw or wrapped delivery (SNS-01..SNS-03).
+ * optional filter policy (docs/aws-semantics.md FP-*) and raw or wrapped delivery (SNS-01..SNS-03).
  */
 import { Node } from './node.js';
 import { checkRange, type KindDefinition } from './kind.js';

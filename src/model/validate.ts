@@ -134,8 +134,8 @@ function queueVisibility(pipe: Pipeline, problems: Problem[]) {
   for (const queue of pipe.nodesOf('queue')) {
     const v = visibilityOf(pipe, queue);
     if (!v.declared || !v.consumer || !Number.isFinite(v.seconds) || v.seconds >= v.required) continue;
-    // SECURITY.md SQS-6 (stricter than LSQS-11, AWS's own floor of 1 x the timeout).
-    problems.push({ code: 'SLUICE_E_QUEUE_VISIBILITY', node: queue.name, field: 'visibilityTimeout', message: `${queue}: visibilityTimeout (${v.seconds} s) must be at least 6 x the timeout of ${v.consumer} plus its batching window (${v.required} s) for a queue a function consumes, or messages are received again while still in flight (SECURITY.md SQS-6); set visibilityTimeout: ${v.required}, or leave it unset and sluice uses ${v.required}` });
+    // docs/security-rules.md SQS-6 (stricter than LSQS-11, AWS's own floor of 1 x the timeout).
+    problems.push({ code: 'SLUICE_E_QUEUE_VISIBILITY', node: queue.name, field: 'visibilityTimeout', message: `${queue}: visibilityTimeout (${v.seconds} s) must be at least 6 x the timeout of ${v.consumer} plus its batching window (${v.required} s) for a queue a function consumes, or messages are received again while still in flight (sluice's security rule SQS-6); set visibilityTimeout: ${v.required}, or leave it unset and sluice uses ${v.required}` });
   }
 }
 

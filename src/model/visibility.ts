@@ -1,5 +1,5 @@
 /**
- * The visibility timeout a queue really gets. For a queue a function consumes, SECURITY.md SQS-6
+ * The visibility timeout a queue really gets. For a queue a function consumes, docs/security-rules.md SQS-6
  * requires at least 6 x the function's timeout plus its batching window (AWS's own recommendation;
  * below it a message is received again while its first invocation still runs). An undeclared
  * visibility resolves to that (or SQS's default of 30 s, if larger) everywhere: the local engine and

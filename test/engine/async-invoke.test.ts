@@ -1,5 +1,5 @@
 /**
- * Asynchronous invocation (bucket -> fn) on the local engine (SEMANTICS.md LA-02, LA-03, LA-07):
+ * Asynchronous invocation (bucket -> fn) on the local engine (docs/aws-semantics.md LA-02, LA-03, LA-07):
  * a failing event is attempted three times, about one and then two minutes apart, then lands in the
  * function's on-failure destination with the error and the original event.
  */

@@ -1,5 +1,5 @@
 /**
- * Queues consumed by functions on the local engine (SEMANTICS.md SQS-*, LSQS-*): batches, partial
+ * Queues consumed by functions on the local engine (docs/aws-semantics.md SQS-*, LSQS-*): batches, partial
  * batch failure, visibility timeout, receive count and redrive to the DLQ, delays and size limits.
  */
 import { test } from 'node:test';

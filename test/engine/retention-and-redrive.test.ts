@@ -1,5 +1,5 @@
 /**
- * How long messages live (SEMANTICS.md SQS-25, SQS-33) and what redrive does: a queue's retention
+ * How long messages live (docs/aws-semantics.md SQS-25, SQS-33) and what redrive does: a queue's retention
  * drops old messages whether or not anyone consumes them, a DLQ keeps the original enqueue time, and
  * `redrive()` gives dead letters a fresh start.
  */

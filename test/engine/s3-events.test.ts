@@ -1,5 +1,5 @@
 /**
- * S3 event notifications on the local engine (SEMANTICS.md S3-01..S3-11): the record S3 sends, its
+ * S3 event notifications on the local engine (docs/aws-semantics.md S3-01..S3-11): the record S3 sends, its
  * form-encoded key, the decoded key a component sees, and prefix/suffix filters compared with the
  * encoded key.
  */

@@ -1,5 +1,5 @@
 /**
- * Schedules on the local engine's manual clock (SEMANTICS.md SCH-*): rate() from the rule's creation,
+ * Schedules on the local engine's manual clock (docs/aws-semantics.md SCH-*): rate() from the rule's creation,
  * cron() at whole UTC minutes, and EventBridge's 'Scheduled Event' shape.
  */
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Topics on the local engine (SEMANTICS.md SNS-01..SNS-03, FP-*, LA-10): fan-out, filter policies on
+ * Topics on the local engine (docs/aws-semantics.md SNS-01..SNS-03, FP-*, LA-10): fan-out, filter policies on
  * attributes and on the body, raw and wrapped delivery to queues, function subscriptions, and what a
  * component downstream of a topic receives.
  */

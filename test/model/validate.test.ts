@@ -102,7 +102,7 @@ test('rejects a table without a partition key and a function with out-of-range s
   assert.deepEqual(codes(problems), ['SLUICE_E_FN_MEMORY', 'SLUICE_E_FN_RETRY', 'SLUICE_E_FN_TIMEOUT', 'SLUICE_E_TABLE_KEY']);
 });
 
-test('a consumed queue gets 6 x its consumer timeout plus the window unless declared (SECURITY.md SQS-6)', () => {
+test('a consumed queue gets 6 x its consumer timeout plus the window unless declared (docs/security-rules.md SQS-6)', () => {
   const work = queue('work');
   const pipe = pipeline('pp', [work.to(step('w', { timeout: 20 }), { maxBatchingWindow: 5 })]);
   assert.deepEqual({ seconds: visibilityOf(pipe, work).seconds, required: visibilityOf(pipe, work).required }, { seconds: 125, required: 125 });

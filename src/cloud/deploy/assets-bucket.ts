@@ -1,7 +1,7 @@
 /**
  * The assets bucket: where deploy puts function bundles and templates for CloudFormation to read.
  * One per account and region, named `sluice-assets-<account>-<region>`, created on first use with the
- * same protections as a pipeline's own buckets (SECURITY.md S3-1..S3-4): public access blocked,
+ * same protections as a pipeline's own buckets (docs/security-rules.md S3-1..S3-4): public access blocked,
  * ACLs disabled, SSE-S3, a policy denying plain HTTP, plus a lifecycle rule that expires assets a
  * successful deploy has superseded (tagged `sluice-asset=superseded`, see `publish.ts`) after 30 days
  * and aborts stale multipart uploads. Versioning is off on purpose: every key is a content hash,
@@ -101,7 +101,7 @@ export async function ensureAssetsBucket(aws: AwsSession, log: (line: string) =>
   return bucket;
 }
 
-/** The bucket policy: deny every request that does not use TLS (SECURITY.md S3-4). */
+/** The bucket policy: deny every request that does not use TLS (docs/security-rules.md S3-4). */
 export function tlsOnlyPolicy(bucket: string, region: string): Record<string, unknown> {
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   return {

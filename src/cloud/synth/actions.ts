@@ -1,15 +1,15 @@
 /**
  * IAM actions synth needs beyond the per-kind tables in the model (which hold every action an edge
  * implies; see `grantsOf`): the actions infrastructure itself needs (logs, tracing, the pipeline's KMS
- * key), as data, and the actions AWS cannot scope to a resource (SECURITY.md IAM-5).
+ * key), as data, and the actions AWS cannot scope to a resource (docs/security-rules.md IAM-5).
  */
 import { KINDS } from '../../model/kinds.js';
 import type { Use } from '../../model/kind.js';
 
-/** A function writes its own log streams (SECURITY.md L-2): the log group is pre-created, so no CreateLogGroup. */
+/** A function writes its own log streams (docs/security-rules.md L-2): the log group is pre-created, so no CreateLogGroup. */
 export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
-/** Active tracing (SECURITY.md L-7) sends segments to X-Ray; neither action has a resource type. */
+/** Active tracing (docs/security-rules.md L-7) sends segments to X-Ray; neither action has a resource type. */
 export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
 
 /**
@@ -38,12 +38,12 @@ export const KEY_USE_ACTIONS: Partial<Record<Use, readonly string[]>> = {
   consume: ['kms:Decrypt'],
 };
 
-/** What an AWS service that writes to an encrypted queue or topic needs on its key (SECURITY.md KMS-2, S3-7). */
+/** What an AWS service that writes to an encrypted queue or topic needs on its key (docs/security-rules.md KMS-2, S3-7). */
 export const KEY_SERVICE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 
 /**
  * What the account (and through IAM, its administrators and CloudFormation) may do with the key.
- * Listed one by one instead of `kms:*` (SECURITY.md IAM-3); includes PutKeyPolicy so the key can
+ * Listed one by one instead of `kms:*` (docs/security-rules.md IAM-3); includes PutKeyPolicy so the key can
  * never become unmanageable, and CreateGrant/Encrypt which Lambda needs when a function's environment
  * is encrypted with the key.
  */
@@ -57,7 +57,7 @@ export const KEY_ACCOUNT_ACTIONS = [
 
 /**
  * Actions with no resource type in the Service Authorization Reference, which therefore need
- * `Resource: "*"` (SECURITY.md, "Actions that cannot be resource-scoped"). Any other action on `*` is
+ * `Resource: "*"` (docs/security-rules.md, "Actions that cannot be resource-scoped"). Any other action on `*` is
  * a finding.
  */
 export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([

@@ -1,5 +1,5 @@
 /**
- * The rules of SECURITY.md that cfn-lint does not check, run over a synthesized template (flatten a
+ * The rules of docs/security-rules.md that cfn-lint does not check, run over a synthesized template (flatten a
  * split one first): no wildcard actions, `*` resources only for unscopable actions and each explained,
  * one trusted service per role, encryption and TLS-only on every store, service-fed queues and topics
  * on a customer managed key, dead letters everywhere, no secret in any property (nor in a step's

@@ -149,5 +149,5 @@ export class SynthContext {
   }
 }
 
-/** Explicit `Delete` for stateful resources that hold nothing worth keeping (queues, log groups, keys): SECURITY.md X-1. */
+/** Explicit `Delete` for stateful resources that hold nothing worth keeping (queues, log groups, keys): docs/security-rules.md X-1. */
 export const SCRATCH: Pick<Resource, 'DeletionPolicy' | 'UpdateReplacePolicy'> = { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' };

@@ -1,5 +1,5 @@
 /**
- * Encryption at rest, at the lowest cost that satisfies SECURITY.md. A queue or topic that an AWS
+ * Encryption at rest, at the lowest cost that satisfies docs/security-rules.md. A queue or topic that an AWS
  * service writes to (S3 notifications, SNS deliveries and subscription dead letters, EventBridge
  * dead letters: the `delivery` of each edge in the kinds' edge tables) must use a customer managed key
  * whose policy lets that service use it: the AWS-managed `alias/aws/sqs` / `alias/aws/sns` keys have

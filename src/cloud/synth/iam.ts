@@ -4,7 +4,7 @@
  * infrastructure needs (its own log streams, its on-failure queue, the pipeline key for encrypted
  * queues and topics, X-Ray) and what its components need (the payload bucket, the lineage and
  * idempotency tables, its secrets' SSM parameters: `stores.ts`). `Resource: "*"` appears only for
- * actions AWS cannot scope, each explained in the role's `sluice:unscoped` metadata (SECURITY.md
+ * actions AWS cannot scope, each explained in the role's `sluice:unscoped` metadata (docs/security-rules.md
  * IAM-1..IAM-6).
  */
 import type { Fn } from '../../model/fn.js';
@@ -28,7 +28,7 @@ export interface RoleInputs {
 }
 
 /** Why X-Ray actions are on `*`, kept in the role's metadata. */
-export const TRACING_REASON = 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource type in the Service Authorization Reference, so Resource must be "*" (SECURITY.md IAM-5); needed for active tracing (L-7)';
+export const TRACING_REASON = 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource type in the Service Authorization Reference, so Resource must be "*" (sluice security rule IAM-5); needed for active tracing (L-7)';
 
 /**
  * The role's inline policy: exactly the grants, plus infrastructure statements.

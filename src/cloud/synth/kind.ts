@@ -14,7 +14,7 @@ import type { Str } from './template.js';
 export interface KindSynth<N extends AnyNode> {
   /** Every physical name the node's resources get, with the AWS limit each must fit. */
   names(node: N, ctx: SynthContext): NameRule[];
-  /** Problems only synthesis can find (beyond names), e.g. settings AWS rejects or SECURITY.md forbids. */
+  /** Problems only synthesis can find (beyond names), e.g. settings AWS rejects or docs/security-rules.md forbids. */
   problems(node: N, ctx: SynthContext): Problem[];
   /** The IAM resources `fn`'s grant of `use` on this node applies to: exactly those, never `*`. */
   grantResources(node: N, use: Use, fn: Fn, ctx: SynthContext): Str[];

@@ -1,6 +1,6 @@
 /**
  * Resource-policy statements shared by buckets, queues and topics: the deny for requests that are not
- * TLS (SECURITY.md S3-4, SQS-3, SNS-2) and the allow for an AWS service delivering on behalf of one
+ * TLS (docs/security-rules.md S3-4, SQS-3, SNS-2) and the allow for an AWS service delivering on behalf of one
  * resource (S3-7, SQS-4, SNS-3). ARNs built from physical names live here too: they break the
  * classic reference cycles (a bucket's notification needs the permission that names the bucket).
  */

@@ -1,6 +1,6 @@
 /**
  * Durable message channels with SQS semantics: visibility timeout, receive count, redrive to a
- * dead-letter channel after maxReceiveCount, delay, retention (SEMANTICS.md SQS-*). Queues, each
+ * dead-letter channel after maxReceiveCount, delay, retention (docs/aws-semantics.md SQS-*). Queues, each
  * function's async-invoke queue and each DLQ are channels.
  */
 import { randomUUID } from 'node:crypto';

@@ -117,7 +117,7 @@ export function cfnLint(templates: Record<string, string>): LintFinding[] {
   return findings.map((f) => ({ file: f.Filename.slice(dir.length + 1), rule: f.Rule.Id, level: f.Level, message: f.Message, path: f.Location.Path.join('/') }));
 }
 
-/** Findings a template must not have: every error and warning, and the informational rules SECURITY.md X-4 promotes. */
+/** Findings a template must not have: every error and warning, and the informational rules docs/security-rules.md X-4 promotes. */
 export function blocking(findings: LintFinding[]): LintFinding[] {
   return findings.filter((f) => f.level !== 'Informational' || ['I3011', 'I3013', 'I3510'].includes(f.rule));
 }

@@ -1,7 +1,7 @@
 /**
  * AWS's own linter over every template synth makes: every example in every stage, the fixtures that
  * use every kind and edge and every store, YAML output and splits into nested stacks. Zero errors,
- * zero warnings, and none of the informational findings SECURITY.md X-4 promotes. One cfn-lint
+ * zero warnings, and none of the informational findings docs/security-rules.md X-4 promotes. One cfn-lint
  * process for all.
  */
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * The SECURITY.md rules cfn-lint does not cover, over every template synth makes, and proof that the
+ * The docs/security-rules.md rules cfn-lint does not cover, over every template synth makes, and proof that the
  * audit catches each kind of breach when one is introduced by hand.
  */
 import { test } from 'node:test';
@@ -15,7 +15,7 @@ const every = (await synthFor(everyEdgePipeline())).template;
 const rulesOf = (t: Template) => [...new Set(auditTemplate(t).map((f) => f.rule))].sort();
 const copy = (): Template => structuredClone(every);
 
-test('GIVEN every example in every stage, the fixtures and a split chain WHEN audited THEN no SECURITY.md rule is broken', async () => {
+test('GIVEN every example in every stage, the fixtures and a split chain WHEN audited THEN no docs/security-rules.md rule is broken', async () => {
   const templates: Array<[string, Template]> = [];
   for (const file of examplePipelineFiles()) {
     const pipe = await loadExample(file);

@@ -174,7 +174,7 @@ test('GIVEN a secret value in the synthesizing process\'s config layers WHEN syn
   }
 });
 
-test('GIVEN the stores fixture in every form WHEN audited THEN no SECURITY.md rule is broken', async () => {
+test('GIVEN the stores fixture in every form WHEN audited THEN no docs/security-rules.md rule is broken', async () => {
   assert.deepEqual(auditTemplate(t), []);
   assert.deepEqual(auditTemplate(prod), []);
   const split = await synthFor(storesPipeline(), 'dev', { limits: { resources: 30 } });

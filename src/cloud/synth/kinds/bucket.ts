@@ -1,5 +1,5 @@
 /**
- * `bucket` -> an S3 bucket, secure by default (SECURITY.md S3-1..S3-4): public access blocked,
+ * `bucket` -> an S3 bucket, secure by default (docs/security-rules.md S3-1..S3-4): public access blocked,
  * ACLs disabled, SSE-S3, a policy denying plain HTTP. Its outgoing edges are S3 event notifications
  * to functions, queues and topics; the bucket owns the Lambda permissions they need. The classic
  * cycle (the notification needs the permission, the permission names the bucket) is broken by naming:

@@ -4,7 +4,7 @@
  * encrypted with the pipeline key and carrying its bindings, stores and config (`bindings.ts`),
  * reserved concurrency when declared, and event source mappings for the queues it consumes. A function invoked
  * asynchronously (by a bucket, topic or schedule) gets an on-failure queue
- * `${pipeline}-${stage}-${fn}-failures` and an explicit retry configuration (SECURITY.md L-1..L-9).
+ * `${pipeline}-${stage}-${fn}-failures` and an explicit retry configuration (docs/security-rules.md L-1..L-9).
  */
 import { existsSync } from 'node:fs';
 import { durationSeconds } from '../../../model/duration.js';
@@ -36,7 +36,7 @@ export const ASSET_PARAMETERS = { bucket: 'AssetsBucket', prefix: 'AssetsPrefix'
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
 const RESERVED_ENV = new Set(['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']);
 const ENV_NAME = /^[a-zA-Z]\w+$/;
-/** Names that say "secret": such values belong in `ctx.secret`, never in the template (SECURITY.md X-2). */
+/** Names that say "secret": such values belong in `ctx.secret`, never in the template (docs/security-rules.md X-2). */
 export const SECRET_NAME = /(secret|passw(or)?d|token|api[_-]?key|private[_-]?key|credential)/i;
 /** Values that look like credentials whatever their name. */
 export const SECRET_VALUE = /(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
@@ -61,7 +61,7 @@ export const fnSynth: KindSynth<Fn> = {
       if (!ENV_NAME.test(key)) push(`environment.${key}`, `environment variable name '${key}' must start with a letter and hold only letters, digits and underscores`);
       else if (RESERVED_ENV.has(key) || key.startsWith(`SLUICE_`)) push(`environment.${key}`, `environment variable '${key}' is reserved (by Lambda, or by sluice for SLUICE_*); rename it`);
       if (SECRET_NAME.test(key) || SECRET_VALUE.test(String(value))) {
-        push(`environment.${key}`, `environment variable '${key}' looks like a secret, and environment values are stored in the template in plain text (SECURITY.md X-2); read it with ctx.secret('${key.toLowerCase()}') instead`, 'SLUICE_E_SECRET_IN_TEMPLATE');
+        push(`environment.${key}`, `environment variable '${key}' looks like a secret, and environment values are stored in the template in plain text (sluice's security rule X-2); read it with ctx.secret('${key.toLowerCase()}') instead`, 'SLUICE_E_SECRET_IN_TEMPLATE');
       }
     }
     problems.push(...configProblems(node, ctx.stage));
@@ -142,7 +142,7 @@ export const fnSynth: KindSynth<Fn> = {
 
 /**
  * Problems with a function's config in a stage: it travels in the template (`SLUICE_STEP_CONFIG`), so
- * a value that looks like a secret (by its key or its text) must be a `secret('/path')` (SECURITY.md X-2).
+ * a value that looks like a secret (by its key or its text) must be a `secret('/path')` (docs/security-rules.md X-2).
  * @example configProblems(fetch, 'prod') // [] when apiKey is secret('/incidents/api-key')
  */
 export function configProblems(fn: Fn, stage: string): Problem[] {
@@ -151,7 +151,7 @@ export function configProblems(fn: Fn, stage: string): Problem[] {
     if (isSecretRef(value)) return;
     if (typeof value === 'string') {
       if (!SECRET_VALUE.test(value) && !(SECRET_NAME.test(name) && value !== '')) return;
-      problems.push({ code: 'SLUICE_E_SECRET_IN_TEMPLATE', node: fn.name, field: `config.${key}`, message: `${fn}: config key '${key}' looks like a secret in stage '${stage}', and config is stored in the template in plain text (SLUICE_STEP_CONFIG, SECURITY.md X-2); put the value in SSM Parameter Store and reference it: ${key.split('.').pop()}: secret('/path')` });
+      problems.push({ code: 'SLUICE_E_SECRET_IN_TEMPLATE', node: fn.name, field: `config.${key}`, message: `${fn}: config key '${key}' looks like a secret in stage '${stage}', and config is stored in the template in plain text (SLUICE_STEP_CONFIG, sluice's security rule X-2); put the value in SSM Parameter Store and reference it: ${key.split('.').pop()}: secret('/path')` });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => visit(v, `${key}.${i}`, name));
     } else if (value !== null && typeof value === 'object') {

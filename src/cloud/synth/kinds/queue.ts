@@ -1,7 +1,7 @@
 /**
  * `queue` -> a standard SQS queue and its dead-letter queue (redrive after `maxReceiveCount`
- * receives, SEMANTICS.md SQS-21), both encrypted, with one queue policy that denies plain HTTP and
- * lets the buckets and topics wired to it deliver (SECURITY.md SQS-1..SQS-6). The DLQ keeps messages
+ * receives, docs/aws-semantics.md SQS-21), both encrypted, with one queue policy that denies plain HTTP and
+ * lets the buckets and topics wired to it deliver (docs/security-rules.md SQS-1..SQS-6). The DLQ keeps messages
  * 14 days: standard queues keep a message's original enqueue time when it moves (SQS-25).
  */
 import { visibilityOf } from '../../../model/visibility.js';
@@ -54,7 +54,7 @@ export const queueSynth: KindSynth<Queue> = {
       },
     });
     const metadata: Record<string, Value> = visibility !== resolved.visibilityTimeoutSeconds
-      ? { 'sluice:adjusted': { VisibilityTimeout: { declared: resolved.visibilityTimeoutSeconds, used: visibility, reason: 'SECURITY.md SQS-6: at least 6 x the consuming function timeout plus its batching window' } } }
+      ? { 'sluice:adjusted': { VisibilityTimeout: { declared: resolved.visibilityTimeoutSeconds, used: visibility, reason: 'sluice security rule SQS-6: at least 6 x the consuming function timeout plus its batching window' } } }
       : {};
     ctx.add(node.name, id, paths.node(node, 'Queue'), {
       Type: 'AWS::SQS::Queue',

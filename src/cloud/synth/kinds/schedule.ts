@@ -1,6 +1,6 @@
 /**
  * `schedule` -> an EventBridge rule invoking its functions (EventBridge syntax, already validated by
- * the model, SECURITY.md EB-4). Each target has an explicit retry policy and dead-letter queue (the
+ * the model, docs/security-rules.md EB-4). Each target has an explicit retry policy and dead-letter queue (the
  * function's on-failure queue, EB-1); the rule owns the permission EventBridge needs to invoke
  * (EB-2). A schedule's `detail` reaches the function inside the usual Scheduled Event envelope.
  */

@@ -1,7 +1,7 @@
 /**
  * `table` -> a DynamoDB table: on-demand, point-in-time recovery, encrypted with the AWS-managed
  * DynamoDB key, deletion protection and `Retain` unless the stage is synthesized for destruction
- * (SECURITY.md DDB-1..DDB-4). Functions reach it through `fn.reads(table)` / `fn.writes(table)`.
+ * (docs/security-rules.md DDB-1..DDB-4). Functions reach it through `fn.reads(table)` / `fn.writes(table)`.
  */
 import type { Table } from '../../../model/table.js';
 import { idOf, paths } from '../ids.js';

@@ -1,6 +1,6 @@
 /**
  * `topic` -> an SNS topic, encrypted, with a topic policy that denies plain-HTTP publishing and lets
- * the buckets wired to it publish (SECURITY.md SNS-1, SNS-2). The topic owns its subscriptions: to
+ * the buckets wired to it publish (docs/security-rules.md SNS-1, SNS-2). The topic owns its subscriptions: to
  * queues (raw or wrapped delivery) and to functions (with the permission SNS needs to invoke), each
  * with its filter policy and a redrive policy to an SQS dead-letter queue (SNS-3): the queue's DLQ,
  * or the function's on-failure queue.
