@@ -17,7 +17,13 @@ export { table, Table, type TableProps, type KeyAttribute } from './model/table.
 export { schedule, Schedule, type ScheduleProps } from './model/schedule.js';
 export { pipeline, Pipeline, type PipelineProps } from './model/pipeline.js';
 export { Node, Path, type Edge, type EdgeOptions, type Kind, type AnyNode } from './model/node.js';
-export { SluiceError, PipelineValidationError, PermissionDeniedError, InputError, type Problem } from './model/errors.js';
+export { SluiceError, PipelineValidationError, PermissionDeniedError, InputError, InternalError, type Problem, type ErrorDetails } from './model/errors.js';
+export { ERROR_CODES, type ErrorCode, type ErrorArea } from './model/error-codes.js';
+export { EnvelopeError } from './envelope/errors.js';
+export { StepStartError } from './runtime/step-start-error.js';
+export { EnvironmentError } from './runtime/aws/environment-error.js';
+export { SynthError } from './cloud/synth/errors.js';
+export { DeployError } from './cloud/deploy/errors.js';
 export { grantsOf, type Grant } from './model/permissions.js';
 export type { Duration } from './model/duration.js';
 export { secret, isSecretRef, type SecretRef } from './model/secret.js';

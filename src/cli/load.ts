@@ -3,8 +3,8 @@
  * tsx's loader, so TypeScript runs with no build step.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pipeline } from '../model/pipeline.js';
 import { InputError } from '../model/errors.js';
 
@@ -31,8 +31,10 @@ export async function loadPipeline(entryArg?: string): Promise<LoadedPipeline> {
   try {
     mod = await import(pathToFileURL(entry).href);
   } catch (error) {
-    const e = error as Error;
-    throw new InputError('SLUICE_E_ENTRY_LOAD', `pipeline file '${entry}' failed to load: ${e.message}\n${(e.stack ?? '').split('\n').slice(1, 4).join('\n')}`);
+    const e = error instanceof Error ? error : new Error(String(error));
+    // Where in the user's own files it failed: the first frame that is theirs, not Node's or sluice's.
+    const [where] = userFrames(e.stack ?? '', 1);
+    throw new InputError('SLUICE_E_ENTRY_LOAD', `pipeline file '${entry}' failed to load: ${e.message}${where ? ` (at ${relative(process.cwd(), where)})` : ''}; fix the file so it imports`, { field: 'entry', given: entry });
   }
   const candidates = [mod.default, ...Object.values(mod)].filter((v): v is Pipeline => v instanceof Pipeline);
   const pipeline = candidates[0];
@@ -41,3 +43,22 @@ export async function loadPipeline(entryArg?: string): Promise<LoadedPipeline> {
   }
   return { pipeline, entry };
 }
+
+/**
+ * The frames of a stack that are the user's code (`file:line:column`): not Node's internals, not a
+ * dependency's, not sluice's own. What a user needs to find their mistake, and nothing else.
+ */
+export function userFrames(stack: string, max = 3): string[] {
+  const frames: string[] = [];
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /(?:\(|at )((?:file:\/\/)?\/[^()]*:\d+:\d+)\)?$/.exec(line.trim());
+    if (!m) continue;
+    const location = m[1]!.replace(/^file:\/\//, '');
+    if (location.includes('/node_modules/') || location.startsWith(SLUICE_SRC)) continue;
+    frames.push(location);
+    if (frames.length >= max) break;
+  }
+  return frames;
+}
+
+const SLUICE_SRC = fileURLToPath(new URL('..', import.meta.url));

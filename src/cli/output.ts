@@ -4,7 +4,7 @@
  * for a user mistake.
  */
 import pc from 'picocolors';
-import { SluiceError } from '../model/errors.js';
+import { InternalError, SluiceError } from '../model/errors.js';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -28,6 +28,11 @@ export function progress(options: GlobalOptions, line: string): void {
 /** Report an error and set the exit code. User errors print their message; bugs print the stack. */
 export function reportError(options: GlobalOptions, error: unknown): void {
   process.exitCode = Number(process.exitCode ?? 0) > 1 ? process.exitCode : 2;
+  if (error instanceof InternalError) {
+    if (options.json) process.stdout.write(`${JSON.stringify({ ...error.toJSON(), stack: error.stack }, null, 2)}\n`);
+    else process.stderr.write(`${pc.red('internal error')} ${error.stack ?? error.message}\n`);
+    return;
+  }
   if (error instanceof SluiceError) {
     if (options.json) process.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
     else process.stderr.write(`${pc.red('error')} ${error.message} ${pc.dim(`[${error.code}]`)}\n`);

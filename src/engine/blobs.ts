@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync, unlinkSync, readdirSync, statSy
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './store/database.js';
+import { InternalError } from '../model/errors.js';
 
 /** Where object bodies live. */
 export interface BlobStore {
@@ -47,7 +48,7 @@ export class SqliteFileBlobStore implements BlobStore {
   read(id: string): Buffer {
     if (id.startsWith('f')) return this.files.read(id.slice(1));
     const data = this.s.get.get(Number(id.slice(1))) as Buffer | undefined;
-    if (!data) throw Object.assign(new Error(`blob ${id} is missing`), { code: 'ENOENT' });
+    if (!data) throw new InternalError(`blob ${id} is missing from the local state`);
     return data;
   }
   readAsync(id: string): Promise<Buffer> {

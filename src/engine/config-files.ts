@@ -58,9 +58,9 @@ export function configLayersFrom(pipelineDir: string, env: NodeJS.ProcessEnv = p
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new InputError('SLUICE_E_CONFIG', `SLUICE_CONFIG is not JSON (${(error as Error).message}); set it to an object such as '{"batchSize": 10}'`);
+      throw new InputError('SLUICE_E_CONFIG_ENV', `SLUICE_CONFIG is not JSON (${(error as Error).message}); set it to an object such as '{"batchSize": 10}'`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('SLUICE_E_CONFIG', `SLUICE_CONFIG must be a JSON object (given ${text.slice(0, 60)})`);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('SLUICE_E_CONFIG_ENV', `SLUICE_CONFIG must be a JSON object (given ${text.slice(0, 60)})`);
     layers.env = parsed as Record<string, unknown>;
   }
   const dotenv = join(pipelineDir, '.env');
@@ -83,9 +83,9 @@ export function secretsSource(from: string | Record<string, string>): SecretsSou
     try {
       parsed = JSON.parse(readFileSync(from, 'utf8'));
     } catch (error) {
-      throw new InputError('SLUICE_E_SECRET', `the secrets file ${from} is not JSON (${(error as Error).message}); it holds an object of SSM paths to values, e.g. { "/team/api-key": "..." }`);
+      throw new InputError('SLUICE_E_SECRETS_FILE', `the secrets file ${from} is not JSON (${(error as Error).message}); it holds an object of SSM paths to values, e.g. { "/team/api-key": "..." }`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('SLUICE_E_SECRET', `the secrets file ${from} must hold an object of SSM paths to values`);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('SLUICE_E_SECRETS_FILE', `the secrets file ${from} must hold an object of SSM paths to values`);
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') values[k] = v;
     return { values, source: from };

@@ -13,6 +13,7 @@ import type { StepBindings } from '../runtime/bindings.js';
 import type { LogLine, StepIo } from '../runtime/context.js';
 import type { RoutedOutput } from '../runtime/types.js';
 import type { ErrorInfo } from './aws-events.js';
+import { InternalError } from '../model/errors.js';
 
 /** One invocation to run. */
 export interface InvokeRequest {
@@ -189,7 +190,7 @@ export class StoreOnlyInvoker implements Invoker {
     return [];
   }
   invoke(request: InvokeRequest): Promise<InvokeResult> {
-    return Promise.reject(new Error(`function '${request.fn}' cannot run: this engine was opened for data commands only`));
+    return Promise.reject(new InternalError(`function '${request.fn}' cannot run: this engine was opened for data commands only`));
   }
   async close(): Promise<void> {}
 }

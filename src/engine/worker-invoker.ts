@@ -16,6 +16,7 @@ import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
 import { handlerExportProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
+import { StepStartError } from '../runtime/step-start-error.js';
 
 /** Objects up to this total size are sent with the invocation instead of fetched by the handler. */
 const PREFETCH_MAX_BYTES = 1024 * 1024;
@@ -77,7 +78,7 @@ export class WorkerInvoker implements Invoker {
       case 'objectMetadata':
         return (await this.io.objectMetadata!(args[0], args[1])) ?? null;
       case 'secrets':
-        if (!this.io.secrets) throw new Error('this engine has no secrets source');
+        if (!this.io.secrets) throw new StepStartError('SLUICE_E_SECRET', 'this engine has no secrets source; open it with the secrets option', '');
         return this.io.secrets(args[0]);
       case 'idempotencyBegin':
         return this.io.idempotency!.begin(args[0], args[1], args[2]);

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { countrySchema, dataAssetNameSchema } from './schema.js';
+import type { ErrorCode } from '../model/errors.js';
 import { EnvelopeError, describeIssue, issuePath, type SchemaIssue } from './errors.js';
 
 /** A partition value: a string, number or boolean. */
@@ -70,7 +71,7 @@ export function validateDataAsset(value: unknown, where = 'the value'): DataAsse
 }
 
 /** An EnvelopeError from schema issues: the first in full, then how many more. */
-export function issuesError(code: string, lead: string, issues: readonly SchemaIssue[], what: string): EnvelopeError {
+export function issuesError(code: ErrorCode, lead: string, issues: readonly SchemaIssue[], what: string): EnvelopeError {
   const first = issues[0]!;
   const more = issues.length > 1 ? `; and ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'}` : '';
   return new EnvelopeError(code, `${lead}: ${describeIssue(first, what)}${more}`, issuePath(first) || undefined);

@@ -3,17 +3,12 @@
  * a body or data asset that fails its schema, an offloaded payload that is gone. Each names the field
  * and carries it as data; the runtime prefixes the step and the message it came from.
  */
-import { InputError } from '../model/errors.js';
+import { InputError, type ErrorCode, type ErrorDetails } from '../model/errors.js';
 
 /** An envelope, its body or a data asset failed validation. `field` is the dotted path of the first bad field. */
 export class EnvelopeError extends InputError {
-  readonly field: string | undefined;
-  constructor(code: string, message: string, field?: string) {
-    super(code, message);
-    this.field = field;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), ...(this.field !== undefined ? { field: this.field } : {}) };
+  constructor(code: ErrorCode, message: string, field?: string, details: ErrorDetails = {}) {
+    super(code, message, { ...details, ...(field !== undefined ? { field } : {}) });
   }
 }
 

@@ -107,9 +107,9 @@ export interface ObjectType<Body = unknown> {
  */
 export function objectType<Body = unknown>(name: string, schema?: StandardSchemaV1<unknown, Body>): ObjectType<Body> {
   const parsed = objectTypeNameSchema.safeParse(name, { reportInput: true });
-  if (!parsed.success) throw new EnvelopeError('SLUICE_E_OBJECT_TYPE', `objectType(): ${describeIssue(parsed.error.issues[0]!, 'the name')}`);
+  if (!parsed.success) throw new EnvelopeError('SLUICE_E_OBJECT_TYPE_NAME', `objectType(): ${describeIssue(parsed.error.issues[0]!, 'the name')}`);
   if ((BUILT_IN_OBJECT_TYPES as readonly string[]).includes(name)) {
-    throw new EnvelopeError('SLUICE_E_OBJECT_TYPE', `objectType(): '${name}' is one of Pylon's built-in object types (${BUILT_IN_OBJECT_TYPES.join(', ')}); use it by name`);
+    throw new EnvelopeError('SLUICE_E_OBJECT_TYPE_NAME', `objectType(): '${name}' is one of Pylon's built-in object types (${BUILT_IN_OBJECT_TYPES.join(', ')}); use it by name`);
   }
   registry().types.set(name, schema ? { schema } : {});
   return Object.freeze({ name, ...(schema ? { schema } : {}) });

@@ -1,3 +1,7 @@
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode };
+
 /**
  * The typed error hierarchy of sluice. Every error a user can cause carries a stable code
  * (`SLUICE_E_*`, part of the public API) and the data needed to act on it, so the CLI can print it
@@ -6,8 +10,8 @@
 
 /** One thing wrong with a pipeline, named by node and field, with the fix. */
 export interface Problem {
-  /** Stable code, e.g. `SLUICE_E_QUEUE_VISIBILITY`. */
-  code: string;
+  /** Stable code, e.g. `SLUICE_E_QUEUE_VISIBILITY` (docs/errors.md lists them all). */
+  code: ErrorCode;
   /** The node's name, or the pipeline's name for pipeline-wide problems. */
   node: string;
   /** The offending field or edge, when there is one. */
@@ -34,12 +38,13 @@ export interface ErrorDetails {
 
 /** Base class of every error sluice raises on purpose. */
 export class SluiceError extends Error {
-  readonly code: string;
+  /** The stable code (docs/errors.md): what happened, whatever the message's wording. */
+  readonly code: ErrorCode;
   readonly node: string | undefined;
   readonly field: string | undefined;
   readonly given: unknown;
   readonly expected: string | undefined;
-  constructor(code: string, message: string, details: ErrorDetails = {}) {
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message);
     this.name = new.target.name;
     this.code = code;

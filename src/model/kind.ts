@@ -7,7 +7,7 @@
  * lives in that kind's file; `kinds.ts` collects them in a typed table.
  */
 import type { EdgeOptions, Kind, AnyNode } from './node.js';
-import type { Problem } from './errors.js';
+import type { ErrorCode, Problem } from './errors.js';
 
 /** How a function uses a resource; each use maps to IAM actions in the kind's permission table. */
 export type Use = 'read' | 'write' | 'send' | 'publish' | 'consume' | 'invoke';
@@ -117,7 +117,7 @@ export function checkRange(
   problems: Problem[],
   node: AnyNode,
   field: string,
-  code: string,
+  code: ErrorCode,
   value: number | undefined,
   min: number,
   max: number,

@@ -4,6 +4,7 @@
  * in s3-notification.ts.
  */
 import { OBJECT_CREATED_EVENT_NAMES, encodeEventKey } from './s3-notification.js';
+import { InternalError } from './errors.js';
 
 const utf8 = new TextEncoder();
 
@@ -103,7 +104,7 @@ const SEQUENCER_DIGITS = 18;
  */
 export function sequencerFor(counter: number): string {
   if (!Number.isSafeInteger(counter) || counter < 0) {
-    throw new RangeError(`sequencer counter must be a non-negative safe integer, got ${counter}`);
+    throw new InternalError(`sequencer counter must be a non-negative safe integer, got ${counter}`);
   }
   // Fixed width matters: consumers right-pad (S3-06), so a variable-width 'F' would pad to 'F0...'
   // and sort after '10'. Left-padding to a constant width keeps both padding rules correct.
@@ -151,7 +152,7 @@ function partitionOf(region: string): string {
 function objectCreatedEventName(given: string | undefined): string {
   const name = (given ?? 'ObjectCreated:Put').replace(/^s3:/, '');
   if (!(OBJECT_CREATED_EVENT_NAMES as readonly string[]).includes(name)) {
-    throw new RangeError(
+    throw new InternalError(
       `eventName '${given}' is not an ObjectCreated event type; records carry one of ${OBJECT_CREATED_EVENT_NAMES.join(', ')} (the '*' form exists only in configurations)`,
     );
   }
@@ -177,10 +178,10 @@ function objectCreatedEventName(given: string | undefined): string {
 export function objectCreatedRecord(input: ObjectCreatedInput): S3EventRecord & Record<string, unknown> {
   const eventName = objectCreatedEventName(input.eventName);
   if (!Number.isSafeInteger(input.size) || input.size < 0) {
-    throw new RangeError(`size must be a non-negative integer number of bytes, got ${input.size}`);
+    throw new InternalError(`size must be a non-negative integer number of bytes, got ${input.size}`);
   }
   if (!/^[0-9A-Fa-f]+$/.test(input.sequencer)) {
-    throw new RangeError(`sequencer must be hex digits, got '${input.sequencer}'`);
+    throw new InternalError(`sequencer must be hex digits, got '${input.sequencer}'`);
   }
   const region = input.region ?? 'us-east-1';
   const requestId =

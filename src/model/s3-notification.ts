@@ -10,6 +10,7 @@
  * Statement ids (S3-01..S3-13) refer to section 4 of the conformance reference
  * (`docs/aws-semantics.md`); the vectors are in `test/conformance/s3-event-cases.json`.
  */
+import { InputError } from './errors.js';
 
 /** A key filter: at most one prefix and one suffix, written as they appear in the ENCODED key (S3-11). */
 export interface S3KeyFilter {
@@ -77,7 +78,7 @@ function isKeptByte(b: number): boolean {
 export function encodeEventKey(key: string): string {
   // A lone surrogate has no UTF-8 form; TextEncoder would silently turn it into U+FFFD and the
   // event key would name a different object.
-  if (LONE_SURROGATE.test(key)) throw new TypeError(`S3 object key is not valid Unicode: ${JSON.stringify(key)}`);
+  if (LONE_SURROGATE.test(key)) throw new InputError('SLUICE_E_OBJECT_KEY', `S3 object key is not valid Unicode: it holds half of a UTF-16 surrogate pair (given ${JSON.stringify(key)})`, { field: 'key', given: key, expected: 'valid Unicode text' });
   let out = '';
   for (const b of utf8.encode(key)) {
     if (isKeptByte(b) || b === 0x2f /* '/' stays: S3-03, observed in real events */) out += String.fromCharCode(b);

@@ -54,6 +54,6 @@ export function secretsIn(value: unknown, at = ''): Array<{ key: string; path: s
 export function secretProblems(node: { name: string; toString(): string }, field: string, config: unknown): Problem[] {
   return secretsIn(config).flatMap(({ key, path }) => {
     const why = secretPathProblem(path);
-    return why ? [{ code: 'SLUICE_E_SECRET_PATH', node: node.name, field: `${field}.${key}`, message: `${node}: secret at ${field}.${key} ${why} (given ${JSON.stringify(path)})` }] : [];
+    return why ? [{ code: 'SLUICE_E_SECRET_PATH', node: node.name, field: `${field}.${key}`, given: path, message: `${node}: secret at ${field}.${key} ${why} (given ${JSON.stringify(path)})` }] : [];
   });
 }

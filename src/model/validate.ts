@@ -4,7 +4,7 @@
  * problems; all are collected and reported together.
  */
 import type { AnyNode, Edge } from './node.js';
-import type { Problem } from './errors.js';
+import type { ErrorCode, Problem } from './errors.js';
 import type { Pipeline } from './pipeline.js';
 import { kindOf } from './kinds.js';
 import { durationSeconds } from './duration.js';
@@ -65,7 +65,7 @@ function edgeOptions(pipe: Pipeline, problems: Problem[]) {
     const def = kindOf(edge.from).outgoing[edge.to.kind];
     if (!def) continue;
     const where = `edge ${edge.from.name} -> ${edge.to.name}`;
-    const push = (field: string, message: string, code = 'SLUICE_E_EDGE_OPTION') => problems.push({ code, node: edge.from.name, field, message: `${where}: ${message}` });
+    const push = (field: string, message: string, code: ErrorCode = 'SLUICE_E_EDGE_OPTION', given?: unknown) => problems.push({ code, node: edge.from.name, field, message: `${where}: ${message}`, ...(given !== undefined ? { given } : {}) });
     for (const key of Object.keys(edge.options ?? {})) {
       if (!(def.options as readonly string[]).includes(key)) {
         push(key, `option '${key}' does not apply to a ${edge.from.kind} -> ${edge.to.kind} edge${def.options.length ? ` (it takes ${def.options.join(', ')})` : ' (it takes no options)'}`);
@@ -75,14 +75,14 @@ function edgeOptions(pipe: Pipeline, problems: Problem[]) {
     if (o.prefix !== undefined || o.suffix !== undefined) {
       for (const message of validateKeyFilter({ prefix: o.prefix, suffix: o.suffix })) push('prefix', message, 'SLUICE_E_S3_FILTER');
     }
+    const scopeValid = o.filterPolicyScope === undefined || o.filterPolicyScope === 'MessageAttributes' || o.filterPolicyScope === 'MessageBody';
+    if (!scopeValid) push('filterPolicyScope', `filterPolicyScope must be 'MessageAttributes' or 'MessageBody' (given ${JSON.stringify(o.filterPolicyScope)})`, 'SLUICE_E_EDGE_OPTION', o.filterPolicyScope);
     if (o.filterPolicy !== undefined) {
-      for (const p of validateFilterPolicy(o.filterPolicy, o.filterPolicyScope)) push(`filterPolicy${p.field ? `.${p.field}` : ''}`, `filter policy: ${p.message}`, 'SLUICE_E_FILTER_POLICY');
-    }
-    if (o.filterPolicyScope !== undefined && o.filterPolicyScope !== 'MessageAttributes' && o.filterPolicyScope !== 'MessageBody') {
-      push('filterPolicyScope', `filterPolicyScope must be 'MessageAttributes' or 'MessageBody' (given ${JSON.stringify(o.filterPolicyScope)})`);
+      // A bad scope is reported once, above; the policy is checked as SNS would check it under the default.
+      for (const p of validateFilterPolicy(o.filterPolicy, scopeValid ? o.filterPolicyScope : undefined)) push(`filterPolicy${p.field ? `.${p.field}` : ''}`, `filter policy: ${p.message}`, 'SLUICE_E_FILTER_POLICY');
     }
     if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 10_000)) {
-      push('batchSize', `batchSize must be a whole number between 1 and 10000 (given ${o.batchSize})`, 'SLUICE_E_BATCH_SIZE');
+      push('batchSize', `batchSize must be a whole number between 1 and 10000 (given ${o.batchSize})`, 'SLUICE_E_BATCH_SIZE', o.batchSize);
     }
     const window = o.maxBatchingWindow === undefined ? 0 : durationSeconds(o.maxBatchingWindow);
     if (window === undefined || window < 0 || window > 300) {

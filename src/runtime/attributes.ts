@@ -3,6 +3,7 @@
  * SNS form filter policies read, and to and from the SQS form Lambda events carry.
  */
 import type { Attributes, AttributeValue } from './types.js';
+import { InputError } from '../model/errors.js';
 
 /** Friendly values to SNS-typed attributes (SNS-06): string, number, string[] or bytes. */
 export function toAttributes(input: Record<string, string | number | string[] | Uint8Array> | undefined): Attributes {
@@ -12,7 +13,7 @@ export function toAttributes(input: Record<string, string | number | string[] | 
     else if (typeof value === 'number') out[name] = { type: 'Number', value: String(value) };
     else if (Array.isArray(value)) out[name] = { type: 'String.Array', value: JSON.stringify(value) };
     else if (value instanceof Uint8Array) out[name] = { type: 'Binary', value: Buffer.from(value).toString('base64') };
-    else throw new TypeError(`message attribute '${name}' must be a string, number, string array or bytes (given ${typeof value})`);
+    else throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `message attribute '${name}' must be a string, number, string array or bytes (given ${typeof value})`, { field: name, given: typeof value, expected: 'a string, number, string array or bytes' });
   }
   return out;
 }

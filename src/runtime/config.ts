@@ -11,6 +11,9 @@
  * every input it receives fails (and so ends in its dead-letter queue) until that is fixed.
  */
 import { InputError, PermissionDeniedError } from '../model/errors.js';
+import { StepStartError } from './step-start-error.js';
+
+export { StepStartError };
 import { isSecretRef, secretPath, secretsIn } from '../model/secret.js';
 import { describeIssue, issuePath, preview } from '../envelope/errors.js';
 import { standardValidate } from '../envelope/codec.js';
@@ -28,19 +31,6 @@ export interface ConfigLayers {
   nodes?: readonly string[];
 }
 
-/** A step that could not start: a secret or config key is missing, or a value has the wrong type. */
-export class StepStartError extends InputError {
-  readonly node: string;
-  readonly key: string | undefined;
-  constructor(code: string, message: string, node: string, key?: string) {
-    super(code, message);
-    this.node = node;
-    this.key = key;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), node: this.node, ...(this.key !== undefined ? { key: this.key } : {}) };
-  }
-}
 
 const WHERE_TO_SET = (node: string) => `set it in fn('${node}', { config }), its stageConfig, SLUICE_CONFIG or .env`;
 

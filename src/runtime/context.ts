@@ -5,6 +5,7 @@
  * `ctx.text`, `ctx.json`) is its envelope's body, fetched already if it was offloaded.
  */
 import { PermissionDeniedError, InputError } from '../model/errors.js';
+import { objectKeyProblem } from '../model/object-key.js';
 import { EnvelopeError } from '../envelope/errors.js';
 import { defaultMimeType } from '../envelope/codec.js';
 import { validateDataAsset } from '../envelope/data-asset.js';
@@ -205,9 +206,8 @@ function stepContext(bindings: StepBindings, io: StepIo, started: StartedStep | 
       return parseJson((await body(input)).toString('utf8'), input);
     },
     object(key: string, data: string | Uint8Array, opts: ObjectOptions = {}): ObjectOutput {
-      if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > 1024) {
-        throw new InputError('SLUICE_E_OBJECT_KEY', `${fnName}: an object key must be 1 to 1024 bytes of text (given ${JSON.stringify(key)})`);
-      }
+      const keyProblem = objectKeyProblem(key);
+      if (keyProblem) throw new InputError('SLUICE_E_OBJECT_KEY', `${fnName}: ${keyProblem}`, { node: bindings.node, field: 'key', given: key, expected: '1 to 1024 bytes of UTF-8' });
       if (opts.bucket !== undefined && !bindings.buckets.some((b) => b.name === opts.bucket)) {
         throw new PermissionDeniedError(`${fnName} has no 'write' permission on bucket '${opts.bucket}'; declare ${bindings.node}.to(${opts.bucket})`);
       }

@@ -6,6 +6,7 @@
 import { decodeEventKey } from '../model/s3-notification.js';
 import { fromSnsAttributes, fromSqsEventAttributes } from './attributes.js';
 import type { StepInput } from './types.js';
+import { InputError } from '../model/errors.js';
 
 /** The kind of event a Lambda handler received. */
 export type EventKind = 's3' | 'sqs' | 'sns' | 'schedule' | 'unknown';
@@ -55,7 +56,7 @@ export function inputsFromEvent(event: unknown, nodeNameOf: NodeNameOf = (n) => 
     case 'schedule':
       return [{ inputs: [undecoded({ kind: 'schedule', schedule: nodeNameOf(lastPart(e.resources?.[0], '/')), time: e.time, detail: e.detail ?? {} })] }];
     default:
-      throw new TypeError(`the event is not an S3, SQS, SNS or scheduled event (keys: ${Object.keys(e ?? {}).join(', ') || 'none'}); a step is triggered by a bucket, queue, topic or schedule`);
+      throw new InputError('SLUICE_E_EVENT', `the event is not an S3, SQS, SNS or scheduled event (keys: ${Object.keys(e ?? {}).join(', ') || 'none'}); a step is triggered by a bucket, queue, topic or schedule`, { given: Object.keys(e ?? {}), expected: 'an S3, SQS, SNS or EventBridge scheduled event' });
   }
 }
 

@@ -19,8 +19,8 @@ export const RESULT = Symbol.for('sluice.result');
 type ConfigOf<O> = O extends { config: infer S } ? (S extends StandardSchemaV1 ? InferOutput<S> : Record<string, unknown>) : Record<string, unknown>;
 
 function describe(role: HandlerDescriptor['role'], step: StepFunction<any>, options: StepOptions<any> = {}): HandlerDescriptor {
-  if (typeof step !== 'function') throw new TypeError(`${role}() takes a function (input, ctx) => outputs (given ${typeof step})`);
-  if (options === null || typeof options !== 'object') throw new TypeError(`${role}()'s second argument is its options object (given ${typeof options})`);
+  if (typeof step !== 'function') throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}() takes a function (input, ctx) => outputs (given ${typeof step})`, { given: typeof step, expected: 'a function' });
+  if (options === null || typeof options !== 'object') throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}()'s second argument is its options object (given ${typeof options})`, { given: options === null ? 'null' : typeof options, expected: 'an options object' });
   if (options.config !== undefined && typeof options.config?.['~standard']?.validate !== 'function') {
     throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}(): options.config must be a schema (zod or another Standard Schema library), e.g. z.object({ url: z.string() })`);
   }

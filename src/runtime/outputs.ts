@@ -4,7 +4,7 @@
  * id, and routed: each resolved to the nodes it goes to, envelopes encoded, and an envelope too large
  * for the smallest limit on its path offloaded to the payload bucket (the offload rule, envelope/offload.ts).
  */
-import { InputError } from '../model/errors.js';
+import { InputError, InternalError } from '../model/errors.js';
 import { isStepOutcome } from './handler.js';
 import { messageSize, toAttributes } from './attributes.js';
 import { holdsSecret } from './config.js';
@@ -113,7 +113,7 @@ export function route(outputs: Output[], bindings: StepBindings, options: RouteO
     if (out.envelope) {
       const draft = { ...out.envelope, payloadMimeType: out.envelope.payloadMimeType ?? 'application/json' };
       const id = options.ingestionId ?? '';
-      if (!id) throw new InputError('SLUICE_E_ENVELOPE', `${fn}: an envelope needs the ingestion id of the execution that sends it`);
+      if (!id) throw new InternalError(`${fn}: an envelope was routed without the ingestion id of the execution that sends it`);
       // Envelope attributes win over the step's own: filter policies rely on them being the truth.
       const attributes = { ...out.attributes, ...toAttributes(envelopeAttributes(draft)) };
       let text = JSON.stringify(wireOf(draft, id));

@@ -86,6 +86,19 @@ describe('bad input is reported with the file or node, the fix, a code and exit 
     assertUserError(dlqOfBucket, 'SLUICE_E_NO_DLQ', ["'raw' has no dead-letter queue", 'only queues and functions do', 'functions: copy']);
   });
 
+  test('a pipeline file that throws, and option values out of range (worker --max-messages, logs --since)', async () => {
+    // WHEN the user runs a pipeline whose file throws, and gives options values they do not take
+    const [throws, maxMessages, since] = await Promise.all([
+      sluiceAwait(['nodes', fixture('throws')]),
+      sluiceAwait(['worker', 'copy', '--stage', 'dev', '--max-messages', '0', '--entry', EXAMPLE]),
+      sluiceAwait(['logs', 'copy', '--stage', 'dev', '--since', 'yesterday', '--entry', EXAMPLE]),
+    ]);
+    // THEN each is one sentence with its code, before anything touches AWS
+    assertUserError(throws, 'SLUICE_E_ENTRY_LOAD', ['failed to load', 'the pipeline file broke on purpose']);
+    assertUserError(maxMessages, 'SLUICE_E_OPTION', ['--max-messages must be a whole number above 0', "(given '0')"]);
+    assertUserError(since, 'SLUICE_E_SINCE', ['yesterday']);
+  });
+
   test('a usage mistake (missing argument, unknown option, unknown command) exits 2, not the 1 that means dead letters', async () => {
     // WHEN the user leaves out an argument, misspells an option or a command
     const [missingArgument, unknownOption, unknownCommand] = await Promise.all([

@@ -28,8 +28,8 @@ test('the layers of a pipeline folder: SLUICE_CONFIG (JSON) and .env beside the 
   writeFileSync(join(dir, '.env'), 'batch=5\n');
   assert.deepEqual(configLayersFrom(dir, { SLUICE_CONFIG: '{"url":"https://x"}' }), { env: { url: 'https://x' }, dotenv: { batch: '5' } });
   assert.deepEqual(configLayersFrom(tempDir(t), {}), {});
-  assert.throws(() => configLayersFrom(dir, { SLUICE_CONFIG: '[1]' }), { code: 'SLUICE_E_CONFIG', message: /SLUICE_CONFIG must be a JSON object/ });
-  assert.throws(() => configLayersFrom(dir, { SLUICE_CONFIG: '{oops' }), { code: 'SLUICE_E_CONFIG', message: /SLUICE_CONFIG is not JSON/ });
+  assert.throws(() => configLayersFrom(dir, { SLUICE_CONFIG: '[1]' }), { code: 'SLUICE_E_CONFIG_ENV', message: /SLUICE_CONFIG must be a JSON object/ });
+  assert.throws(() => configLayersFrom(dir, { SLUICE_CONFIG: '{oops' }), { code: 'SLUICE_E_CONFIG_ENV', message: /SLUICE_CONFIG is not JSON/ });
 });
 
 test('.env values take the type of what they override; JSON values in SLUICE_CONFIG keep theirs', () => {
@@ -49,5 +49,5 @@ test('the secrets file beside the pipeline is read each time a step starts, and 
   writeFileSync(file, JSON.stringify({ '/svc/key': 'v1', '/svc/n': 3 }));
   assert.deepEqual(source(), { values: { '/svc/key': 'v1' }, source: file });
   writeFileSync(file, '{ not json');
-  assert.throws(() => source(), { code: 'SLUICE_E_SECRET', message: new RegExp(`the secrets file ${file} is not JSON`) });
+  assert.throws(() => source(), { code: 'SLUICE_E_SECRETS_FILE', message: new RegExp(`the secrets file ${file} is not JSON`) });
 });

@@ -109,4 +109,5 @@ test('without a schema, reading a key nobody set fails where it is read, naming 
   await local.send('work', 'go');
   await local.settle();
   assert.match(local.stats().reader!.lastError!.errorMessage, /^function 'reader': config key 'endpoint' is not set; set it in fn\('reader', \{ config \}\), its stageConfig, SLUICE_CONFIG or \.env/);
+  assert.equal(local.stats().reader!.lastError!.code, 'SLUICE_E_CONFIG_MISSING');
 });

@@ -81,6 +81,7 @@ test('the writer refuses an envelope that is not a data asset, naming the filter
   await local.advance('15m');
   const [letter] = await local.dlq('asset-writes');
   assert.match(letter!.error!.errorMessage, /the data asset writer takes dataAsset envelopes \(given objectType 'rawContent'\); filter its subscription with \{ filterPolicy: \{ objectType: \['dataAsset'\] \} \}/);
+  assert.equal(letter!.error!.code, 'SLUICE_E_DATA_ASSET_EXPECTED');
 });
 
 test('the writer also takes a data asset put into a bucket as a JSON object', async (t) => {

@@ -70,7 +70,7 @@ test('a user-defined object type is known once defined, and its body checked by 
 });
 
 test('objectType() refuses names that are not names, and Pylon\'s built-in types', () => {
-  assert.throws(() => objectType('has space'), { code: 'SLUICE_E_OBJECT_TYPE', message: /objectType\(\): the name must start with a letter/ });
+  assert.throws(() => objectType('has space'), { code: 'SLUICE_E_OBJECT_TYPE_NAME', message: /objectType\(\): the name must start with a letter/ });
   assert.throws(() => objectType('dataAsset'), { message: /'dataAsset' is one of Pylon's built-in object types/ });
 });
 

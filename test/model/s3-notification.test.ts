@@ -4,6 +4,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { InternalError } from '../../src/model/errors.js';
 import { readFileSync } from 'node:fs';
 import {
   encodeEventKey,
@@ -191,7 +192,7 @@ describe('key encoding: sluice edge cases', () => {
   });
 
   test('a lone surrogate is rejected rather than silently replaced', () => {
-    assert.throws(() => encodeEventKey('bad\uD800key'), TypeError);
+    assert.throws(() => encodeEventKey('bad\uD800key'), { code: 'SLUICE_E_OBJECT_KEY' });
   });
 });
 
@@ -294,9 +295,9 @@ describe('sequencer (S3-06)', () => {
   });
 
   test('rejects counters that are not non-negative safe integers', () => {
-    assert.throws(() => sequencerFor(-1), RangeError);
-    assert.throws(() => sequencerFor(1.5), RangeError);
-    assert.throws(() => sequencerFor(Number.MAX_SAFE_INTEGER + 1), RangeError);
+    assert.throws(() => sequencerFor(-1), InternalError);
+    assert.throws(() => sequencerFor(1.5), InternalError);
+    assert.throws(() => sequencerFor(Number.MAX_SAFE_INTEGER + 1), InternalError);
   });
 });
 
@@ -331,14 +332,14 @@ describe('record builder: sluice edge cases', () => {
 
   test("eventName: 's3:' prefix removed (S3-02); '*' and non-ObjectCreated names rejected", () => {
     assert.equal(objectCreatedRecord({ ...base, eventName: 's3:ObjectCreated:Copy' }).eventName, 'ObjectCreated:Copy');
-    assert.throws(() => objectCreatedRecord({ ...base, eventName: 'ObjectCreated:*' }), RangeError);
-    assert.throws(() => objectCreatedRecord({ ...base, eventName: 'ObjectRemoved:Delete' }), RangeError);
+    assert.throws(() => objectCreatedRecord({ ...base, eventName: 'ObjectCreated:*' }), InternalError);
+    assert.throws(() => objectCreatedRecord({ ...base, eventName: 'ObjectRemoved:Delete' }), InternalError);
   });
 
   test('rejects a bad size or sequencer', () => {
-    assert.throws(() => objectCreatedRecord({ ...base, size: -1 }), RangeError);
-    assert.throws(() => objectCreatedRecord({ ...base, size: 1.5 }), RangeError);
-    assert.throws(() => objectCreatedRecord({ ...base, sequencer: 'xyz' }), RangeError);
+    assert.throws(() => objectCreatedRecord({ ...base, size: -1 }), InternalError);
+    assert.throws(() => objectCreatedRecord({ ...base, size: 1.5 }), InternalError);
+    assert.throws(() => objectCreatedRecord({ ...base, sequencer: 'xyz' }), InternalError);
   });
 
   test('a worst-case key stays under the 64 KB notification limit (S3-08)', () => {

@@ -69,7 +69,7 @@ test('every malformed variable is named in one error, with the function', () => 
     const lines = e.message.split('\n');
     assert.equal(lines[0], "function 'fetch' cannot start: its environment has 4 problems:");
     assert.match(lines[1]!, /^  - SLUICE_STEP_CONFIG is not JSON \(.+\); redeploy the stack, which sets it \[SLUICE_E_STEP_CONFIG\]$/);
-    assert.equal(lines[2], `  - SLUICE_CONFIG must be a JSON object (given [1]); set it to an object such as '{"batchSize": 10}' [SLUICE_E_CONFIG]`);
+    assert.equal(lines[2], `  - SLUICE_CONFIG must be a JSON object (given [1]); set it to an object such as '{"batchSize": 10}' [SLUICE_E_CONFIG_ENV]`);
     assert.equal(lines[3], `  - SLUICE_VERSION must be the sha256 (64 lower-case hex digits) of the function's bundle (given "abc"); redeploy the stack, which sets it [SLUICE_E_ENVIRONMENT]`);
     assert.equal(lines[4], `  - SLUICE_PAYLOAD_BUCKET must be an S3 bucket name (given "Orders_Payloads"); redeploy the stack, which sets it [SLUICE_E_ENVIRONMENT]`);
     return true;

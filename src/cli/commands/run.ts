@@ -11,7 +11,7 @@ import { openLocal } from '../local.js';
 import { filesToPut, readBodies } from '../files.js';
 import { deadLetterDepths, deadLetteredThisRun, formatSummary, summarize } from '../summary.js';
 import { saveClock, SystemClock } from '../../engine/index.js';
-import { InputError, SluiceError } from '../../model/errors.js';
+import { InputError, InternalError } from '../../model/errors.js';
 import type { EngineEvent } from '../../engine/index.js';
 
 /** Options of `sluice run`. */
@@ -109,7 +109,7 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
     saveClock(engine);
     // Every wait was skipped, so nothing may be left; if something is, say so instead of reporting success.
     const left = engine.pendingWork();
-    if (left > 0) throw new SluiceError('SLUICE_E_RUN_INCOMPLETE', `${left} message(s) are still pending after the run; this is a bug in sluice, please report it (state: ${stateDir})`);
+    if (left > 0) throw new InternalError(`${left} message(s) are still pending after the run although every wait was skipped (state: ${stateDir})`);
     if (!options.json && process.stderr.isTTY) process.stderr.write('\r');
     const summaries = await summarize(stage);
     const deadLettered = deadLetteredThisRun(before, summaries);

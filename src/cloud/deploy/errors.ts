@@ -4,7 +4,7 @@
  * throws (no credentials, no region, an endpoint that does not answer, access denied) into one of
  * these, so a user never sees a bare SDK stack trace for a setup mistake.
  */
-import { SluiceError } from '../../model/errors.js';
+import { SluiceError, type ErrorDetails } from '../../model/errors.js';
 
 /** Stable codes of deploy errors (part of the public API). */
 export const DEPLOY_CODES = {
@@ -26,16 +26,18 @@ export const DEPLOY_CODES = {
 
 /** A failure of deploy, diff, destroy, status, logs or a data command on an AWS stage. */
 export class DeployError extends SluiceError {
-  readonly stack: string | undefined;
+  /** The CloudFormation stack it concerns (`stack` in its JSON; not `Error.stack`, the trace). */
+  readonly stackName: string | undefined;
   /** The failing resources with AWS's reasons, when CloudFormation reported them. */
   readonly failures: ResourceFailure[];
-  constructor(code: string, message: string, data: { stack?: string; failures?: ResourceFailure[] } = {}) {
-    super(code, message);
-    this.stack = data.stack;
-    this.failures = data.failures ?? [];
+  constructor(code: (typeof DEPLOY_CODES)[keyof typeof DEPLOY_CODES], message: string, data: { stack?: string; failures?: ResourceFailure[] } & ErrorDetails = {}) {
+    const { stack, failures, ...details } = data;
+    super(code, message, details);
+    this.stackName = stack;
+    this.failures = failures ?? [];
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), ...(this.stack ? { stack: this.stack } : {}), ...(this.failures.length ? { failures: this.failures } : {}) };
+    return { ...super.toJSON(), ...(this.stackName ? { stack: this.stackName } : {}), ...(this.failures.length ? { failures: this.failures } : {}) };
   }
 }
 

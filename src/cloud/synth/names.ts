@@ -100,7 +100,7 @@ export function stageProblems(pipeline: string, stage: string): Problem[] {
     return [{ code: 'SLUICE_E_STAGE_NAME', node: pipeline, field: 'stage', message: `stage name must be lower-case letters, digits and hyphens, starting and ending with a letter or digit (given '${stage}'); it becomes part of every bucket and stack name` }];
   }
   if (stage === 'local') {
-    return [{ code: 'SLUICE_E_STAGE_NAME', node: pipeline, field: 'stage', message: `stage 'local' is the embedded engine and has no CloudFormation template; synthesize an AWS stage such as --stage dev` }];
+    return [{ code: 'SLUICE_E_STAGE', node: pipeline, field: 'stage', message: `stage 'local' is the embedded engine and has no CloudFormation template; synthesize an AWS stage such as --stage dev` }];
   }
   return [];
 }

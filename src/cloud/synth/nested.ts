@@ -12,6 +12,7 @@ import { STACK_UNIT, type PlacedResource, type Tag } from './context.js';
 import { logicalStem } from './names.js';
 import { SynthError } from './errors.js';
 import { ref, referencesIn, sub, type Output, type Parameter, type Reference, type Resource, type Template, type Value } from './template.js';
+import { InternalError } from '../../model/errors.js';
 
 /** CloudFormation's per-template limits. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html */
 export const LIMITS = { resources: 500, outputs: 200, parameters: 200, bytes: 1_000_000 };
@@ -201,7 +202,7 @@ function assemble(a: Assembly, chunks: Chunk[], requested: Map<number, Map<strin
     };
     // The same text as nestedText(template), reusing each resource's encoding.
     const text = `{"AWSTemplateFormatVersion":"2010-09-09","Description":${JSON.stringify(template.Description)}${template.Parameters ? `,"Parameters":${JSON.stringify(parameters)}` : ''},"Resources":{${encoded.join(',')}}${template.Outputs ? `,"Outputs":${JSON.stringify(outputs)}` : ''}}\n`;
-    if (Buffer.byteLength(text) > limits.bytes) throw new SynthError('SLUICE_E_TEMPLATE_LIMIT', `nested stack ${stackIds[index]} is ${Buffer.byteLength(text)} bytes, over CloudFormation's ${limits.bytes}; this is a bug in the size estimate of sluice synth`);
+    if (Buffer.byteLength(text) > limits.bytes) throw new InternalError(`nested stack ${stackIds[index]} is ${Buffer.byteLength(text)} bytes, over CloudFormation's ${limits.bytes}: the size estimate of sluice synth is wrong`);
     const file = `${createHash('sha256').update(text).digest('hex')}.template.json`;
     nested.push({ id: stackIds[index]!, file, text, template, units: chunk.units.map((u) => u.name) });
     const dependsOn = [...stackDeps].filter((d) => !producers.has(d)).sort((x, y) => x - y).map((d) => stackIds[d]!);

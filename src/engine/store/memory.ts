@@ -4,7 +4,7 @@
  * Transactions and savepoints roll back through an undo log; items round-trip through JSON exactly
  * as they do in SQLite.
  */
-import { InputError } from '../../model/errors.js';
+import { InputError, InternalError } from '../../model/errors.js';
 import type { BlobStore } from '../blobs.js';
 import { keyOf, encodeKeyValue, MAX_ITEM_BYTES, type Item, type KeySchema } from './items.js';
 import type { ObjectRecord } from './objects.js';
@@ -144,7 +144,7 @@ class MemoryBlobs implements BlobStore {
   }
   read(id: string): Buffer {
     const b = this.blobs.get(id);
-    if (!b) throw Object.assign(new Error(`blob ${id} is missing`), { code: 'ENOENT' });
+    if (!b) throw new InternalError(`blob ${id} is missing from the store`);
     return b;
   }
   readAsync(id: string): Promise<Buffer> {

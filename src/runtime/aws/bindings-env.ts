@@ -6,7 +6,10 @@
  * (`SLUICE_STEP_CONFIG`) under the process's `SLUICE_CONFIG` overlay. Physical names map back to node
  * names, so handlers see the names of the pipeline.
  */
-import { InputError } from '../../model/errors.js';
+import { InputError, type ErrorCode } from '../../model/errors.js';
+import { EnvironmentError } from './environment-error.js';
+
+export { EnvironmentError };
 import { layerConfig } from '../config.js';
 import type { StepBindings } from '../bindings.js';
 import { parseBindings, type EnvBinding } from './bindings-schema.js';
@@ -31,24 +34,9 @@ export interface DeployedBindings {
   idempotencyTable?: string;
 }
 
-/** A variable of a deployed function's environment that cannot be read. */
-export class EnvironmentError extends InputError {
-  /** The function (node) whose environment it is. */
-  readonly node: string;
-  /** The variables at fault. */
-  readonly variables: string[];
-  constructor(code: string, message: string, node: string, variables: string[]) {
-    super(code, message);
-    this.node = node;
-    this.variables = variables;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), node: this.node, variables: this.variables };
-  }
-}
 
 interface EnvProblem {
-  code: string;
+  code: ErrorCode;
   variable: string;
   message: string;
 }
@@ -73,7 +61,7 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
   const problems: EnvProblem[] = [];
   const resources = bindingsVariable(env, problems);
   const stepConfig = jsonVariable(env, 'SLUICE_STEP_CONFIG', 'SLUICE_E_STEP_CONFIG', problems, REDEPLOY);
-  const overlay = jsonVariable(env, 'SLUICE_CONFIG', 'SLUICE_E_CONFIG', problems, `set it to an object such as '{"batchSize": 10}'`);
+  const overlay = jsonVariable(env, 'SLUICE_CONFIG', 'SLUICE_E_CONFIG_ENV', problems, `set it to an object such as '{"batchSize": 10}'`);
   const version = named(env, 'SLUICE_VERSION', SHA256_HEX, 'the sha256 (64 lower-case hex digits) of the function\'s bundle', problems);
   const payloadBucket = named(env, 'SLUICE_PAYLOAD_BUCKET', BUCKET_NAME, 'an S3 bucket name', problems);
   const lineageTable = named(env, 'SLUICE_LINEAGE_TABLE', TABLE_NAME, 'a DynamoDB table name', problems);
@@ -82,7 +70,7 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
     const what = problems.length === 1
       ? problems[0]!.message
       : `its environment has ${problems.length} problems:\n${problems.map((p) => `  - ${p.message} [${p.code}]`).join('\n')}`;
-    throw new EnvironmentError(problems[0]!.code, `function '${node}' cannot start: ${what}`, node, problems.map((p) => p.variable));
+    throw new EnvironmentError(problems.map((p) => p.code), `function '${node}' cannot start: ${what}`, node, problems.map((p) => p.variable));
   }
   const entries = Object.entries(resources);
   const having = (kind: EnvBinding['kind'], ...uses: string[]) => entries.filter(([, b]) => b.kind === kind && uses.some((u) => (b.uses as string[]).includes(u)));
@@ -138,7 +126,7 @@ function bindingsVariable(env: NodeJS.ProcessEnv, problems: EnvProblem[]): Recor
 }
 
 /** A variable holding a JSON object; undefined when unset or empty. */
-function jsonVariable(env: NodeJS.ProcessEnv, variable: string, code: string, problems: EnvProblem[], fix: string): object | undefined {
+function jsonVariable(env: NodeJS.ProcessEnv, variable: string, code: ErrorCode, problems: EnvProblem[], fix: string): object | undefined {
   const text = env[variable];
   if (text === undefined || text.trim() === '') return undefined;
   let parsed: unknown;

@@ -48,7 +48,7 @@ export function powertoolsIdempotency(options: PowertoolsIdempotencyOptions): Aw
   layer.configure({ config: new IdempotencyConfig({ expiresAfterSeconds: Math.max(1, Math.ceil(options.ttlMs / 1000)) }), keyPrefix: options.functionName });
   const failed = (node: string, key: string, what: string, error: unknown) => {
     const e = error as Error;
-    return new InputError('SLUICE_E_IDEMPOTENCY', `function '${node}': ${what} idempotency key '${key}' in table '${options.tableName}' failed (${e?.name}: ${e?.message}); the input will be retried`);
+    return new InputError('SLUICE_E_IDEMPOTENCY_STORE', `function '${node}': ${what} idempotency key '${key}' in table '${options.tableName}' failed (${e?.name}: ${e?.message}); the input will be retried`);
   };
   return {
     async begin(node, key, inProgressMs): Promise<IdempotencyBegin> {

@@ -5,7 +5,7 @@
  * `ssm:GetParameters` on each), so a path added to the config needs a redeploy.
  */
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { StepStartError } from '../config.js';
+import { StepStartError } from '../step-start-error.js';
 import type { StepIo } from '../context.js';
 
 // GetParameters takes at most 10 names per call.

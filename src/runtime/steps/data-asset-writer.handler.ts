@@ -18,7 +18,7 @@ export default sink(async (input, ctx) => {
   if (input.kind === 'object') asset = validateDataAsset(await ctx.json(input), where);
   else if (input.envelope.objectType === 'dataAsset') asset = input.envelope.body as DataAsset;
   else {
-    throw new InputError('SLUICE_E_DATA_ASSET', `${where}: the data asset writer takes dataAsset envelopes (given objectType '${input.envelope.objectType}'); filter its subscription with { filterPolicy: { objectType: ['dataAsset'] } }`);
+    throw new InputError('SLUICE_E_DATA_ASSET_EXPECTED', `${where}: the data asset writer takes dataAsset envelopes (given objectType '${input.envelope.objectType}'); filter its subscription with { filterPolicy: { objectType: ['dataAsset'] } }`);
   }
   const producedBy = asset.ingestionId || input.envelope.ingestionId || ctx.ingestionId;
   const partitions = partitionsOf(asset);

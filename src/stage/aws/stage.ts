@@ -150,7 +150,7 @@ export class AwsStage implements Stage, AwsStageContext {
       const out = await documents.send(new GetCommand({ TableName: this.lineageTable, Key: { ingestionId } }));
       return out.Item as IngestionStep | undefined;
     } catch (error) {
-      if (isNotFound(error)) throw new InputError('SLUICE_E_NO_LINEAGE', `stage '${this.name}' has no lineage table '${this.lineageTable}': no deployed step records lineage, or the stage was deployed by an older sluice; redeploy with: sluice deploy --stage ${this.name}`, { field: 'lineageTable', given: this.lineageTable });
+      if (isNotFound(error)) throw new DeployError(DEPLOY_CODES.notDeployed, `stage '${this.name}' has no lineage table '${this.lineageTable}': no deployed step records lineage, or the stage was deployed by an older sluice; redeploy with: sluice deploy --stage ${this.name}`, { stack: this.stackName, field: 'lineageTable', given: this.lineageTable });
       throw explainAwsError(error, `reading ingestion step ${ingestionId} from the lineage table '${this.lineageTable}'`, this.aws);
     }
   }

@@ -138,7 +138,7 @@ async function deployedHandler(stage: AwsStage, fn: Fn): Promise<{ handler: Lamb
   try {
     userModule = await import(pathToFileURL(fn.handlerPath).href);
   } catch (error) {
-    throw new InputError('SLUICE_E_HANDLER_IMPORT', `function '${fn.name}': its handler '${fn.handlerPath}' failed to load: ${(error as Error).message}`);
+    throw new InputError('SLUICE_E_HANDLER_LOAD', `function '${fn.name}': its handler '${fn.handlerPath}' failed to load: ${(error as Error).message}`, { node: fn.name, field: 'handler' });
   }
   const handler = lambdaHandler(userModule, { env, mode: 'run_forever' });
   return { handler, timeoutMs: (config.Timeout ?? fn.resolved.timeoutSeconds) * 1000 };

@@ -13,6 +13,9 @@ import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, Get
 import { synthesize } from '../../../src/cloud/synth/synth.js';
 import { flatten } from '../../../src/cloud/synth/nested.js';
 import { loadPipeline } from '../../../src/cli/load.js';
+import { deploy } from '../../../src/cloud/deploy/deploy.js';
+import { destroy } from '../../../src/cloud/deploy/destroy.js';
+import { describeStack } from '../../../src/cloud/deploy/stack.js';
 import { motoUnavailable } from '../../helpers/moto.js';
 import { examplePipelineFiles } from '../synth/helpers.js';
 import { ACCOUNT, REGION, ROOT, awsCli, deployedTemplateOf, leftovers, resolver, resourceAt, resourcesOf, rolePolicy, sluice, startCloud, verifyAgainstTemplate, type Cloud } from './helpers.js';
@@ -191,6 +194,19 @@ test('GIVEN two functions deployed WHEN one handler changes THEN diff and deploy
   // AND destroying it leaves nothing of it
   assert.equal(sluice(cloud, ['destroy', entry, '--stage', 'upd', '--yes']).status, 0);
   assert.deepEqual(Object.values(await leftovers(cloud, 'two-fns-upd')).flat(), []);
+});
+
+test('GIVEN a deploy or destroy declined at its confirmation THEN nothing is created or deleted (SLUICE_E_DEPLOY_CANCELLED)', { skip }, async () => {
+  const { pipeline } = await loadPipeline(EXAMPLE);
+  const cacheDir = join(ROOT, 'examples/three-node-copy/.sluice/cache');
+  // WHEN a first deploy is declined THEN it fails with the code, and no stack (not even the change set's) remains
+  await assert.rejects(deploy(pipeline, { stage: 'declined', cacheDir, aws: cloud.aws, confirm: async () => false }), { code: 'SLUICE_E_DEPLOY_CANCELLED', message: /deploy of stack 'three-node-pipe-declined' cancelled; nothing was changed/ });
+  assert.equal(await describeStack(cloud.aws, 'three-node-pipe-declined'), undefined);
+  // WHEN a destroy of a deployed stage is declined THEN its stack is still there
+  await deploy(pipeline, { stage: 'declined', cacheDir, aws: cloud.aws, yes: true });
+  await assert.rejects(destroy(pipeline, { stage: 'declined', aws: cloud.aws, confirm: async () => false }), { code: 'SLUICE_E_DEPLOY_CANCELLED', message: /nothing was deleted/ });
+  assert.equal((await describeStack(cloud.aws, 'three-node-pipe-declined'))?.StackStatus, 'CREATE_COMPLETE');
+  await destroy(pipeline, { stage: 'declined', aws: cloud.aws, yes: true });
 });
 
 test('GIVEN a deployed stage holding data WHEN destroyed with --yes, twice THEN no bucket, queue, function, role, log group or asset of it remains', { skip }, async () => {

@@ -72,13 +72,13 @@ test('GIVEN a secret or a reserved name in a function environment WHEN synthesiz
 
 test('GIVEN a topic with a message size CloudFormation cannot set WHEN synthesized THEN it fails rather than deploy a different topic', async () => {
   const [problem] = await problemsOf(pipeline('pp', [topic('big', { maxMessageSize: 1_048_576 })]));
-  assert.equal(problem!.code, 'SLUICE_E_TOPIC_MESSAGE_SIZE');
+  assert.equal(problem!.code, 'SLUICE_E_TOPIC_MESSAGE_SIZE_AWS');
   assert.match(problem!.message, /remove maxMessageSize/);
 });
 
 test('GIVEN a missing handler file WHEN synthesized THEN it fails naming the file, before bundling', async () => {
   const [problem] = await problemsOf(pipeline('pp', [bucket('raw').to(fn('load', { handler: './fixtures/handlers/missing.ts' }))]));
-  assert.equal(problem!.code, 'SLUICE_E_FN_HANDLER');
+  assert.equal(problem!.code, 'SLUICE_E_HANDLER_MISSING');
   assert.match(problem!.message, /handlers\/missing\.ts' does not exist/);
 });
 

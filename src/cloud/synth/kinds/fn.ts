@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { durationSeconds } from '../../../model/duration.js';
-import type { Problem } from '../../../model/errors.js';
+import type { ErrorCode, Problem } from '../../../model/errors.js';
 import type { Fn } from '../../../model/fn.js';
 import { isSecretRef } from '../../../model/secret.js';
 import type { Edge } from '../../../model/node.js';
@@ -53,9 +53,9 @@ export const fnSynth: KindSynth<Fn> = {
 
   problems(node, ctx) {
     const problems: Problem[] = [];
-    const push = (field: string, message: string, code = 'SLUICE_E_FN_ENVIRONMENT') => problems.push({ code, node: node.name, field, message: `${node}: ${message}` });
+    const push = (field: string, message: string, code: ErrorCode = 'SLUICE_E_FN_ENVIRONMENT') => problems.push({ code, node: node.name, field, message: `${node}: ${message}` });
     const handler = node.handlerPath;
-    if (handler && !existsSync(handler)) push('handler', `handler file '${handler}' does not exist; create it or fix the path (relative paths resolve against the file that declares the function)`, 'SLUICE_E_FN_HANDLER');
+    if (handler && !existsSync(handler)) push('handler', `handler file '${handler}' does not exist; create it or fix the path (relative paths resolve against the file that declares the function)`, 'SLUICE_E_HANDLER_MISSING');
     const environment = node.resolved.environment;
     for (const [key, value] of Object.entries(environment)) {
       if (!ENV_NAME.test(key)) push(`environment.${key}`, `environment variable name '${key}' must start with a letter and hold only letters, digits and underscores`);

@@ -32,7 +32,7 @@ export const topicSynth: KindSynth<Topic> = {
     // AWS::SNS::Topic has no MaximumMessageSize property, and custom resources are out (DESIGN.md),
     // so the deployed topic would keep the default while the local one does not.
     const problem: Problem = {
-      code: 'SLUICE_E_TOPIC_MESSAGE_SIZE',
+      code: 'SLUICE_E_TOPIC_MESSAGE_SIZE_AWS',
       node: node.name,
       field: 'maxMessageSize',
       message: `${node}: maxMessageSize ${size} cannot be deployed: CloudFormation's AWS::SNS::Topic has no such property, so AWS would keep ${TOPIC_DEFAULT_MAX_MESSAGE_SIZE}; remove maxMessageSize (large bodies are offloaded to S3 by the envelope)`,

@@ -1,0 +1,628 @@
+/**
+ * The catalogue of sluice's error codes (`SLUICE_E_*`, part of the public API: users branch on them).
+ * One entry per code: the area that raises it, what it means (covering every place it is raised) and
+ * how to fix it. Entries are grouped by area, in the order of `ErrorArea` (a pipeline's life:
+ * declared, handlers loaded, run, messages, data commands, synthesized, deployed, running on Lambda,
+ * the CLI around it all). Every error class takes an `ErrorCode`, so a code not listed here does not
+ * compile; docs/errors.md is rendered from this table (`npm run docs:errors`, checked by a test).
+ */
+
+/** Where or when an error is raised. */
+export type ErrorArea =
+  /** Validating a pipeline (its nodes, edges and props), before it runs or synthesizes. */
+  | 'pipeline'
+  /** Loading a function's handler file, or a handler's own declaration (`component()` and friends). */
+  | 'handler'
+  /** A step running (locally or on Lambda), the local engine and the test harness. */
+  | 'run'
+  /** Message envelopes, their bodies, object types, data assets and offloaded payloads. */
+  | 'envelope'
+  /** Data commands on a stage (put, ls, cat, send, dlq, lineage, worker), local or on AWS. */
+  | 'stage'
+  /** Synthesizing the CloudFormation template for a stage. */
+  | 'synth'
+  /** Deploying, diffing, inspecting and destroying a stage on AWS. */
+  | 'deploy'
+  /** The Lambda runtime environment of a deployed function. */
+  | 'runtime'
+  /** Command-line usage, and errors the CLI reports for what has no code of its own. */
+  | 'cli';
+
+/** Every error code sluice raises, with what it means and how to fix it. */
+export const ERROR_CODES = {
+  // ---------------------------------------------------------------- pipeline
+  SLUICE_E_BATCH_SIZE: {
+    area: 'pipeline',
+    meaning: "an edge's batchSize is not a whole number from 1 to 10000",
+    fix: 'set batchSize to a whole number from 1 to 10000',
+  },
+  SLUICE_E_BATCH_WINDOW: {
+    area: 'pipeline',
+    meaning: "an edge's maxBatchingWindow is not a duration from 0 to 300 seconds, or is under 1 second while batchSize is over 10 (which Lambda rejects)",
+    fix: "set maxBatchingWindow within 0..300 s, and to at least '1s' when batchSize is over 10",
+  },
+  SLUICE_E_DUPLICATE_NAME: {
+    area: 'pipeline',
+    meaning: 'two different nodes of a pipeline share a name, or have names that differ only in case',
+    fix: 'give every node a name of its own that stays unique when case is ignored',
+  },
+  SLUICE_E_DURATION: {
+    area: 'pipeline',
+    meaning: "a value given as a duration (a queue's visibilityTimeout, delay or retention, a function's timeout, or the argument of localPipeline().advance()) is neither a number of seconds nor a string like '30s' or '5m'",
+    fix: "give the duration as a number of seconds or a string like '30s', '5m', '2h'",
+  },
+  SLUICE_E_EDGE_DUPLICATE: {
+    area: 'pipeline',
+    meaning: 'the same edge (same from and to nodes) is declared more than once with different options',
+    fix: 'declare each edge once, with one set of options',
+  },
+  SLUICE_E_EDGE_KIND: {
+    area: 'pipeline',
+    meaning: 'an edge connects two kinds of node that cannot be connected directly (e.g. bucket -> bucket, fn -> fn, fn -> table)',
+    fix: 'put the node the message suggests between them (a function, queue or topic), or declare table access with .reads()/.writes()',
+  },
+  SLUICE_E_EDGE_OPTION: {
+    area: 'pipeline',
+    meaning: "an edge has an option its kind of edge does not take, or a filterPolicyScope other than 'MessageAttributes' or 'MessageBody'",
+    fix: "remove the options the edge does not take, and set filterPolicyScope to 'MessageAttributes' or 'MessageBody'",
+  },
+  SLUICE_E_FILTER_POLICY: {
+    area: 'pipeline',
+    meaning: "a topic subscription's filterPolicy is one SNS would reject: not a JSON object, malformed rules, empty objects or arrays, over 5 keys, over 256 KB, too complex, or nested under MessageAttributes scope",
+    fix: "fix the filter policy at the field the message names, within SNS's filter-policy syntax and limits",
+  },
+  SLUICE_E_FN_CONCURRENCY: {
+    area: 'pipeline',
+    meaning: "a function's concurrency is outside 1..1000",
+    fix: 'set concurrency to a whole number from 1 to 1000, or leave it unset',
+  },
+  SLUICE_E_FN_CONFIG: {
+    area: 'pipeline',
+    meaning: "a function's config or a stageConfig entry is not an object of JSON values and secret() references, stageConfig is not an object, or a stageConfig key is not a valid stage name",
+    fix: "make config and each stageConfig entry an object of JSON values or secret('/path'), keyed by stage names of lower-case letters, digits and hyphens",
+  },
+  SLUICE_E_FN_EVENT_AGE: {
+    area: 'pipeline',
+    meaning: "a function's maxEventAge is outside 60..21600 seconds (1 minute to 6 hours)",
+    fix: "set maxEventAge between '1m' and '6h', or leave it unset",
+  },
+  SLUICE_E_FN_HANDLER: {
+    area: 'pipeline',
+    meaning: 'a function\'s handler is not given (neither a path nor a URL)',
+    fix: 'set handler to the path of the handler file, e.g. fn(\'copy\', { handler: \'./handlers/copy.ts\' })',
+  },
+  SLUICE_E_FN_MEMORY: {
+    area: 'pipeline',
+    meaning: "a function's memory is outside 128..10240 MB",
+    fix: 'set memory to a number of MB from 128 to 10240',
+  },
+  SLUICE_E_FN_RETRY: {
+    area: 'pipeline',
+    meaning: "a function's retryAttempts is outside 0..2",
+    fix: 'set retryAttempts to 0, 1 or 2',
+  },
+  SLUICE_E_FN_TIMEOUT: {
+    area: 'pipeline',
+    meaning: "a function's timeout is outside 1..900 seconds (or is not a duration at all)",
+    fix: "set timeout between 1 s and '15m'",
+  },
+  SLUICE_E_LOOP: {
+    area: 'pipeline',
+    meaning: "the pipeline's edges form a cycle through which a function's outputs would re-trigger it forever",
+    fix: 'break the cycle: route the output to another queue, topic or bucket, or write under a keyPrefix that the triggering edge\'s prefix filter excludes',
+  },
+  SLUICE_E_NODE_NAME: {
+    area: 'pipeline',
+    meaning: "a node's name breaks its kind's naming rule (allowed characters or maximum length)",
+    fix: "rename the node within its kind's characters and length limit (the message states both)",
+  },
+  SLUICE_E_PIPELINE_INVALID: {
+    area: 'pipeline',
+    meaning: "a pipeline has one or more problems, listed in the error's problems (each with a code of its own), found when it is validated, started on the local engine (handler files included) or synthesized",
+    fix: "fix every problem in the error's problems list, by each problem's own code",
+  },
+  SLUICE_E_PIPELINE_NAME: {
+    area: 'pipeline',
+    meaning: "a pipeline's name is not 2 to 40 lower-case letters, digits and hyphens starting with a letter and ending with a letter or digit",
+    fix: 'rename the pipeline to 2-40 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+  },
+  SLUICE_E_PIPELINE_PATH: {
+    area: 'pipeline',
+    meaning: "an item of pipeline()'s list of paths is neither a node nor a path",
+    fix: "pass only nodes and paths built with .to(), e.g. pipeline('p', [raw.to(copy).to(curated)])",
+  },
+  SLUICE_E_QUEUE_DELAY: {
+    area: 'pipeline',
+    meaning: "a queue's delay is outside 0..900 seconds",
+    fix: "set delay between 0 and '15m'",
+  },
+  SLUICE_E_QUEUE_MESSAGE_SIZE: {
+    area: 'pipeline',
+    meaning: "a queue's maxMessageSize is outside 1024..1048576 bytes",
+    fix: 'set maxMessageSize from 1024 to 1048576 bytes, or leave it unset',
+  },
+  SLUICE_E_QUEUE_RECEIVE_COUNT: {
+    area: 'pipeline',
+    meaning: "a queue's maxReceiveCount is not a whole number from 1 to 1000",
+    fix: 'set maxReceiveCount to a whole number from 1 to 1000',
+  },
+  SLUICE_E_QUEUE_RETENTION: {
+    area: 'pipeline',
+    meaning: "a queue's retention is outside 60..1209600 seconds (1 minute to 14 days)",
+    fix: "set retention between '1m' and '14d'",
+  },
+  SLUICE_E_QUEUE_VISIBILITY: {
+    area: 'pipeline',
+    meaning: "a queue's visibilityTimeout is outside 0..43200 seconds, or below what its consumer needs",
+    fix: "set visibilityTimeout within 0..43200 s, at least 6 x the consumer's timeout plus its batching window (or leave it unset)",
+  },
+  SLUICE_E_S3_FILTER: {
+    area: 'pipeline',
+    meaning: "a bucket notification's prefix or suffix is not a string, is over S3's length limit, contains '*' or a lone surrogate, or holds characters that never appear in a URL-encoded event key",
+    fix: "write prefix and suffix as literal, URL-encoded key text within S3's length limit, without '*'",
+  },
+  SLUICE_E_S3_OVERLAP: {
+    area: 'pipeline',
+    meaning: "two notifications of one bucket have overlapping prefix and suffix filters, which S3 rejects",
+    fix: 'give the edges disjoint prefix or suffix filters, or send the bucket to one topic and subscribe both targets to it',
+  },
+  SLUICE_E_SCHEDULE_EXPRESSION: {
+    area: 'pipeline',
+    meaning: "a schedule's expression is missing or is not a valid EventBridge rate() or cron() expression",
+    fix: "give the schedule a valid expression, e.g. 'rate(5 minutes)' or 'cron(0 12 * * ? *)'",
+  },
+  SLUICE_E_SECRET_PATH: {
+    area: 'pipeline',
+    meaning: "a secret('/path') in a function's config or stageConfig is not a valid SSM parameter path, or starts with the reserved '/aws' or '/ssm'",
+    fix: "use an SSM parameter path of segments of letters, digits, '_', '.' and '-', e.g. secret('/team/api-key'), not under /aws or /ssm",
+  },
+  SLUICE_E_TABLE_KEY: {
+    area: 'pipeline',
+    meaning: "a table has no partitionKey, a key attribute's name is not 1-255 characters or its type not 'S', 'N' or 'B', or sortKey names the same attribute as partitionKey",
+    fix: "declare partitionKey (and an optional, different sortKey) with a 1-255 character name and type 'S', 'N' or 'B'",
+  },
+  SLUICE_E_TOPIC_MESSAGE_SIZE: {
+    area: 'pipeline',
+    meaning: 'a topic\'s maxMessageSize is outside 1024..1048576 bytes',
+    fix: 'set maxMessageSize from 1024 to 1048576 bytes, or leave it unset',
+  },
+
+  // ---------------------------------------------------------------- handler
+  SLUICE_E_HANDLER_EXPORT: {
+    area: 'handler',
+    meaning: "a handler module exports neither a default component()/source()/sink() nor a 'handler' function",
+    fix: 'export the step from the handler file: export default component(async (input, ctx) => ...)',
+  },
+  SLUICE_E_HANDLER_LOAD: {
+    area: 'handler',
+    meaning: 'a function\'s handler file does not build, or throws while it is imported, on the local engine, while synthesizing or in sluice worker',
+    fix: 'fix the handler file so it builds and imports without throwing (the message carries the cause)',
+  },
+  SLUICE_E_HANDLER_MISSING: {
+    area: 'handler',
+    meaning: 'a function\'s handler file does not exist where its path points (relative to the file that declares the function), found when the local engine starts, by sluice nodes or while synthesizing',
+    fix: 'create the handler file, or fix the path, which is relative to the file declaring the function',
+  },
+  SLUICE_E_STEP_OPTIONS: {
+    area: 'handler',
+    meaning: 'component(), source() or sink() was called with something other than a step function and an options object, or the options are invalid: config is not a Standard Schema, idempotencyKey is not a function, or idempotencyTtl is not a positive duration',
+    fix: "pass config as a schema (e.g. z.object({...})), idempotencyKey as (input) => key and idempotencyTtl as a positive duration such as '1h'",
+  },
+
+  // ---------------------------------------------------------------- run
+  SLUICE_E_CONFIG: {
+    area: 'run',
+    meaning: 'a step\'s config fails its config schema when the step starts',
+    fix: 'give the config key the message names a value its schema accepts',
+  },
+  SLUICE_E_CONFIG_ENV: {
+    area: 'run',
+    meaning: 'the SLUICE_CONFIG environment variable (locally or on Lambda) is not a JSON object',
+    fix: `set SLUICE_CONFIG to a JSON object such as '{"batchSize": 10}', or unset it`,
+  },
+  SLUICE_E_CONFIG_MISSING: {
+    area: 'run',
+    meaning: 'a step without a config schema read a config key that is not set',
+    fix: "set the key in fn(..., { config }), its stageConfig, SLUICE_CONFIG or .env, or declare a config schema to check it at start",
+  },
+  SLUICE_E_DOTENV: {
+    area: 'run',
+    meaning: "a line of the pipeline's .env file is not KEY=value, or opens a quote it never closes",
+    fix: 'write each .env line as KEY=value, closing every quote it opens',
+  },
+  SLUICE_E_IDEMPOTENCY_IN_PROGRESS: {
+    area: 'run',
+    meaning: "an input's idempotency key is being processed by another invocation, so this invocation fails and the input is retried",
+    fix: 'let the input be retried; if it keeps failing, find the invocation holding the key (it may have hung) and wait out its in-progress expiry',
+  },
+  SLUICE_E_ITEM_KEY: {
+    area: 'run',
+    meaning: "a table item or key given to ctx.table() is not an object, or a key attribute is missing or not of its declared type (S, N or B)",
+    fix: "give items and keys as objects holding the table's key attributes, with values of their declared types",
+  },
+  SLUICE_E_ITEM_TOO_LARGE: {
+    area: 'run',
+    meaning: "a table item is over DynamoDB's 400 KB limit",
+    fix: 'store large values in a bucket and keep their key in the item',
+  },
+  SLUICE_E_MESSAGE_ATTRIBUTES: {
+    area: 'run',
+    meaning: 'a message carries more attributes than its delivery allows (10 for an SQS queue, 10 for SNS raw delivery to a queue), or an attribute value is not a string, number, string array or bytes',
+    fix: 'send at most 10 message attributes, each a string, number, string array or bytes, and move the rest into the body',
+  },
+  SLUICE_E_MESSAGE_BODY: {
+    area: 'run',
+    meaning: 'a message body is empty (SQS needs at least one character)',
+    fix: 'send a non-empty text body or a JSON value',
+  },
+  SLUICE_E_MESSAGE_DELAY: {
+    area: 'run',
+    meaning: "a message's delaySeconds is outside 0..900, or is set on a message that goes to a topic (only queues take a delay)",
+    fix: 'set delaySeconds within 0..900, and only on messages sent to queues',
+  },
+  SLUICE_E_MESSAGE_TOO_LARGE: {
+    area: 'run',
+    meaning: "a message exceeds the size limit of a queue or topic it goes to, or an envelope exceeds the limit on its path where no payload bucket exists to offload it",
+    fix: 'send large bodies with ctx.envelope() (redeploy to create the payload bucket if it is missing), or write them to a bucket and send the key',
+  },
+  SLUICE_E_NOT_JSON: {
+    area: 'run',
+    meaning: 'ctx.json() was called on an input (object, message or event) whose body is not JSON',
+    fix: 'read non-JSON bodies with ctx.text() or ctx.body(), or make the producer send JSON',
+  },
+  SLUICE_E_NO_TARGET: {
+    area: 'run',
+    meaning: 'a step returned an object but has no bucket downstream, or a message but no queue or topic downstream (or none with the name the output asked for)',
+    fix: 'declare the edge for what the step returns, e.g. fn.to(bucket(...)) or fn.to(queue(...))',
+  },
+  SLUICE_E_OBJECT_BODY: {
+    area: 'run',
+    meaning: 'ctx.object() was given a body that is neither a string nor bytes',
+    fix: 'pass the object body as a string or a Uint8Array/Buffer (JSON.stringify values first)',
+  },
+  SLUICE_E_OBJECT_KEY: {
+    area: 'run',
+    meaning: 'an object key is not 1 to 1024 bytes of valid Unicode text, or ctx.read() was given neither a bucket and a key nor an s3://bucket/key path',
+    fix: "use object keys of 1 to 1024 bytes, and call ctx.read(bucket, key) or ctx.read('s3://bucket/key')",
+  },
+  SLUICE_E_PERMISSION: {
+    area: 'run',
+    meaning: 'a step used a bucket, queue, topic, table or secret that its function has no edge, declaration or config reference for',
+    fix: "declare what the step uses: source.to(fn) or fn.reads(bucket) to read, fn.to(...) to write or send, fn.reads/writes(table), a secret('/path') in its config",
+  },
+  SLUICE_E_SECRET: {
+    area: 'run',
+    meaning: 'a step could not start because a secret its config references cannot be read: there is no secrets source, it is not set, or the SSM call failed',
+    fix: 'create the secret (aws ssm put-parameter, or an entry in .sluice/secrets.json) and let the function\'s role read it',
+  },
+  SLUICE_E_SECRET_LEAK: {
+    area: 'run',
+    meaning: "a step tried to send a message or envelope holding a secret's value",
+    fix: "send the secret's path instead and read it with ctx.secret() in the step that needs it",
+  },
+  SLUICE_E_SECRETS_FILE: {
+    area: 'run',
+    meaning: 'the local secrets file (.sluice/secrets.json, or SLUICE_SECRETS_FILE) is not JSON, or not an object of SSM paths to text values',
+    fix: 'write the file as a JSON object such as { "/team/api-key": "value" }',
+  },
+  SLUICE_E_SINK_OUTPUT: {
+    area: 'run',
+    meaning: 'a sink() step returned messages, but a sink has no output topic',
+    fix: 'return only objects (or nothing) from a sink, or make the step a component() to send messages',
+  },
+  SLUICE_E_STATE_LOCKED: {
+    area: 'run',
+    meaning: "another live sluice engine process holds the local state folder's lock",
+    fix: 'stop the other engine, or give this one its own --state DIR',
+  },
+  SLUICE_E_STEP_RESULT: {
+    area: 'run',
+    meaning: 'a step returned something other than ctx.object/message/envelope/dataAsset outputs, result(...) or nothing, or result() was given metadata that is not an object',
+    fix: 'return ctx.* outputs (alone or in arrays), result(outputs, metadata) with an object as metadata, or nothing',
+  },
+
+  // ---------------------------------------------------------------- envelope
+  SLUICE_E_DATA_ASSET: {
+    area: 'envelope',
+    meaning: 'a value given or received as a data asset fails the data-asset schema',
+    fix: 'fix the data asset\'s field the message names',
+  },
+  SLUICE_E_DATA_ASSET_EXPECTED: {
+    area: 'envelope',
+    meaning: 'the data asset writer received an envelope of another objectType',
+    fix: 'filter the writer\'s subscription with { filterPolicy: { objectType: [\'dataAsset\'] } }',
+  },
+  SLUICE_E_ENVELOPE: {
+    area: 'envelope',
+    meaning: 'a message that is an envelope fails the envelope schema (including a base64 body that is not text)',
+    fix: 'send envelopes with ctx.envelope() or a producer that follows the envelope schema, fixing the field the message names',
+  },
+  SLUICE_E_ENVELOPE_BODY: {
+    area: 'envelope',
+    meaning: "an envelope's body is not text, bytes or a JSON value, is not JSON where its objectType or payloadMimeType says it is, or fails its objectType's schema",
+    fix: "send a body that matches its objectType's schema and payloadMimeType",
+  },
+  SLUICE_E_ENVELOPE_VERSION: {
+    area: 'envelope',
+    meaning: "an envelope's schemaVersion is newer than this sluice reads",
+    fix: 'upgrade sluice in the consuming step to a version that reads the producer\'s envelope version',
+  },
+  SLUICE_E_OBJECT_TYPE: {
+    area: 'envelope',
+    meaning: 'an envelope names an objectType that is neither built in nor defined with objectType() in the consuming step',
+    fix: 'define the type with objectType(\'name\') in a module both the producing and consuming steps import',
+  },
+  SLUICE_E_OBJECT_TYPE_NAME: {
+    area: 'envelope',
+    meaning: 'objectType() was given a name that is not valid, or the name of a built-in type',
+    fix: 'name custom types with letters, digits, \'-\', \'_\' and \'.\', other than the built-in rawContent, urlResource, dataAsset and lambdaEvent',
+  },
+  SLUICE_E_PAYLOAD: {
+    area: 'envelope',
+    meaning: "an envelope's offloaded body cannot be read: its path is not s3://bucket/key, the runtime cannot read payloads, the payload no longer exists (consumed or expired), or the read failed",
+    fix: "make sure the payload exists and is readable by the consuming function, and consume it before the payload bucket's lifecycle rule expires it",
+  },
+
+  // ---------------------------------------------------------------- stage
+  SLUICE_E_NO_DLQ: {
+    area: 'stage',
+    meaning: 'dead letters were asked of a node that has none: only queues and functions have a dead-letter destination',
+    fix: 'name a queue or a function of the pipeline',
+  },
+  SLUICE_E_NO_LINEAGE: {
+    area: 'stage',
+    meaning: 'lineage was asked of an object that carries no ingestion id: a root input (put from outside), or written by a step with lineage off',
+    fix: 'ask for lineage of objects written by steps with lineage on; a root input has none',
+  },
+  SLUICE_E_NO_SUCH_KEY: {
+    area: 'stage',
+    meaning: 'an object was read or asked for that does not exist in the bucket',
+    fix: 'check the key against a listing of the bucket (sluice ls BUCKET)',
+  },
+  SLUICE_E_UNKNOWN_NODE: {
+    area: 'stage',
+    meaning: 'a command or a test harness call named a node that is not in the pipeline, or one of a kind the operation cannot use (e.g. a bucket where a queue or topic is expected)',
+    fix: 'name a node of the pipeline of the kind the operation takes (the message lists them)',
+  },
+  SLUICE_E_WORKER_NO_QUEUE: {
+    area: 'stage',
+    meaning: 'sluice worker was given a function that no queue feeds',
+    fix: 'put a queue in front of the function (e.g. bucket.to(queue).to(fn)) and redeploy, or run a function that a queue feeds',
+  },
+
+  // ---------------------------------------------------------------- synth
+  SLUICE_E_BUNDLE: {
+    area: 'synth',
+    meaning: "a function's handler fails to bundle for Lambda with esbuild",
+    fix: 'fix the handler (and what it imports) so it builds with esbuild; the message carries the build errors',
+  },
+  SLUICE_E_FN_ENVIRONMENT: {
+    area: 'synth',
+    meaning: "a function's environment variable name is invalid or reserved (by Lambda, or SLUICE_*), or its environment would exceed Lambda's 4 KB",
+    fix: 'rename the variable (a letter first, then letters, digits, underscores; no reserved names), or shrink the environment by splitting the function or moving large config values',
+  },
+  SLUICE_E_LOGICAL_ID: {
+    area: 'synth',
+    meaning: "two resources of the pipeline get the same CloudFormation logical id (node names that differ only in '-', '_' or '.')",
+    fix: "rename one of the nodes so their names differ in more than '-', '_' or '.'",
+  },
+  SLUICE_E_LOG_RETENTION: {
+    area: 'synth',
+    meaning: 'the logRetentionDays synthesis option is not one of the values CloudWatch Logs accepts',
+    fix: 'set logRetentionDays to one of the values the message lists (e.g. 30)',
+  },
+  SLUICE_E_NAME_CHARACTERS: {
+    area: 'synth',
+    meaning: "a node's physical name for a stage holds characters its AWS service rejects",
+    fix: 'rename the node with the characters the message allows',
+  },
+  SLUICE_E_NAME_RESERVED: {
+    area: 'synth',
+    meaning: "a node's physical name or logical id is the one sluice gives the pipeline's own payload bucket, lineage table or idempotency table",
+    fix: 'rename the node',
+  },
+  SLUICE_E_NAME_TOO_LONG: {
+    area: 'synth',
+    meaning: "a physical name (a node's resource, the stack or the payload bucket) would exceed AWS's length limit once the pipeline and stage names are added",
+    fix: 'shorten the node, pipeline or stage name by the number of characters the message gives',
+  },
+  SLUICE_E_SECRET_IN_TEMPLATE: {
+    area: 'synth',
+    meaning: "a function's environment variable or config value for a stage looks like a secret and would be stored in the template in plain text",
+    fix: "put the value in SSM Parameter Store and reference it with secret('/path') in config, reading it with ctx.secret()",
+  },
+  SLUICE_E_TOPIC_MESSAGE_SIZE_AWS: {
+    area: 'synth',
+    meaning: 'a topic\'s maxMessageSize differs from SNS\'s default of 262144 bytes, which CloudFormation\'s AWS::SNS::Topic cannot set, so the deployed topic would differ from the local one',
+    fix: 'remove maxMessageSize from the topic; large bodies go through ctx.envelope(), which offloads them',
+  },
+  SLUICE_E_STAGE_NAME: {
+    area: 'synth',
+    meaning: 'a stage name is not lower-case letters, digits and hyphens starting and ending with a letter or digit',
+    fix: 'name the stage with lower-case letters, digits and hyphens, such as dev or prod-eu',
+  },
+  SLUICE_E_TEMPLATE_LIMIT: {
+    area: 'synth',
+    meaning: 'the pipeline cannot be split into nested stacks within CloudFormation\'s limits: a node too large on its own, or a nested stack needing too many outputs',
+    fix: 'spread a large node\'s wiring over more nodes and reduce references into one part of the pipeline',
+  },
+
+  // ---------------------------------------------------------------- deploy
+  SLUICE_E_DEPLOY_ACCESS: {
+    area: 'deploy',
+    meaning: 'AWS denied the credentials access to an operation deploy, diff, destroy, status, logs or a data command needed',
+    fix: 'use credentials allowed to manage CloudFormation, S3, IAM, Lambda, SQS, SNS, DynamoDB, EventBridge, KMS and CloudWatch Logs',
+  },
+  SLUICE_E_DEPLOY_ASSETS_BUCKET: {
+    area: 'deploy',
+    meaning: 'the assets bucket name sluice uses for the account and region belongs to (or was just taken by) another AWS account',
+    fix: 'set SLUICE_ASSETS_BUCKET to a bucket name of your own and deploy again',
+  },
+  SLUICE_E_DEPLOY_AWS: {
+    area: 'deploy',
+    meaning: 'an AWS call failed for a reason sluice does not recognise (not credentials, region, network or access)',
+    fix: "act on AWS's error name and message, which the message carries",
+  },
+  SLUICE_E_DEPLOY_BUSY: {
+    area: 'deploy',
+    meaning: "the stage's stack is being changed by another operation (an *_IN_PROGRESS state)",
+    fix: 'wait for the other operation to finish (sluice status --stage NAME) and run the command again',
+  },
+  SLUICE_E_DEPLOY_CANCELLED: {
+    area: 'deploy',
+    meaning: 'the deploy or destroy was declined at the confirmation prompt; nothing was changed',
+    fix: 'run the command again and confirm, or pass --yes',
+  },
+  SLUICE_E_DEPLOY_CONFIRM: {
+    area: 'deploy',
+    meaning: 'a deploy or destroy needs confirmation and there is no terminal to ask on',
+    fix: 'rerun with --yes to go ahead without confirmation',
+  },
+  SLUICE_E_DEPLOY_CREDENTIALS: {
+    area: 'deploy',
+    meaning: 'no AWS credentials were found, or they have expired, or AWS rejected them',
+    fix: "set or refresh credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, 'aws sso login'); for an emulator, any keys with AWS_ENDPOINT_URL",
+  },
+  SLUICE_E_DEPLOY_DESTROY_FAILED: {
+    area: 'deploy',
+    meaning: "the stage's stack could not be deleted",
+    fix: 'read its events with sluice status --stage NAME, fix the cause and run sluice destroy again',
+  },
+  SLUICE_E_DEPLOY_ENDPOINT: {
+    area: 'deploy',
+    meaning: 'AWS (or the emulator at AWS_ENDPOINT_URL) could not be reached: connection refused, name not found, timeout or a similar network failure',
+    fix: 'check the network and AWS_REGION, or start the emulator / fix AWS_ENDPOINT_URL (unset it to use AWS itself)',
+  },
+  SLUICE_E_DEPLOY_FAILED: {
+    area: 'deploy',
+    meaning: 'CloudFormation rejected the change set, or the stack update or creation failed (the failing resources and reasons are in failures)',
+    fix: "fix the cause AWS reports for each failing resource and deploy again",
+  },
+  SLUICE_E_DEPLOY_NAME_TAKEN: {
+    area: 'deploy',
+    meaning: 'resource names the stack would create already exist outside the stack, in this account or (for S3 buckets) another; nothing was deployed',
+    fix: 'delete the leftovers (or sluice destroy that stage), or choose another stage or pipeline name',
+  },
+  SLUICE_E_DEPLOY_NOT_DEPLOYED: {
+    area: 'deploy',
+    meaning: 'the stage, or the part of it a command needs (a node\'s resource, a function\'s log group, the lineage table), is not deployed',
+    fix: 'deploy the current pipeline with sluice deploy --stage NAME',
+  },
+  SLUICE_E_DEPLOY_REGION: {
+    area: 'deploy',
+    meaning: 'no AWS region is configured (AWS_REGION, AWS_DEFAULT_REGION or the profile)',
+    fix: 'set AWS_REGION (or AWS_DEFAULT_REGION, or region in your AWS profile), e.g. AWS_REGION=eu-west-1',
+  },
+  SLUICE_E_DEPLOY_STACK_STATE: {
+    area: 'deploy',
+    meaning: "the stage's stack is in a *_FAILED state and cannot be updated",
+    fix: 'continue the rollback (aws cloudformation continue-update-rollback) for UPDATE_ROLLBACK_FAILED, otherwise sluice destroy the stage, then deploy again',
+  },
+
+  // ---------------------------------------------------------------- runtime
+  SLUICE_E_BINDINGS: {
+    area: 'runtime',
+    meaning: "a deployed function's SLUICE_BINDINGS variable is not a JSON object (reported at cold start, with any other malformed variables)",
+    fix: 'redeploy the stack, which sets SLUICE_BINDINGS',
+  },
+  SLUICE_E_ENVIRONMENT: {
+    area: 'runtime',
+    meaning: "a deployed function's SLUICE_VERSION, SLUICE_PAYLOAD_BUCKET, SLUICE_LINEAGE_TABLE or SLUICE_IDEMPOTENCY_TABLE variable is malformed",
+    fix: 'redeploy the stack, which sets these variables (do not edit them by hand)',
+  },
+  SLUICE_E_IDEMPOTENCY: {
+    area: 'runtime',
+    meaning: 'a function with an idempotencyKey has no idempotency store: no SLUICE_IDEMPOTENCY_TABLE on Lambda, or a runtime that keeps no records',
+    fix: 'redeploy the stack, which creates the idempotency table and sets SLUICE_IDEMPOTENCY_TABLE',
+  },
+  SLUICE_E_IDEMPOTENCY_STORE: {
+    area: 'runtime',
+    meaning: 'a call to the idempotency table failed (throttling, a missing grant); the input is retried',
+    fix: 'let the input be retried; if it persists, check the table\'s throttling and the function\'s role',
+  },
+  SLUICE_E_LINEAGE: {
+    area: 'runtime',
+    meaning: 'lineage records stayed unprocessed by the lineage table after every retry (DynamoDB throttling); the invocation is retried',
+    fix: "let the invocation be retried; if it persists, lower the function's concurrency or batch size (the lineage table is on-demand)",
+  },
+  SLUICE_E_NO_BINDING: {
+    area: 'runtime',
+    meaning: "a deployed function touched a node it has no binding for in SLUICE_BINDINGS",
+    fix: 'declare the edge in the pipeline and redeploy',
+  },
+  SLUICE_E_STEP_CONFIG: {
+    area: 'runtime',
+    meaning: "a deployed function's SLUICE_STEP_CONFIG variable is not a JSON object",
+    fix: 'redeploy the stack, which sets SLUICE_STEP_CONFIG',
+  },
+  SLUICE_E_EVENT: {
+    area: 'runtime',
+    meaning: 'a function received an event that is not an S3, SQS, SNS or EventBridge scheduled event (invoked by hand with another payload, a console test event, an unsupported trigger)',
+    fix: 'invoke the function with the events of the edges it is wired to; test it with an event of that shape (AWS\'s sample events)',
+  },
+
+  // ---------------------------------------------------------------- cli
+  SLUICE_E_ATTRIBUTE: {
+    area: 'cli',
+    meaning: 'an --attribute option is not name=value',
+    fix: 'pass attributes as --attribute name=value',
+  },
+  SLUICE_E_ENTRY_EXPORT: {
+    area: 'cli',
+    meaning: 'the pipeline file exports no pipeline',
+    fix: "end the pipeline file with: export default pipeline('name', [raw.to(step).to(out)])",
+  },
+  SLUICE_E_ENTRY_LOAD: {
+    area: 'cli',
+    meaning: 'the pipeline file throws or fails to compile while it is imported',
+    fix: 'fix the pipeline file so it imports without throwing (the message carries the cause and the first stack lines)',
+  },
+  SLUICE_E_ENTRY_MISSING: {
+    area: 'cli',
+    meaning: 'the pipeline file given (or ./pipeline.ts by default) does not exist',
+    fix: 'pass the pipeline file, e.g. sluice run path/to/pipeline.ts, or --entry FILE',
+  },
+  SLUICE_E_FILE_MISSING: {
+    area: 'cli',
+    meaning: 'a file or folder to put into a bucket does not exist',
+    fix: 'give the path of an existing file or folder',
+  },
+  SLUICE_E_INTERNAL: {
+    area: 'cli',
+    meaning: 'a bug in sluice: an internal invariant broke (an InternalError), or an error without a code of its own reached the CLI',
+    fix: 'report it with the command you ran and the error message',
+  },
+  SLUICE_E_OPTION: {
+    area: 'cli',
+    meaning: "a numeric option of sluice worker is out of range: --max-messages is not a whole number above 0, or --wait not whole seconds from 0 to 20",
+    fix: 'pass --max-messages as a whole number above 0 and --wait as whole seconds from 0 to 20',
+  },
+  SLUICE_E_PUT_SPEC: {
+    area: 'cli',
+    meaning: 'a --put option of sluice run is not bucket=path',
+    fix: 'pass --put bucket=path, e.g. --put raw=./data',
+  },
+  SLUICE_E_SINCE: {
+    area: 'cli',
+    meaning: 'the --since option of sluice logs is neither a duration nor an ISO date',
+    fix: 'pass --since as a duration such as 10m, 2h, 1d, or an ISO date',
+  },
+  SLUICE_E_STAGE: {
+    area: 'cli',
+    meaning: 'a command that works on AWS stages only (synth, deploy, diff, destroy, logs, worker) got no --stage, or --stage local',
+    fix: 'pass --stage NAME of an AWS stage, e.g. --stage dev',
+  },
+  SLUICE_E_SYNTH_FORMAT: {
+    area: 'cli',
+    meaning: 'the --format option of sluice synth is neither json nor yaml',
+    fix: 'pass --format json or --format yaml',
+  },
+  SLUICE_E_USAGE: {
+    area: 'cli',
+    meaning: 'the command line is malformed (unknown command or option, missing argument); reported as JSON with this code only under --json',
+    fix: 'correct the command line (sluice COMMAND --help shows the usage)',
+  },
+} as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
+
+/** A code sluice raises. */
+export type ErrorCode = keyof typeof ERROR_CODES;
