@@ -139,7 +139,11 @@ export interface Stage {
   get(bucket: string, key: string): Promise<StoredObject>;
   /** Send a message to a queue, or publish it to a topic. */
   send(target: string, body: string, attributes?: Record<string, string | number>): Promise<{ messageId: string }>;
-  /** Messages waiting in a queue, without consuming them. */
+  /**
+   * Messages waiting in a queue, without consuming them. On AWS each read is a receive (with a zero
+   * visibility timeout), which counts towards the queue's `maxReceiveCount`: reading a queue whose
+   * count is small can move its messages to the DLQ. `status()` counts them without receiving.
+   */
   messages(queue: string): Promise<QueueMessage[]>;
   /** The dead letters of a queue or a function, without consuming them. */
   deadLetters(node: string): Promise<DeadLetter[]>;

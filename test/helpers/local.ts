@@ -23,6 +23,7 @@ export function fixture(name: string): URL {
 /**
  * The in-memory store the suite runs on: `SLUICE_TEST_BACKEND=sqlite` runs every case against the
  * SQLite store instead of the default JavaScript one, so both backends answer to the same suite.
+ * `npm test` runs the engine suite once on each (`npm run test:sqlite` is its second half).
  */
 export const TEST_BACKEND: 'memory' | 'sqlite' = process.env.SLUICE_TEST_BACKEND === 'sqlite' ? 'sqlite' : 'memory';
 
