@@ -233,7 +233,11 @@ class Deadlines {
     if (earliest === Number.POSITIVE_INFINITY) return;
     this.timer = setTimeout(() => {
       const now = performance.now();
-      for (const e of this.running) if (e.deadline <= now) (this.running.delete(e), e.fail());
+      for (const e of this.running) {
+        if (e.deadline > now) continue;
+        this.running.delete(e);
+        e.fail();
+      }
       this.arm();
     }, Math.max(0, earliest - performance.now()));
   }

@@ -16,6 +16,7 @@ import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
 import { handlerExportProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
+import type { CallHandlers } from './worker-protocol.js';
 import { StepStartError } from '../runtime/step-start-error.js';
 
 /** Objects up to this total size are sent with the invocation instead of fetched by the handler. */
@@ -57,7 +58,7 @@ export class WorkerInvoker implements Invoker {
         problems.push(handlerLoadProblem(fn, `does not build: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`));
         return;
       }
-      const pool = new WorkerPool(fn, bundle, bindings.get(fn.name)!, this.workerBundle!.file, workersFor(fn), (method, args) => this.answerRpc(method, args));
+      const pool = new WorkerPool(fn, bundle, bindings.get(fn.name)!, this.workerBundle!.file, workersFor(fn), this.calls);
       this.pools.set(fn.name, pool);
       const ready = await pool.warmUp();
       if (!ready.ok) {
@@ -69,27 +70,24 @@ export class WorkerInvoker implements Invoker {
     return problems;
   }
 
-  private async answerRpc(method: string, args: any[]): Promise<unknown> {
-    switch (method) {
-      case 'readObject':
-        return this.io.readObject(args[0], args[1]);
-      case 'readPayload':
-        return this.io.readPayload!(args[0]);
-      case 'objectMetadata':
-        return (await this.io.objectMetadata!(args[0], args[1])) ?? null;
-      case 'secrets':
-        if (!this.io.secrets) throw new StepStartError('SLUICE_E_SECRET', 'this engine has no secrets source; open it with the secrets option', '');
-        return this.io.secrets(args[0]);
-      case 'idempotencyBegin':
-        return this.io.idempotency!.begin(args[0], args[1], args[2]);
-      case 'idempotencyRelease':
-        return this.io.idempotency!.release(args[0], args[1]);
-      default: {
-        const [name, op, ...rest] = args;
-        return (this.io.table(name) as any)[op](...rest);
-      }
-    }
-  }
+  /** How the engine answers a worker's calls: from the step I/O over its store. */
+  private readonly calls: CallHandlers = {
+    readObject: (bucket, key) => this.io.readObject(bucket, key),
+    readPayload: (path) => this.io.readPayload!(path),
+    objectMetadata: async (bucket, key) => (await this.io.objectMetadata!(bucket, key)) ?? null,
+    secrets: async (paths) => {
+      if (!this.io.secrets) throw new StepStartError('SLUICE_E_SECRET', 'this engine has no secrets source; open it with the secrets option', '');
+      const { values, source } = await this.io.secrets(paths);
+      return { values, source };
+    },
+    idempotencyBegin: (node, key, inProgressMs) => this.io.idempotency!.begin(node, key, inProgressMs),
+    idempotencyRelease: (node, key) => this.io.idempotency!.release(node, key),
+    tableGet: (table, key) => this.io.table(table).get(key),
+    tablePut: (table, item) => this.io.table(table).put(item),
+    tableDelete: (table, key) => this.io.table(table).delete(key),
+    tableQuery: (table, pk, options) => this.io.table(table).query(pk, options),
+    tableScan: (table, options) => this.io.table(table).scan(options),
+  };
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const pool = this.pools.get(request.fn)!;

@@ -8,24 +8,22 @@ import { pathToFileURL } from 'node:url';
 import { invokeHandler, resolveHandler, type ResolvedHandler } from '../runtime/invoke.js';
 import type { StepIo } from '../runtime/context.js';
 import type { StepBindings } from '../runtime/bindings.js';
-import { serializedExecution } from './invoker.js';
+import { serializedExecution, serializeError } from './invoker.js';
+import type { CallName, CallRequest, FromWorker, InvokeItem, ToWorker, WorkerCalls } from './worker-protocol.js';
 
 const port = parentPort!;
 const { bundle, bindings, version } = workerData as { bundle: string; bindings: StepBindings; version?: string };
 
-function serialize(error: unknown) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const code = (e as { code?: unknown }).code;
-  return { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n').slice(1).map((l) => l.trim()).filter(Boolean), ...(typeof code === 'string' ? { code } : {}) };
-}
+const send = (message: FromWorker) => port.postMessage(message);
 
 let nextRpc = 0;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-function rpc(method: string, args: unknown[]): Promise<any> {
+/** Ask the engine, which owns the store: a typed call (worker-protocol.ts). */
+function call<C extends CallName>(method: C, ...args: WorkerCalls[C]['args']): Promise<WorkerCalls[C]['result']> {
   const id = ++nextRpc;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    port.postMessage({ type: 'rpc', id, method, args });
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    send({ type: 'rpc', id, method, args } as CallRequest);
   });
 }
 
@@ -36,41 +34,42 @@ const io: StepIo = {
   readObject: async (bucket, key) => {
     const ready = prefetched.get(`${bucket}\0${key}`)?.body;
     if (ready) return Buffer.from(ready.buffer, ready.byteOffset, ready.byteLength);
-    const v = await rpc('readObject', [bucket, key]);
-    return typeof v === 'string' ? (await import('node:fs/promises')).readFile(v) : Buffer.from(v);
+    const bytes = await call('readObject', bucket, key);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   },
-  readPayload: async (path) => new Uint8Array(await rpc('readPayload', [path])),
+  readPayload: (path) => call('readPayload', path),
   objectMetadata: async (bucket, key) => {
     const ready = prefetched.get(`${bucket}\0${key}`);
     if (ready) return ready.metadata ?? undefined;
-    return (await rpc('objectMetadata', [bucket, key])) ?? undefined;
+    return (await call('objectMetadata', bucket, key)) ?? undefined;
   },
-  secrets: (paths) => rpc('secrets', [paths]),
+  secrets: (paths) => call('secrets', paths),
   idempotency: {
-    begin: (node, key, inProgressMs) => rpc('idempotencyBegin', [node, key, inProgressMs]),
-    release: (node, key) => rpc('idempotencyRelease', [node, key]),
+    begin: (node, key, inProgressMs) => call('idempotencyBegin', node, key, inProgressMs),
+    release: (node, key) => call('idempotencyRelease', node, key),
   },
   table: (name) => ({
-    get: (key) => rpc('table', [name, 'get', key]),
-    put: (item) => rpc('table', [name, 'put', item]),
-    delete: (key) => rpc('table', [name, 'delete', key]),
-    query: (pk, o) => rpc('table', [name, 'query', pk, o]),
-    scan: (o) => rpc('table', [name, 'scan', o]),
+    get: (key) => call('tableGet', name, key),
+    put: (item) => call('tablePut', name, item),
+    delete: (key) => call('tableDelete', name, key),
+    query: (pk, o) => call('tableQuery', name, pk, o),
+    scan: (o) => call('tableScan', name, o),
   }),
 };
 
 let handler: ResolvedHandler | undefined;
 try {
   handler = resolveHandler(await import(pathToFileURL(bundle).href));
-  port.postMessage({ type: 'ready', ok: handler !== undefined });
+  send({ type: 'ready', ok: handler !== undefined });
 } catch (error) {
-  port.postMessage({ type: 'ready', ok: false, error: serialize(error) });
+  send({ type: 'ready', ok: false, error: serializeError(error) });
 }
 
-port.on('message', async (msg: any) => {
+port.on('message', (msg: ToWorker) => {
   if (msg.type === 'rpc-result') {
     const p = pending.get(msg.id);
     pending.delete(msg.id);
+    // The engine's error, rebuilt with its name and code (a class does not cross threads): branch on `code`.
     if (msg.ok) p?.resolve(msg.value);
     else p?.reject(Object.assign(new Error(msg.error.errorMessage), { name: msg.error.errorType, code: msg.error.code }));
     return;
@@ -79,14 +78,6 @@ port.on('message', async (msg: any) => {
   queue.push(...msg.items);
   if (!draining) void drain();
 });
-
-interface InvokeItem {
-  id: number;
-  eventJson: string;
-  objects: Array<[string, string, Uint8Array | null, Record<string, string> | null]>;
-  requestId: string;
-  timeoutMs: number;
-}
 
 // Invocations run one at a time, in the order they arrived, like requests to one Lambda sandbox.
 const queue: InvokeItem[] = [];
@@ -99,13 +90,13 @@ async function drain(): Promise<void> {
     prefetched = new Map(item.objects.map(([b, k, body, metadata]) => [`${b}\0${k}`, { body, metadata }]));
     try {
       const outcome = await invokeHandler(handler!, { event: JSON.parse(item.eventJson), requestId: item.requestId, deadline: Date.now() + item.timeoutMs, bindings, io, version });
-      port.postMessage({
+      send({
         type: 'result', id: item.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs,
-        failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serialize(f.error) })),
+        failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serializeError(f.error) })),
         executions: outcome.executions.map(serializedExecution), consumedPayloads: outcome.consumedPayloads, completedKeys: outcome.completedKeys, duplicates: outcome.duplicates, started: outcome.started,
       });
     } catch (error) {
-      port.postMessage({ type: 'result', id: item.id, ok: false, error: serialize(error) });
+      send({ type: 'result', id: item.id, ok: false, error: serializeError(error) });
     }
   }
   draining = false;

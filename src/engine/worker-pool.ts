@@ -12,6 +12,7 @@ import type { Bundle } from '../build/bundle.js';
 import { serializeError, timeoutError, type InvokeRequest, type InvokeResult } from './invoker.js';
 import type { ErrorInfo } from './aws-events.js';
 import { LOCAL_REGION } from './aws-events.js';
+import { outputsAsBuffers, type CallHandlers, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 /** An invocation waiting for, or running on, a worker. */
 export interface Job {
@@ -36,8 +37,6 @@ interface PoolWorker {
   retired: boolean;
 }
 
-/** The answer to a worker's request for data (object reads, table calls). */
-export type RpcHandler = (method: string, args: any[]) => Promise<unknown>;
 
 /** A pool of workers for one function. */
 export class WorkerPool {
@@ -51,7 +50,7 @@ export class WorkerPool {
     private readonly bindings: StepBindings,
     private readonly workerEntry: string,
     private readonly maxWorkers: number,
-    private readonly rpc: RpcHandler,
+    private readonly calls: CallHandlers,
   ) {}
 
   /** Start a worker now; resolves when its handler has loaded (for validation at start-up). */
@@ -92,7 +91,7 @@ export class WorkerPool {
     w.worker.postMessage({
       type: 'invoke',
       items: jobs.map((j) => ({ id: j.id, eventJson: j.request.eventJson ?? JSON.stringify(j.request.event), objects: j.objects, requestId: j.request.requestId, timeoutMs: j.request.timeoutMs })),
-    });
+    } satisfies ToWorker);
     if (wasIdle) this.startHead(w);
   }
 
@@ -137,11 +136,12 @@ export class WorkerPool {
     return w;
   }
 
-  private onMessage(w: PoolWorker, m: any): void {
+  private onMessage(w: PoolWorker, m: FromWorker): void {
     if (m.type === 'rpc') {
-      void this.rpc(m.method, m.args).then(
-        (value) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: true, value }),
-        (error) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: false, error: serializeError(error) }),
+      const answer = (this.calls[m.method] as (...args: unknown[]) => Promise<unknown>)(...m.args);
+      void answer.then(
+        (value) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: true, value } satisfies ToWorker),
+        (error: unknown) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: false, error: serializeError(error) } satisfies ToWorker),
       );
       return;
     }
@@ -155,7 +155,7 @@ export class WorkerPool {
     if (w.retired && w.queue.length === 0) void w.worker.terminate();
     head.resolve(m.ok
       ? {
-        ok: true, response: m.response, outputs: m.outputs.map(asBuffers), logs: m.logs, failedRecords: m.failedRecords, durationMs,
+        ok: true, response: m.response, outputs: outputsAsBuffers(m.outputs), logs: m.logs, failedRecords: m.failedRecords, durationMs,
         executions: m.executions, consumedPayloads: m.consumedPayloads, completedKeys: m.completedKeys, duplicates: m.duplicates, started: m.started,
       }
       : { ok: false, error: m.error, outputs: [], logs: [], failedRecords: [], durationMs });
@@ -189,14 +189,6 @@ export class WorkerPool {
     for (const w of all) w.dead = true;
     await Promise.all(all.map((w) => w.worker.terminate()));
   }
-}
-
-const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
-/** Bytes from a worker arrive as Uint8Array; the store keeps Buffers. */
-function asBuffers(o: any): any {
-  if (o.type === 'object') return { ...o, body: toBuffer(o.body) };
-  return o.payload ? { ...o, payload: { ...o.payload, body: toBuffer(o.payload.body) } } : o;
 }
 
 function load(w: PoolWorker): number {

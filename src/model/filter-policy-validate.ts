@@ -7,6 +7,7 @@
  * Error texts are AWS's own wording as recorded against real AWS (LocalStack's validated snapshots),
  * without the `Invalid parameter: [Attributes Reason: ]FilterPolicy: ` prefix and Jackson position.
  */
+import { BlockList, isIP } from 'node:net';
 import type { FilterPolicyProblem, FilterPolicyScope } from './filter-policy.js';
 
 /**
@@ -41,48 +42,12 @@ export function isOrList(key: string, value: unknown): value is Record<string, u
     && value.every((b) => isJsonObject(b) && !Object.keys(b).some((k) => FILTER_OPERATORS.has(k)));
 }
 
-/** A parsed IP address: its width in bits and its value. @example const ip: IpAddress = { bits: 32, value: 0x0a000001n }; */
-export interface IpAddress { bits: 32 | 128; value: bigint }
-
-/**
- * Parses a dotted IPv4 or a (possibly `::`-compressed) IPv6 address; undefined when malformed.
- * @example parseIp('10.0.0.1')?.bits // 32
- */
-export function parseIp(text: string): IpAddress | undefined {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) {
-    const parts = v4.slice(1).map(Number);
-    if (parts.some((p, i) => p > 255 || (v4[i + 1]!.length > 1 && v4[i + 1]!.startsWith('0')))) return undefined;
-    return { bits: 32, value: parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n) };
-  }
-  if (!text.includes(':')) return undefined;
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string): string[] | undefined => (s === '' ? [] : s.split(':'));
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  if (!head || !tail) return undefined;
-  // An embedded IPv4 tail (::ffff:1.2.3.4) stands for two groups.
-  const last = (tail.length ? tail : head).at(-1);
-  let v4tail: bigint | undefined;
-  if (last?.includes('.')) {
-    const ip4 = parseIp(last);
-    if (!ip4 || ip4.bits !== 32) return undefined;
-    v4tail = ip4.value;
-    (tail.length ? tail : head).pop();
-  }
-  const width = 8 - (v4tail === undefined ? 0 : 2);
-  const given = head.length + tail.length;
-  if (halves.length === 2 ? given >= width : given !== width) return undefined;
-  const all = [...head, ...Array<string>(width - given).fill('0'), ...tail];
-  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  let value = all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
-  if (v4tail !== undefined) value = (value << 32n) | v4tail;
-  return { bits: 128, value };
+/** A CIDR block, ready to match addresses of its family. */
+export interface CidrBlock {
+  family: 'ipv4' | 'ipv6';
+  /** Node's matcher (node:net): prefix arithmetic for both families, IPv6 compression included. */
+  list: BlockList;
 }
-
-/** A CIDR block: address family width, network value and prefix length. @example const b: CidrBlock = { bits: 32, network: 0x0a000000n, mask: 24 }; */
-export interface CidrBlock { bits: 32 | 128; network: bigint; mask: number }
 
 /**
  * Parses `addr/len`; returns AWS's error text when malformed (host bits may be set; they are ignored).
@@ -93,21 +58,24 @@ export function parseCidr(text: string): CidrBlock | string {
   if (parts.length !== 2) return "Malformed CIDR, one '/' required";
   const [addr, maskText] = parts as [string, string];
   if (!/^\d+$/.test(maskText)) return 'Malformed CIDR, mask bits must be an integer';
-  const ip = parseIp(addr);
+  const version = isIP(addr);
   const mask = Number(maskText);
-  if (!ip || mask > ip.bits) return `Nonstandard IP address: ${addr}`;
-  return { bits: ip.bits, network: ip.value, mask };
+  if (version === 0 || mask > (version === 4 ? 32 : 128)) return `Nonstandard IP address: ${addr}`;
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  const list = new BlockList();
+  list.addSubnet(addr, mask, family);
+  return { family, list };
 }
 
 /**
- * True when `ip` (text) lies inside `block` (FP-07 cidr).
+ * True when `ip` (text) lies inside `block` (FP-07 cidr). An address of the other family never
+ * matches, an IPv4-mapped IPv6 address included (node:net's BlockList would map it).
  * @example cidrContains(parseCidr('10.0.0.0/24') as CidrBlock, '10.0.0.255') // true
  */
 export function cidrContains(block: CidrBlock, ip: string): boolean {
-  const addr = parseIp(ip);
-  if (!addr || addr.bits !== block.bits) return false;
-  const shift = BigInt(block.bits - block.mask);
-  return addr.value >> shift === block.network >> shift;
+  const version = isIP(ip);
+  if (version === 0 || (version === 4 ? 'ipv4' : 'ipv6') !== block.family) return false;
+  return block.list.check(ip, block.family);
 }
 
 /**

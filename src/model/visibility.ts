@@ -33,7 +33,9 @@ export function visibilityOf(pipe: Pipeline, queue: Queue): QueueVisibility {
     if (!(edge.to instanceof Fn)) continue;
     const window = edge.options.maxBatchingWindow === undefined ? 0 : durationSeconds(edge.options.maxBatchingWindow) ?? 0;
     const seconds = 6 * edge.to.resolved.timeoutSeconds + window;
-    if (seconds > required) (required = seconds), (consumer = edge.to);
+    if (seconds <= required) continue;
+    required = seconds;
+    consumer = edge.to;
   }
   const declared = queue.props.visibilityTimeout !== undefined;
   const seconds = declared ? queue.resolved.visibilityTimeoutSeconds : Math.max(QUEUE_DEFAULTS.visibilityTimeoutSeconds, required);

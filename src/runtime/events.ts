@@ -5,6 +5,7 @@
  */
 import { decodeEventKey } from '../model/s3-notification.js';
 import { fromSnsAttributes, fromSqsEventAttributes } from './attributes.js';
+import type { S3Event, ScheduledEvent, SNSEvent, SNSMessage, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { StepInput } from './types.js';
 import { InputError } from '../model/errors.js';
 
@@ -31,8 +32,8 @@ const lastPart = (arn: string | undefined, separator = ':') => (arn ?? '').split
 
 /** What kind of event this is. */
 export function eventKind(event: unknown): EventKind {
-  const e = event as Record<string, any> | undefined;
-  const first = Array.isArray(e?.Records) ? e!.Records[0] : undefined;
+  const e = event as { Records?: unknown; source?: unknown; 'detail-type'?: unknown } | null | undefined;
+  const first = Array.isArray(e?.Records) ? (e!.Records[0] as { eventSource?: unknown; EventSource?: unknown } | undefined) : undefined;
   if (first?.eventSource === 'aws:s3') return 's3';
   if (first?.eventSource === 'aws:sqs') return 'sqs';
   if (first?.EventSource === 'aws:sns') return 'sns';
@@ -45,25 +46,33 @@ export function eventKind(event: unknown): EventKind {
  * @example inputsFromEvent(s3Event, (n) => n)[0].inputs[0] // { kind: 'object', bucket: 'raw', key: 'a b.csv', ... }
  */
 export function inputsFromEvent(event: unknown, nodeNameOf: NodeNameOf = (n) => n): RecordInputs[] {
-  const e = event as Record<string, any>;
   switch (eventKind(event)) {
     case 's3':
-      return [{ inputs: objectInputs(e, [], nodeNameOf) }];
+      return [{ inputs: objectInputs(event as S3Event, [], nodeNameOf) }];
     case 'sns':
-      return e.Records.map((r: any) => ({ inputs: snsInputs(r.Sns, [], nodeNameOf) }));
+      return (event as SNSEvent).Records.map((r) => ({ inputs: snsInputs(r.Sns, [], nodeNameOf) }));
     case 'sqs':
-      return e.Records.map((r: any) => ({ recordId: r.messageId, inputs: sqsInputs(r, nodeNameOf) }));
-    case 'schedule':
+      return (event as SQSEvent).Records.map((r) => ({ recordId: r.messageId, inputs: sqsInputs(r, nodeNameOf) }));
+    case 'schedule': {
+      const e = event as ScheduledEvent<Record<string, unknown>>;
       return [{ inputs: [undecoded({ kind: 'schedule', schedule: nodeNameOf(lastPart(e.resources?.[0], '/')), time: e.time, detail: e.detail ?? {} })] }];
-    default:
-      throw new InputError('SLUICE_E_EVENT', `the event is not an S3, SQS, SNS or scheduled event (keys: ${Object.keys(e ?? {}).join(', ') || 'none'}); a step is triggered by a bucket, queue, topic or schedule`, { given: Object.keys(e ?? {}), expected: 'an S3, SQS, SNS or EventBridge scheduled event' });
+    }
+    default: {
+      const keys = event !== null && typeof event === 'object' ? Object.keys(event) : [];
+      throw new InputError('SLUICE_E_EVENT', `the event is not an S3, SQS, SNS or scheduled event (keys: ${keys.join(', ') || 'none'}); a step is triggered by a bucket, queue, topic or schedule`, { given: keys, expected: 'an S3, SQS, SNS or EventBridge scheduled event' });
+    }
   }
 }
 
-function objectInputs(s3Event: Record<string, any>, via: string[], nodeNameOf: NodeNameOf): StepInput[] {
+/** S3's test event, sent when a notification configuration is saved (S3-07). */
+interface S3TestEvent {
+  Event: 's3:TestEvent';
+}
+
+function objectInputs(s3Event: S3Event | S3TestEvent, via: string[], nodeNameOf: NodeNameOf): StepInput[] {
   // S3-07: the s3:TestEvent S3 sends when a configuration is saved carries no object.
-  if (s3Event.Event === 's3:TestEvent') return [];
-  return (s3Event.Records ?? []).map((r: any) => undecoded({
+  if ('Event' in s3Event) return [];
+  return (s3Event.Records ?? []).map((r) => undecoded({
     kind: 'object' as const,
     bucket: nodeNameOf(r.s3.bucket.name),
     key: decodeEventKey(r.s3.object.key),
@@ -82,24 +91,35 @@ function objectInputs(s3Event: Record<string, any>, via: string[], nodeNameOf: N
  */
 export const parsedBodies = new WeakMap<object, unknown>();
 
-function parseJsonObject(text: string): Record<string, any> | undefined {
+/** A JSON object a message body holds, when it holds one. */
+type JsonObject = Record<string, unknown>;
+
+function parseJsonObject(text: string): JsonObject | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
-    const value = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isS3Event(value: Record<string, any> | undefined): boolean {
-  return !!value && (value.Event === 's3:TestEvent' || (Array.isArray(value.Records) && value.Records[0]?.eventSource === 'aws:s3'));
+function isS3Event(value: JsonObject | undefined): value is JsonObject & (S3Event | S3TestEvent) {
+  if (!value) return false;
+  if (value.Event === 's3:TestEvent') return true;
+  return Array.isArray(value.Records) && (value.Records[0] as { eventSource?: unknown } | undefined)?.eventSource === 'aws:s3';
 }
 
-function snsInputs(sns: Record<string, any>, via: string[], nodeNameOf: NodeNameOf): StepInput[] {
+/** An SNS message as Lambda's SNS event and SNS's notification to SQS carry it (the fields read). */
+type SnsMessage = Pick<SNSMessage, 'MessageId' | 'Message' | 'TopicArn' | 'Timestamp'> & {
+  Subject?: string | null;
+  MessageAttributes?: Record<string, { Type: string; Value: string }>;
+};
+
+function snsInputs(sns: SnsMessage, via: string[], nodeNameOf: NodeNameOf): StepInput[] {
   const topic = nodeNameOf(lastPart(sns.TopicArn));
   const inner = parseJsonObject(sns.Message);
-  if (isS3Event(inner)) return objectInputs(inner!, [...via, topic], nodeNameOf);
+  if (isS3Event(inner)) return objectInputs(inner, [...via, topic], nodeNameOf);
   return [undecoded({
     kind: 'message',
     id: sns.MessageId,
@@ -111,16 +131,21 @@ function snsInputs(sns: Record<string, any>, via: string[], nodeNameOf: NodeName
   })];
 }
 
-function sqsInputs(record: Record<string, any>, nodeNameOf: NodeNameOf): StepInput[] {
+/** Whether a parsed SQS body is SNS's notification (SNS-01: what a subscription without raw delivery sends). */
+function isSnsNotification(value: JsonObject | undefined): value is JsonObject & SnsMessage {
+  return value?.Type === 'Notification' && typeof value.TopicArn === 'string' && typeof value.Message === 'string';
+}
+
+function sqsInputs(record: SQSRecord, nodeNameOf: NodeNameOf): StepInput[] {
   const queue = nodeNameOf(lastPart(record.eventSourceARN));
   const body: string = record.body;
   const parsed = parseJsonObject(body);
   // SNS-01: without raw delivery the SQS body is the SNS notification envelope.
-  if (parsed?.Type === 'Notification' && typeof parsed.TopicArn === 'string' && typeof parsed.Message === 'string') {
+  if (isSnsNotification(parsed)) {
     const inputs = snsInputs(parsed, [], nodeNameOf);
     return inputs.map((i) => (i.kind === 'object' ? { ...i, via: [...i.via, queue] } : { ...i, queue, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) }));
   }
-  if (isS3Event(parsed)) return objectInputs(parsed!, [queue], nodeNameOf);
+  if (isS3Event(parsed)) return objectInputs(parsed, [queue], nodeNameOf);
   const input: StepInput = undecoded({
     kind: 'message',
     id: record.messageId,

@@ -18,6 +18,9 @@ export const RESULT = Symbol.for('sluice.result');
 /** The config type a step's options declare: the schema's output, or a plain record. */
 type ConfigOf<O> = O extends { config: infer S } ? (S extends StandardSchemaV1 ? InferOutput<S> : Record<string, unknown>) : Record<string, unknown>;
 
+// `any` below erases a step's config type (checked by its schema, not by a type the descriptor could
+// keep): a StepFunction<{ url: string }> is not assignable to StepFunction<unknown>.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function describe(role: HandlerDescriptor['role'], step: StepFunction<any>, options: StepOptions<any> = {}): HandlerDescriptor {
   if (typeof step !== 'function') throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}() takes a function (input, ctx) => outputs (given ${typeof step})`, { given: typeof step, expected: 'a function' });
   if (options === null || typeof options !== 'object') throw new InputError('SLUICE_E_STEP_OPTIONS', `${role}()'s second argument is its options object (given ${typeof options})`, { given: options === null ? 'null' : typeof options, expected: 'an options object' });
@@ -41,6 +44,7 @@ function describe(role: HandlerDescriptor['role'], step: StepFunction<any>, opti
  * @example
  * export default component(async (input, ctx) => [], { config: z.object({ url: z.url() }), idempotencyKey: (i) => i.envelope.ingestionId });
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any step options, their config type inferred below
 export function component<O extends StepOptions<any> = StepOptions>(step: StepFunction<ConfigOf<O>>, options?: O): HandlerDescriptor {
   return describe('component', step, options);
 }
@@ -50,6 +54,7 @@ export function component<O extends StepOptions<any> = StepOptions>(step: StepFu
  * and returns outputs.
  * @example export default source(async (tick, ctx) => ctx.envelope({ resource: ctx.config.url }, { objectType: 'urlResource' }));
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for component()
 export function source<O extends StepOptions<any> = StepOptions>(step: StepFunction<ConfigOf<O>>, options?: O): HandlerDescriptor {
   return describe('source', step, options);
 }
@@ -59,6 +64,7 @@ export function source<O extends StepOptions<any> = StepOptions>(step: StepFunct
  * in a bucket), sending no messages onwards.
  * @example export default sink(async (input, ctx) => { await ctx.table('seen').put({ id: input.envelope.ingestionId }); });
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for component()
 export function sink<O extends StepOptions<any> = StepOptions>(step: StepFunction<ConfigOf<O>>, options?: O): HandlerDescriptor {
   return describe('sink', step, options);
 }

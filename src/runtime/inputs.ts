@@ -40,7 +40,7 @@ export function describeSource(node: string, input: StepInput): string {
   return `${fn}: the scheduled event of '${input.schedule}'`;
 }
 
-function setEnvelope(input: StepInput, envelope: Envelope<any>): void {
+function setEnvelope(input: StepInput, envelope: Envelope<unknown>): void {
   Object.defineProperty(input, 'envelope', { value: envelope, enumerable: false, writable: true, configurable: true });
 }
 

@@ -249,6 +249,9 @@ export interface StepOptions<Config = Record<string, unknown>> {
 export interface HandlerDescriptor {
   readonly [key: symbol]: true;
   readonly role: 'component' | 'source' | 'sink';
+  // The step's config type is erased here (its schema checks it when the step starts).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly step: StepFunction<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly options: StepOptions<any>;
 }

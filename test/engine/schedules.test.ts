@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucket, fn, pipeline, schedule } from 'sluice';
-import { fixture, startLocal, T0 } from '../helpers/local.js';
+import { fixture, startLocal } from '../helpers/local.js';
 import { eventsOf, received } from '../fixtures/handlers/raw-recorder.js';
 
 const at = (iso: string) => `2026-01-05T${iso}Z`;

@@ -6,7 +6,8 @@
 import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
-  DescribeChangeSetCommand,
+  paginateDescribeChangeSet,
+  waitUntilChangeSetCreateComplete,
   type Change,
   type Parameter,
   type Tag,
@@ -51,7 +52,6 @@ export interface ChangeSetInput {
   nested: boolean;
 }
 
-const POLL_MS = [100, 200, 400, 800, 1000, 2000];
 
 /**
  * Create a change set and wait until CloudFormation has computed it. Returns undefined, having
@@ -81,29 +81,31 @@ export async function createChangeSet(aws: AwsSession, input: ChangeSetInput): P
     }
   });
   const id = created.Id!;
-  let attempt = 0;
-  for (;;) {
-    const out = await aws.call(`reading change set ${name}`, () => aws.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })));
-    const status = out.Status ?? '';
-    if (status === 'CREATE_COMPLETE') {
-      const changes: Change[] = [...(out.Changes ?? [])];
-      let token = out.NextToken;
-      while (token) {
-        const page = await aws.call(`reading change set ${name}`, () => aws.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: input.stackName, NextToken: token })));
-        changes.push(...(page.Changes ?? []));
-        token = page.NextToken;
-      }
-      return { id, name, stackId: out.StackId ?? created.StackId ?? '', changes: changes.map((c) => plannedChange(c, input)) };
+  const params = { ChangeSetName: id, StackName: input.stackName };
+  // The SDK's waiter: it checks at once, then backs off. It throws when the change set fails (and
+  // when it times out): either way its status, read below, says which.
+  await waitUntilChangeSetCreateComplete({ client: aws.cloudformation, minDelay: 1, maxDelay: 5, maxWaitTime: CHANGE_SET_WAIT_SECONDS }, params).catch(() => undefined);
+  const changes: Change[] = [];
+  let status = '';
+  let reason = '';
+  let stackId = created.StackId ?? '';
+  await aws.call(`reading change set ${name}`, async () => {
+    for await (const page of paginateDescribeChangeSet({ client: aws.cloudformation }, params)) {
+      status ||= page.Status ?? '';
+      reason ||= page.StatusReason ?? '';
+      stackId = page.StackId ?? stackId;
+      changes.push(...(page.Changes ?? []));
     }
-    if (status === 'FAILED') {
-      const reason = out.StatusReason ?? '';
-      await deleteChangeSet(aws, input.stackName, id);
-      if (/didn't contain changes|No updates are to be performed/i.test(reason)) return undefined;
-      throw new DeployError(DEPLOY_CODES.failed, `CloudFormation rejected the change set for stack '${input.stackName}': ${reason}`, { stack: input.stackName });
-    }
-    await sleep(POLL_MS[Math.min(attempt++, POLL_MS.length - 1)]!);
-  }
+  });
+  if (status === 'CREATE_COMPLETE') return { id, name, stackId, changes: changes.map((c) => plannedChange(c, input)) };
+  await deleteChangeSet(aws, input.stackName, id);
+  if (status === 'FAILED' && /didn't contain changes|No updates are to be performed/i.test(reason)) return undefined;
+  const why = status === 'FAILED' ? reason : `it is still ${status || 'unknown'} after ${CHANGE_SET_WAIT_SECONDS} s`;
+  throw new DeployError(DEPLOY_CODES.failed, `CloudFormation rejected the change set for stack '${input.stackName}': ${why}`, { stack: input.stackName });
 }
+
+/** How long a change set may take to compute. */
+const CHANGE_SET_WAIT_SECONDS = 600;
 
 /** Delete a change set (ignoring one already gone). */
 export async function deleteChangeSet(aws: AwsSession, stackName: string, id: string): Promise<void> {

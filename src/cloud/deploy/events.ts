@@ -3,7 +3,7 @@
  * status for people), then the final status, and the resources that failed with AWS's reasons.
  * The first failure in time is the cause; the ones after it are usually "Resource creation cancelled".
  */
-import { DescribeStackEventsCommand, DescribeStacksCommand, type StackEvent as SdkEvent } from '@aws-sdk/client-cloudformation';
+import { DescribeStackEventsCommand, DescribeStacksCommand, paginateDescribeStackEvents, type StackEvent as SdkEvent } from '@aws-sdk/client-cloudformation';
 import type { Template } from '../synth/template.js';
 import type { AwsSession } from './aws.js';
 import { sleep } from './changeset.js';
@@ -51,22 +51,18 @@ export async function followStack(aws: AwsSession, stackId: string, options: { a
   const path = (id: string) => options.templates?.map((t) => pathOf(t, id)).find(Boolean);
   const poll = async () => {
     const fresh: SdkEvent[] = [];
-    let token: string | undefined;
-    outer: do {
-      let out;
-      try {
-        out = await aws.cloudformation.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }));
-      } catch (error) {
-        if (isNotFound(error)) return;
-        throw explainAwsError(error, `reading the events of stack '${stackId}'`, aws);
+    // Events come newest first: read pages until the first one already seen (or the deploy's start).
+    try {
+      outer: for await (const page of paginateDescribeStackEvents({ client: aws.cloudformation }, { StackName: stackId })) {
+        for (const e of page.StackEvents ?? []) {
+          if (!e.EventId || e.EventId === options.after || seen.has(e.EventId)) break outer;
+          fresh.push(e);
+        }
       }
-      for (const e of out.StackEvents ?? []) {
-        if (!e.EventId || e.EventId === options.after) break outer;
-        if (seen.has(e.EventId)) break outer;
-        fresh.push(e);
-      }
-      token = out.NextToken;
-    } while (token);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw explainAwsError(error, `reading the events of stack '${stackId}'`, aws);
+    }
     for (const e of fresh.reverse()) {
       seen.add(e.EventId!);
       const p = path(e.LogicalResourceId ?? '');

@@ -2,7 +2,7 @@
  * `logs`: a function's CloudWatch logs, from a point in time, optionally followed as they arrive
  * (polling FilterLogEvents, de-duplicated by event id: events can arrive late and out of order).
  */
-import { FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { paginateFilterLogEvents, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { durationMs } from '../../model/duration.js';
 import { InputError } from '../../model/errors.js';
 import type { AwsSession } from './aws.js';
@@ -50,19 +50,16 @@ export async function readLogs(aws: AwsSession, logGroup: string, options: ReadL
   let printed = 0;
   for (;;) {
     const batch: FilteredLogEvent[] = [];
-    let token: string | undefined;
-    do {
-      let out;
-      try {
-        out = await aws.logs.send(new FilterLogEventsCommand({ logGroupName: logGroup, startTime: start, nextToken: token }), { abortSignal: options.signal });
-      } catch (error) {
+    try {
+      for await (const page of paginateFilterLogEvents({ client: aws.logs }, { logGroupName: logGroup, startTime: start })) {
         if (options.signal?.aborted) return printed;
-        if (isNotFound(error)) throw new DeployError(DEPLOY_CODES.notDeployed, `log group '${logGroup}' does not exist; is the stage deployed? (sluice status --stage ...)`);
-        throw explainAwsError(error, `reading log group '${logGroup}'`, aws);
+        batch.push(...(page.events ?? []));
       }
-      batch.push(...(out.events ?? []));
-      token = out.nextToken;
-    } while (token);
+    } catch (error) {
+      if (options.signal?.aborted) return printed;
+      if (isNotFound(error)) throw new DeployError(DEPLOY_CODES.notDeployed, `log group '${logGroup}' does not exist; is the stage deployed? (sluice status --stage ...)`);
+      throw explainAwsError(error, `reading log group '${logGroup}'`, aws);
+    }
     batch.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
     for (const e of batch) {
       const id = e.eventId ?? `${e.timestamp}:${e.logStreamName}:${e.message}`;

@@ -13,7 +13,7 @@ import {
   DeleteObjectsCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   PutObjectCommand,
   PutObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
@@ -113,12 +113,9 @@ export async function deletePrefix(aws: AwsSession, bucket: string, prefix: stri
 /** Every key under a prefix. */
 export async function listKeys(aws: AwsSession, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const out = await aws.call(`listing '${bucket}'`, () => aws.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })));
-    for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
-    token = out.IsTruncated ? out.NextContinuationToken : undefined;
-  } while (token);
+  await aws.call(`listing '${bucket}'`, async () => {
+    for await (const page of paginateListObjectsV2({ client: aws.s3 }, { Bucket: bucket, Prefix: prefix })) for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+  });
   return keys;
 }
 

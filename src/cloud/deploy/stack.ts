@@ -5,7 +5,7 @@
 import {
   DescribeStacksCommand,
   GetTemplateCommand,
-  ListStackResourcesCommand,
+  paginateListStackResources,
   type Stack,
   type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
@@ -65,12 +65,9 @@ export async function stackResources(aws: AwsSession, name: string): Promise<Dep
   const found: DeployedResource[] = [];
   const walk = async (stack: string) => {
     const summaries: StackResourceSummary[] = [];
-    let token: string | undefined;
-    do {
-      const out = await aws.call(`listing the resources of stack '${stack}'`, () => aws.cloudformation.send(new ListStackResourcesCommand({ StackName: stack, NextToken: token })));
-      summaries.push(...(out.StackResourceSummaries ?? []));
-      token = out.NextToken;
-    } while (token);
+    await aws.call(`listing the resources of stack '${stack}'`, async () => {
+      for await (const page of paginateListStackResources({ client: aws.cloudformation }, { StackName: stack })) summaries.push(...(page.StackResourceSummaries ?? []));
+    });
     for (const r of summaries) {
       // moto lists resource types it cannot create with no logical id: nothing to report for them.
       if (!r.LogicalResourceId) continue;

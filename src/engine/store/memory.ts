@@ -161,7 +161,11 @@ class MemoryBlobs implements BlobStore {
   }
   sweep(referenced: (id: string) => boolean): number {
     let removed = 0;
-    for (const id of [...this.blobs.keys()]) if (!referenced(id)) (this.blobs.delete(id), removed++);
+    for (const id of [...this.blobs.keys()]) {
+      if (referenced(id)) continue;
+      this.blobs.delete(id);
+      removed++;
+    }
     return removed;
   }
 }

@@ -52,7 +52,13 @@ export interface ReceiveOptions {
   deadLetter?: { channel: string; retentionMs: number; sourceArn: string };
 }
 
-const row = (r: any): StoredMessage => ({
+/** A row of the messages table, as SQLite returns it. */
+interface MessageRow {
+  seq: number; channel: string; id: string; body: string; attributes: string | null; sent_at: number; visible_at: number;
+  receive_count: number; first_receive_at: number | null; receipt: string | null; expires_at: number; info: string | null;
+}
+
+const row = (r: MessageRow): StoredMessage => ({
   seq: r.seq, channel: r.channel, id: r.id, body: r.body, attributes: r.attributes, sentAt: r.sent_at, visibleAt: r.visible_at,
   receiveCount: r.receive_count, firstReceiveAt: r.first_receive_at, receipt: r.receipt, expiresAt: r.expires_at, info: r.info,
 });
@@ -104,7 +110,7 @@ export class Messages implements MessageStore {
     const visibleAt = now + options.visibilityMs;
     // One query per round; messages that expire or move to the DLQ are replaced by another round.
     for (let round = 0; out.length < options.max && round < 100; round++) {
-      const rows = this.s.due.all(channel, now, options.max - out.length) as any[];
+      const rows = this.s.due.all(channel, now, options.max - out.length) as MessageRow[];
       if (rows.length === 0) break;
       const taken: number[] = [];
       for (const r of rows) {
@@ -179,7 +185,7 @@ export class Messages implements MessageStore {
   }
 
   get(seq: number): StoredMessage | undefined {
-    const r = this.s.bySeq.get(seq);
+    const r = this.s.bySeq.get(seq) as MessageRow | undefined;
     return r ? row(r) : undefined;
   }
 
@@ -189,12 +195,12 @@ export class Messages implements MessageStore {
    * or from a queue no function consumes.
    */
   list(channel: string, limit = 1000, now?: number): StoredMessage[] {
-    return (now === undefined ? this.s.list.all(channel, limit) : this.s.listLive.all(channel, now, limit)).map(row);
+    return ((now === undefined ? this.s.list.all(channel, limit) : this.s.listLive.all(channel, now, limit)) as MessageRow[]).map(row);
   }
 
   /** How many messages a channel holds: visible now, in flight, delayed. */
   counts(channel: string, now: number): { visible: number; inFlight: number; delayed: number; total: number } {
-    const r = this.s.counts.get(now, now, now, now, channel) as any;
+    const r = this.s.counts.get(now, now, now, now, channel) as { waiting: number | null; returned: number | null; in_flight: number | null; delayed: number | null; total: number | null };
     return { visible: (r.waiting ?? 0) + (r.returned ?? 0), inFlight: r.in_flight ?? 0, delayed: r.delayed ?? 0, total: r.total ?? 0 };
   }
 

@@ -18,7 +18,13 @@ export interface ObjectRecord {
   sequencer: number;
 }
 
-const toRecord = (r: any): ObjectRecord => ({
+/** A row of the objects table, as SQLite returns it. */
+interface ObjectRow {
+  bucket: string; key: string; blob: string; size: number; etag: string; last_modified: number; sequencer: number;
+  content_type: string | null; metadata: string | null;
+}
+
+const toRecord = (r: ObjectRow): ObjectRecord => ({
   bucket: r.bucket, key: r.key, blob: r.blob, size: r.size, eTag: r.etag, lastModified: r.last_modified, sequencer: r.sequencer,
   ...(r.content_type ? { contentType: r.content_type } : {}), ...(r.metadata ? { metadata: JSON.parse(r.metadata) } : {}),
 });
@@ -44,7 +50,7 @@ export class Objects implements ObjectStore {
   }
 
   get(bucket: string, key: string): ObjectRecord | undefined {
-    const r = this.s.get.get(bucket, key);
+    const r = this.s.get.get(bucket, key) as ObjectRow | undefined;
     return r ? toRecord(r) : undefined;
   }
 
@@ -59,7 +65,7 @@ export class Objects implements ObjectStore {
   /** Keys in order, from `prefix`, after `startAfter`. */
   list(bucket: string, prefix = '', limit = 1000, startAfter = ''): ObjectRecord[] {
     const out: ObjectRecord[] = [];
-    for (const r of this.s.list.iterate(bucket, prefix, startAfter, limit) as Iterable<any>) {
+    for (const r of this.s.list.iterate(bucket, prefix, startAfter, limit) as Iterable<ObjectRow>) {
       if (!r.key.startsWith(prefix)) break;
       out.push(toRecord(r));
     }

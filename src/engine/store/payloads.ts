@@ -6,7 +6,10 @@
 import type { Db } from './database.js';
 import type { PayloadRecord, PayloadStore } from './types.js';
 
-const row = (r: any): PayloadRecord => ({ key: r.key, blob: r.blob, size: r.size, contentType: r.content_type, ingestionId: r.ingestion_id, refs: r.refs, createdAt: r.created_at });
+/** A row of the payloads table, as SQLite returns it. */
+interface PayloadRow { key: string; blob: string; size: number; content_type: string; ingestion_id: string; refs: number; created_at: number }
+
+const row = (r: PayloadRow): PayloadRecord => ({ key: r.key, blob: r.blob, size: r.size, contentType: r.content_type, ingestionId: r.ingestion_id, refs: r.refs, createdAt: r.created_at });
 
 /** Payloads over one SQLite database. */
 export class Payloads implements PayloadStore {
@@ -30,7 +33,7 @@ export class Payloads implements PayloadStore {
   }
 
   get(key: string): PayloadRecord | undefined {
-    const r = this.s.get.get(key);
+    const r = this.s.get.get(key) as PayloadRow | undefined;
     return r ? row(r) : undefined;
   }
 
@@ -54,6 +57,6 @@ export class Payloads implements PayloadStore {
   }
 
   list(): PayloadRecord[] {
-    return this.s.list.all().map(row);
+    return (this.s.list.all() as PayloadRow[]).map(row);
   }
 }

@@ -24,7 +24,7 @@ import { missingIdempotencyTable, powertoolsIdempotency, type AwsIdempotency } f
 import { writeOutputs } from './write-outputs.js';
 import { writeLineage } from './lineage.js';
 import { createTelemetry } from './telemetry.js';
-import type { ExecutionMode, LambdaContext, LambdaFunction } from './types.js';
+import type { ExecutionMode, LambdaFunction } from './types.js';
 
 export type { ExecutionMode, LambdaContext, LambdaFunction } from './types.js';
 export type { AwsClients } from './clients.js';

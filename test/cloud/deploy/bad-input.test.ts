@@ -106,10 +106,18 @@ test('GIVEN no terminal and no --yes WHEN deploying changes THEN it shows them, 
   assert.ok(destroy.status === 0 || /rerun with --yes/.test(destroy.stderr));
 });
 
-/** The real moto CloudFormation client, with some answers replaced. */
+/**
+ * The real moto CloudFormation client, with some answers replaced. A subclass, so the SDK's paginators
+ * and waiters (which check the client's class) take it.
+ */
 function wrapped(answer: (command: object, real: CloudFormationClient) => Promise<unknown> | undefined): CloudFormationClient {
   const real = new CloudFormationClient({ region: REGION });
-  return { send: (command: object) => answer(command, real) ?? real.send(command as never) } as unknown as CloudFormationClient;
+  class Wrapped extends CloudFormationClient {
+    override send(command: never): never {
+      return (answer(command, real) ?? real.send(command)) as never;
+    }
+  }
+  return new Wrapped({ region: REGION });
 }
 
 test('GIVEN a stack another operation is changing WHEN deploying THEN it says to wait, and touches nothing', { skip }, async () => {

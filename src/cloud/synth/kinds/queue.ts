@@ -5,14 +5,11 @@
  * 14 days: standard queues keep a message's original enqueue time when it moves (SQS-25).
  */
 import { visibilityOf } from '../../../model/visibility.js';
-import { durationSeconds } from '../../../model/duration.js';
-import type { Problem } from '../../../model/errors.js';
-import { Fn } from '../../../model/fn.js';
 import type { Queue } from '../../../model/queue.js';
 import type { Bucket } from '../../../model/bucket.js';
 import type { Topic } from '../../../model/topic.js';
 import { SEND_ACTION } from '../actions.js';
-import { SCRATCH, type SynthContext } from '../context.js';
+import { SCRATCH } from '../context.js';
 import { keyFor } from '../encryption.js';
 import { idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
