@@ -133,13 +133,31 @@ export function createContext(options: ContextOptions): Ctx {
 
 const NO_SECRETS: readonly string[] = [];
 
-/** The methods and step-wide fields of `ctx`. */
+/** The methods and step-wide fields of `ctx`: what the step reads, what it returns, what it reaches. */
 function stepContext(bindings: StepBindings, io: StepIo, started: StartedStep | undefined): Ctx {
-  const fnName = `function '${bindings.node}'`;
+  const ctx: Omit<Ctx, 'requestId' | 'ingestionId' | 'remainingTimeMs' | 'log'> = {
+    node: bindings.node,
+    pipeline: bindings.pipeline,
+    stage: bindings.stage,
+    env: bindings.environment,
+    config: (started?.config ?? EMPTY_CONFIG) as Readonly<Record<string, unknown>>,
+    ...inputReaders(bindings, io),
+    ...outputBuilders(bindings),
+    ...services(bindings, io, started),
+  };
+  return ctx as unknown as Ctx;
+}
+
+/** How the step names itself in errors. */
+const stepName = (bindings: StepBindings) => `function '${bindings.node}'`;
+
+/** Reading inputs and objects: `ctx.body`, `text`, `json` and `read`, each checked against the grants. */
+function inputReaders(bindings: StepBindings, io: StepIo): Pick<Ctx, 'body' | 'text' | 'json' | 'read'> {
+  const fnName = stepName(bindings);
   const body = async (input: StepInput): Promise<Buffer> => {
     if (input.kind === 'object') {
       if (!bindings.readableBuckets.includes(input.bucket)) {
-        throw new PermissionDeniedError(`${fnName} has no 'read' permission on bucket '${input.bucket}'; trigger the function from the bucket (${input.bucket}.to(${bindings.node})) or through a queue or topic the bucket notifies`);
+        throw new PermissionDeniedError(`${fnName} has no 'read' permission on bucket '${input.bucket}'; trigger the function from the bucket (${input.bucket}.to(${bindings.node})) or through a queue or topic the bucket notifies`, { node: bindings.node, field: input.bucket, expected: 'read' });
       }
       return io.readObject(input.bucket, input.key);
     }
@@ -151,38 +169,22 @@ function stepContext(bindings: StepBindings, io: StepIo, started: StartedStep | 
       return JSON.parse(text);
     } catch (error) {
       const from = input.kind === 'object' ? `object '${input.key}' in bucket '${input.bucket}'` : input.kind === 'message' ? `message ${input.id}${input.queue ? ` from queue '${input.queue}'` : ''}` : 'scheduled event';
-      throw new InputError('SLUICE_E_NOT_JSON', `${fnName}: ${from} is not JSON (${(error as Error).message}); starts with ${JSON.stringify(text.slice(0, 40))}`);
+      throw new InputError('SLUICE_E_NOT_JSON', `${fnName}: ${from} is not JSON (${(error as Error).message}); starts with ${JSON.stringify(text.slice(0, 40))}`, { node: bindings.node, given: text.slice(0, 40), expected: 'JSON' });
     }
   };
-  const envelopeOutput = (data: unknown, opts: EnvelopeOptions, base: MessageOutput): MessageOutput => {
-    const objectType = typeof opts.objectType === 'object' && opts.objectType !== null ? opts.objectType.name : opts.objectType ?? 'rawContent';
-    const draft = {
-      objectType,
-      body: data,
-      payloadMimeType: opts.payloadMimeType ?? defaultMimeType(data),
-      ...(opts.dataAssetName !== undefined ? { dataAssetName: opts.dataAssetName } : {}),
-      ...(opts.dataAssetCountry !== undefined ? { dataAssetCountry: opts.dataAssetCountry } : {}),
-    };
-    return { ...base, body: '', envelope: draft };
-  };
-  const ctx: Omit<Ctx, 'requestId' | 'ingestionId' | 'remainingTimeMs' | 'log'> = {
-    node: bindings.node,
-    pipeline: bindings.pipeline,
-    stage: bindings.stage,
-    env: bindings.environment,
-    config: (started?.config ?? EMPTY_CONFIG) as Readonly<Record<string, unknown>>,
+  return {
     body,
     text: async (input) => (await body(input)).toString('utf8'),
     read: async (bucketOrPath: string, key?: string) => {
       let bucket = bucketOrPath;
       if (key === undefined) {
         const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(bucketOrPath);
-        if (!match) throw new InputError('SLUICE_E_OBJECT_KEY', `${fnName}: ctx.read() takes a bucket and a key, or an s3://bucket/key path (given ${JSON.stringify(bucketOrPath)})`);
+        if (!match) throw new InputError('SLUICE_E_OBJECT_KEY', `${fnName}: ctx.read() takes a bucket and a key, or an s3://bucket/key path (given ${JSON.stringify(bucketOrPath)})`, { node: bindings.node, given: bucketOrPath, expected: 'bucket and key, or s3://bucket/key' });
         bucket = match[1]!;
         key = match[2]!;
       }
       if (!bindings.readableBuckets.includes(bucket)) {
-        throw new PermissionDeniedError(`${fnName} has no 'read' permission on bucket '${bucket}'; declare ${bindings.node}.reads(${bucket})`);
+        throw new PermissionDeniedError(`${fnName} has no 'read' permission on bucket '${bucket}'; declare ${bindings.node}.reads(${bucket})`, { node: bindings.node, field: bucket, expected: 'read' });
       }
       return io.readObject(bucket, key);
     },
@@ -205,48 +207,72 @@ function stepContext(bindings: StepBindings, io: StepIo, started: StartedStep | 
       }
       return parseJson((await body(input)).toString('utf8'), input);
     },
+  };
+}
+
+/** Building outputs: `ctx.object`, `message`, `envelope` and `dataAsset`, each checked where it is made. */
+function outputBuilders(bindings: StepBindings): Pick<Ctx, 'object' | 'message' | 'envelope' | 'dataAsset'> {
+  const fnName = stepName(bindings);
+  const message = (data: string | object, opts: MessageOptions = {}): MessageOutput => {
+    if (opts.to !== undefined && ![...bindings.queues, ...bindings.topics].some((t) => t.name === opts.to)) {
+      throw new PermissionDeniedError(`${fnName} has no 'send' or 'publish' permission on '${opts.to}'; declare ${bindings.node}.to(${opts.to})`, { node: bindings.node, field: opts.to, expected: 'send | publish' });
+    }
+    const text = typeof data === 'string' ? data : JSON.stringify(data);
+    if (typeof text !== 'string' || text.length === 0) throw new InputError('SLUICE_E_MESSAGE_BODY', `${fnName}: a message body must be non-empty text or a JSON value (SQS-07)`, { node: bindings.node, field: 'body', expected: 'non-empty text or a JSON value' });
+    return { type: 'message', body: text, attributes: toAttributes(opts.attributes), ...(opts.to ? { to: opts.to } : {}), ...(opts.subject ? { subject: opts.subject } : {}), ...(opts.delaySeconds !== undefined ? { delaySeconds: opts.delaySeconds } : {}) };
+  };
+  const envelope = (data: unknown, opts: EnvelopeOptions = {}): MessageOutput => {
+    if (data === undefined || typeof data === 'function' || typeof data === 'symbol') {
+      throw new EnvelopeError('SLUICE_E_ENVELOPE_BODY', `${fnName}: an envelope body must be text, bytes or a JSON value (given ${typeof data})`, 'body');
+    }
+    const objectType = typeof opts.objectType === 'object' && opts.objectType !== null ? opts.objectType.name : opts.objectType ?? 'rawContent';
+    const draft = {
+      objectType,
+      body: data,
+      payloadMimeType: opts.payloadMimeType ?? defaultMimeType(data),
+      ...(opts.dataAssetName !== undefined ? { dataAssetName: opts.dataAssetName } : {}),
+      ...(opts.dataAssetCountry !== undefined ? { dataAssetCountry: opts.dataAssetCountry } : {}),
+    };
+    // The envelope's wire body is built when its outputs are stamped (outputs.ts), with the execution's id.
+    return { ...message('-', { ...opts, attributes: opts.attributes }), body: '', envelope: draft };
+  };
+  return {
     object(key: string, data: string | Uint8Array, opts: ObjectOptions = {}): ObjectOutput {
       const keyProblem = objectKeyProblem(key);
       if (keyProblem) throw new InputError('SLUICE_E_OBJECT_KEY', `${fnName}: ${keyProblem}`, { node: bindings.node, field: 'key', given: key, expected: '1 to 1024 bytes of UTF-8' });
       if (opts.bucket !== undefined && !bindings.buckets.some((b) => b.name === opts.bucket)) {
-        throw new PermissionDeniedError(`${fnName} has no 'write' permission on bucket '${opts.bucket}'; declare ${bindings.node}.to(${opts.bucket})`);
+        throw new PermissionDeniedError(`${fnName} has no 'write' permission on bucket '${opts.bucket}'; declare ${bindings.node}.to(${opts.bucket})`, { node: bindings.node, field: opts.bucket, expected: 'write' });
       }
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      if (!(bytes instanceof Uint8Array)) throw new InputError('SLUICE_E_OBJECT_BODY', `${fnName}: an object body must be a string or bytes (given ${typeof data})`);
+      if (!(bytes instanceof Uint8Array)) throw new InputError('SLUICE_E_OBJECT_BODY', `${fnName}: an object body must be a string or bytes (given ${typeof data})`, { node: bindings.node, field: 'body', given: typeof data, expected: 'a string or bytes' });
       return { type: 'object', key, body: bytes, ...(opts.bucket ? { bucket: opts.bucket } : {}), ...(opts.contentType ? { contentType: opts.contentType } : {}), ...(opts.metadata ? { metadata: opts.metadata } : {}) };
     },
-    message(data: string | object, opts: MessageOptions = {}): MessageOutput {
-      if (opts.to !== undefined && ![...bindings.queues, ...bindings.topics].some((t) => t.name === opts.to)) {
-        throw new PermissionDeniedError(`${fnName} has no 'send' or 'publish' permission on '${opts.to}'; declare ${bindings.node}.to(${opts.to})`);
-      }
-      const text = typeof data === 'string' ? data : JSON.stringify(data);
-      if (typeof text !== 'string' || text.length === 0) throw new InputError('SLUICE_E_MESSAGE_BODY', `${fnName}: a message body must be non-empty text or a JSON value (SQS-07)`);
-      return { type: 'message', body: text, attributes: toAttributes(opts.attributes), ...(opts.to ? { to: opts.to } : {}), ...(opts.subject ? { subject: opts.subject } : {}), ...(opts.delaySeconds !== undefined ? { delaySeconds: opts.delaySeconds } : {}) };
-    },
-    envelope(data: unknown, opts: EnvelopeOptions = {}): MessageOutput {
-      if (data === undefined || typeof data === 'function' || typeof data === 'symbol') {
-        throw new EnvelopeError('SLUICE_E_ENVELOPE_BODY', `${fnName}: an envelope body must be text, bytes or a JSON value (given ${typeof data})`, 'body');
-      }
-      const base = ctx.message('-', { ...opts, attributes: opts.attributes });
-      return envelopeOutput(data, opts, base);
-    },
+    message,
+    envelope,
     dataAsset(asset: DataAsset, opts: MessageOptions = {}): MessageOutput {
       const valid = validateDataAsset(asset, `${fnName}: ctx.dataAsset()`);
       // Without an ingestionId of its own, the asset gets the execution's when its outputs are stamped.
       const body = { ...valid };
-      const out = ctx.envelope(body, { ...opts, objectType: 'dataAsset', payloadMimeType: 'application/json', dataAssetName: valid.dataAssetName, dataAssetCountry: valid.dataAssetCountry });
+      const out = envelope(body, { ...opts, objectType: 'dataAsset', payloadMimeType: 'application/json', dataAssetName: valid.dataAssetName, dataAssetCountry: valid.dataAssetCountry });
       validatedDrafts.add(out.envelope!);
       return out;
     },
+  };
+}
+
+/** What the step reaches besides data flowing through it: `ctx.secret` and `ctx.table`, checked against its declarations. */
+function services(bindings: StepBindings, io: StepIo, started: StartedStep | undefined): Pick<Ctx, 'secret' | 'table'> {
+  const fnName = stepName(bindings);
+  return {
     secret(path: string): string {
-      if (!started) throw new PermissionDeniedError(`${fnName} has no secrets; reference one in its config: fn('${bindings.node}', { config: { key: secret('${path}') } })`);
+      if (!started) throw new PermissionDeniedError(`${fnName} has no secrets; reference one in its config: fn('${bindings.node}', { config: { key: secret('${path}') } })`, { node: bindings.node, field: path });
       return secretFor(started, bindings.node, path);
     },
     table(name: string): TableClient {
       const canRead = bindings.tablesRead.includes(name);
       const canWrite = bindings.tablesWritten.includes(name);
       const deny = (use: 'read' | 'write') => {
-        throw new PermissionDeniedError(`${fnName} has no '${use}' permission on table '${name}'; declare ${bindings.node}.${use === 'read' ? 'reads' : 'writes'}(${name})`);
+        throw new PermissionDeniedError(`${fnName} has no '${use}' permission on table '${name}'; declare ${bindings.node}.${use === 'read' ? 'reads' : 'writes'}(${name})`, { node: bindings.node, field: name, expected: use });
       };
       // Check the grant before asking the backend for the table: a table the function never declared
       // (and maybe no node declares) must fail with the declaration to add, not "unknown table".
@@ -260,5 +286,4 @@ function stepContext(bindings: StepBindings, io: StepIo, started: StartedStep | 
       };
     },
   };
-  return ctx as unknown as Ctx;
 }
