@@ -1,7 +1,22 @@
 #!/usr/bin/env node
-// The sluice CLI. Pipelines and handlers are TypeScript loaded with no build step: tsx's loader is
-// registered before anything else is imported.
-import { register } from 'tsx/esm/api';
+// The sluice CLI: sluice's JavaScript, built into dist/ by `npm ci` (the `prepare` script). In a
+// checkout of sluice (src/ beside dist/), dist/ is rebuilt first when a source file changed since the
+// last build, so the CLI never runs stale code. With SLUICE_FROM_SOURCE=1 it runs the TypeScript
+// sources through tsx instead (slower to start; for debugging sluice itself).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const built = new URL('../dist/cli/main.js', import.meta.url);
+if (process.env.SLUICE_FROM_SOURCE === '1') {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+} else {
+  if (existsSync(new URL('../src/cli/main.ts', import.meta.url))) {
+    const { distIsFresh, build } = await import('../scripts/build.mjs');
+    if (!distIsFresh()) {
+      const { files, ms } = await build();
+      process.stderr.write(`sluice: rebuilt dist/ from changed sources (${files} files, ${ms} ms)\n`);
+    }
+  }
+  await import(built.href);
+}

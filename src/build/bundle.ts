@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
+import { bundledFile, forBundling } from './source-ext.js';
 
 /** Where the bundle will run. */
 export type BundleTarget = 'local' | 'lambda';
@@ -24,7 +24,8 @@ export interface Bundle {
   inputs: string[];
 }
 
-const SLUICE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** sluice's runtime, in whichever form is running (sources or dist/): what handlers' `sluice/runtime` is. */
+const RUNTIME = bundledFile('runtime/index');
 
 /** Options of `bundleHandler`. */
 export interface BundleOptions {
@@ -38,7 +39,9 @@ export interface BundleOptions {
  * Bundle `entry` (a handler file) into one ESM file, reusing a cached bundle when no input changed.
  * @example const { file, hash } = await bundleHandler('/p/handlers/copy.ts', { cacheDir: '/p/.sluice/cache' });
  */
-export async function bundleHandler(entry: string, options: BundleOptions): Promise<Bundle> {
+export async function bundleHandler(handlerFile: string, options: BundleOptions): Promise<Bundle> {
+  // sluice's own handlers (the data asset writer) bundle from dist/ when it is up to date, as the runtime does.
+  const entry = forBundling(handlerFile);
   const target = options.target ?? 'local';
   const dir = join(options.cacheDir, 'bundles', target);
   mkdirSync(dir, { recursive: true });
@@ -48,6 +51,8 @@ export async function bundleHandler(entry: string, options: BundleOptions): Prom
   if (cached && existsSync(cached.file) && cached.inputsHash === hashInputs(cached.inputs)) {
     return { file: cached.file, hash: cached.hash, size: cached.size, inputs: cached.inputs };
   }
+  // esbuild is loaded only when something must be built: a cached bundle needs none of it.
+  const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -64,7 +69,7 @@ export async function bundleHandler(entry: string, options: BundleOptions): Prom
     // The AWS SDK v3 ships with the Lambda runtime: bundling it would add megabytes per function.
     external: target === 'lambda' ? ['@aws-sdk/*', '@smithy/*'] : [],
     // Handlers import 'sluice/runtime'; resolve it to this checkout's sources wherever the handler lives.
-    alias: { 'sluice/runtime': join(SLUICE_ROOT, 'src/runtime/index.ts') },
+    alias: { 'sluice/runtime': RUNTIME },
     // ESM bundles that pull in CommonJS dependencies need a require().
     banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
     logLevel: 'silent',
@@ -82,8 +87,11 @@ export async function bundleHandler(entry: string, options: BundleOptions): Prom
 /** Bump when the build options change, so bundles cached under the old options are rebuilt. */
 const BUNDLE_FORMAT = '2';
 
+/** esbuild's version, part of every cache key (read from its package, not by loading esbuild). */
+const ESBUILD_VERSION = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
+
 function hashInputs(inputs: string[]): string {
-  const h = createHash('sha256').update(`${BUNDLE_FORMAT}\0${esbuild.version}\0`);
+  const h = createHash('sha256').update(`${BUNDLE_FORMAT}\0${ESBUILD_VERSION}\0`);
   for (const input of inputs) {
     h.update(input);
     try {

@@ -1,10 +1,11 @@
 /**
- * Finds and loads the pipeline: `./pipeline.ts` unless told otherwise. The entry is imported with
- * tsx's loader, so TypeScript runs with no build step.
+ * Finds and loads the pipeline: `./pipeline.ts` unless told otherwise. A TypeScript entry is bundled
+ * with esbuild on the way (src/build/user-code.ts), so it runs with no build step and no loader.
  */
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { importUserModule } from '../build/user-code.js';
+import { fileURLToPath } from 'node:url';
 import { Pipeline } from '../model/pipeline.js';
 import { InputError } from '../model/errors.js';
 
@@ -29,15 +30,19 @@ export async function loadPipeline(entryArg?: string): Promise<LoadedPipeline> {
   }
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(entry).href);
+    mod = await importUserModule(entry, join(dirname(entry), '.sluice', 'cache'));
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     // Where in the user's own files it failed: the first frame that is theirs, not Node's or sluice's.
     const [where] = userFrames(e.stack ?? '', 1);
     throw new InputError('SLUICE_E_ENTRY_LOAD', `pipeline file '${entry}' failed to load: ${e.message}${where ? ` (at ${relative(process.cwd(), where)})` : ''}; fix the file so it imports`, { field: 'entry', given: entry });
   }
-  const candidates = [mod.default, ...Object.values(mod)].filter((v): v is Pipeline => v instanceof Pipeline);
-  const pipeline = candidates[0];
+  const exported = [mod.default, ...Object.values(mod)];
+  const pipeline = exported.find((v): v is Pipeline => v instanceof Pipeline);
+  if (!pipeline && exported.some((v) => (v as { constructor?: { name?: string } } | null)?.constructor?.name === 'Pipeline')) {
+    // Its classes are not this sluice's: `instanceof` checks everywhere would fail one by one.
+    throw new InputError('SLUICE_E_ENTRY_EXPORT', `pipeline file '${entry}' exports a pipeline built with another copy of sluice than the one running; import from 'sluice' (the package), not from a path into sluice's files, and check that only one sluice is installed (npm ls sluice)`, { field: 'entry', given: entry });
+  }
   if (!pipeline) {
     throw new InputError('SLUICE_E_ENTRY_EXPORT', `pipeline file '${entry}' does not export a pipeline; end it with: export default pipeline('name', [raw.to(step).to(out)])`);
   }

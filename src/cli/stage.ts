@@ -5,9 +5,8 @@
  */
 import type { Command } from 'commander';
 import { dirname, join, resolve } from 'node:path';
-import { loadPipeline } from './load.js';
 import type { GlobalOptions } from './output.js';
-import { openStage, type Stage } from '../stage/index.js';
+import type { Stage } from '../stage/index.js';
 
 /** Options of a command that works on a stage. */
 export interface StageOptions extends GlobalOptions {
@@ -35,6 +34,8 @@ export function withStageOptions(cmd: Command, options: { entry?: boolean } = {}
  * @example await onStage(options, async (stage) => stage.list('raw'));
  */
 export async function onStage<T>(options: StageOptions, fn: (stage: Stage, entry: string) => Promise<T>, entryArg?: string): Promise<T> {
+  // Loaded when a command runs, not when the CLI starts: `sluice --help` needs none of it.
+  const [{ loadPipeline }, { openStage }] = await Promise.all([import('./load.js'), import('../stage/index.js')]);
   const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
   const stage = await openStage(pipeline, options.stage ?? 'local', { stateDir: stateDirFor(entry, options.state) });
   try {

@@ -4,7 +4,10 @@
  * its memory limit, and can kill a handler that overruns its timeout.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { missingHandlerFile } from '../build/handler-file.js';
+
+export { missingHandlerFile };
 import { pathToFileURL } from 'node:url';
 import type { Fn } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
@@ -96,13 +99,6 @@ export function serializeError(error: unknown): ErrorInfo {
 /** Lambda's timeout failure. */
 export function timeoutError(timeoutMs: number): ErrorInfo {
   return { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, trace: [] };
-}
-
-/** The problem with a function whose handler file does not exist, if it does not. */
-export function missingHandlerFile(fn: Fn): Problem | undefined {
-  const path = fn.handlerPath;
-  if (path && existsSync(path)) return undefined;
-  return { code: 'SLUICE_E_HANDLER_MISSING', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' does not exist (looked at ${path}); create it or fix the path, which is relative to the file declaring the function` };
 }
 
 /** A handler file that does not build or whose import throws. */

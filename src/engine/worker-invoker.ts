@@ -6,7 +6,6 @@
  * invocations reach the threads.
  */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Fn } from '../model/fn.js';
 import { FN_DEFAULTS } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
@@ -16,13 +15,14 @@ import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
 import { handlerExportProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
+import { bundledFile } from '../build/source-ext.js';
 import type { CallHandlers } from './worker-protocol.js';
 import { StepStartError } from '../runtime/step-start-error.js';
 
 /** Objects up to this total size are sent with the invocation instead of fetched by the handler. */
 const PREFETCH_MAX_BYTES = 1024 * 1024;
 
-const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+const WORKER_ENTRY = bundledFile('engine/worker-main');
 
 /**
  * Threads per function: its concurrency, but no more than the machine's cores (at least two), since

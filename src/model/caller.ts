@@ -2,7 +2,11 @@
  * Finds the file that called a DSL function, so `fn('x', { handler: './handlers/x.ts' })` resolves the
  * handler next to the pipeline file that declared it, wherever the test or CLI runs from.
  */
+import { findSourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+/** How the bundles the CLI makes of a user's TypeScript end (src/build/user-code.ts): frames in them map back to the user's files. */
+export const USER_BUNDLE_SUFFIX = '.sluice-user.mjs';
 
 const MODEL_DIR = fileURLToPath(new URL('.', import.meta.url));
 const SRC_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -23,7 +27,7 @@ export function callerFile(): string | undefined {
     Error.stackTraceLimit = limit;
   }
   for (const site of sites) {
-    const name = site.getFileName();
+    const name = userFileOf(site);
     if (!name || name.startsWith('node:')) continue;
     const file = name.startsWith('file://') ? fileURLToPath(name) : name;
     if (!file.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(file)) continue;
@@ -32,4 +36,15 @@ export function callerFile(): string | undefined {
     return file;
   }
   return undefined;
+}
+
+/**
+ * The file a call site is in. A frame in a bundle the CLI made of a user's TypeScript
+ * (src/build/user-code.ts) is mapped back, through the bundle's source map, to the user's own file.
+ */
+function userFileOf(site: NodeJS.CallSite): string | null {
+  const name = site.getFileName();
+  if (!name?.endsWith(USER_BUNDLE_SUFFIX)) return name ?? null;
+  const entry = findSourceMap(name)?.findEntry((site.getLineNumber() ?? 1) - 1, (site.getColumnNumber() ?? 1) - 1);
+  return entry && 'originalSource' in entry ? entry.originalSource : name;
 }

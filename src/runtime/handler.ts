@@ -91,3 +91,22 @@ export function isHandlerDescriptor(value: unknown): value is HandlerDescriptor 
 }
 
 export type { Output };
+
+/** A handler as a module exports it. */
+export type ResolvedHandler =
+  | { kind: 'descriptor'; descriptor: HandlerDescriptor }
+  | { kind: 'lambda'; handler: (event: unknown, context: unknown) => unknown };
+
+/**
+ * The handler a module exports: `default` or `handler`, a descriptor or a plain function.
+ * Returns undefined when there is none, so callers can say what to export.
+ */
+export function resolveHandler(exports: Record<string, unknown>): ResolvedHandler | undefined {
+  for (const value of [exports.default, exports.handler]) {
+    if (isHandlerDescriptor(value)) return { kind: 'descriptor', descriptor: value };
+  }
+  for (const value of [exports.handler, exports.default]) {
+    if (typeof value === 'function') return { kind: 'lambda', handler: value as (event: unknown, context: unknown) => unknown };
+  }
+  return undefined;
+}

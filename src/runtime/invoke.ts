@@ -9,7 +9,7 @@
 import { InputError } from '../model/errors.js';
 import { durationMs } from '../model/duration.js';
 import { newIngestionId, timeDimensions, type IngestionStep } from '../envelope/ingestion-step.js';
-import { isHandlerDescriptor } from './handler.js';
+import type { ResolvedHandler } from './handler.js';
 import { createContext, setIngestionId, type LogLine, type StepIo } from './context.js';
 import { eventKind, inputsFromEvent, type NodeNameOf } from './events.js';
 import { decodeInput, describeInput, describeSource } from './inputs.js';
@@ -20,24 +20,7 @@ import type { HandlerDescriptor, RoutedOutput, StepInput } from './types.js';
 
 export { route } from './outputs.js';
 
-/** A handler as a module exports it. */
-export type ResolvedHandler =
-  | { kind: 'descriptor'; descriptor: HandlerDescriptor }
-  | { kind: 'lambda'; handler: (event: unknown, context: unknown) => unknown };
-
-/**
- * The handler a module exports: `default` or `handler`, a descriptor or a plain function.
- * Returns undefined when there is none, so callers can say what to export.
- */
-export function resolveHandler(exports: Record<string, unknown>): ResolvedHandler | undefined {
-  for (const value of [exports.default, exports.handler]) {
-    if (isHandlerDescriptor(value)) return { kind: 'descriptor', descriptor: value };
-  }
-  for (const value of [exports.handler, exports.default]) {
-    if (typeof value === 'function') return { kind: 'lambda', handler: value as (event: unknown, context: unknown) => unknown };
-  }
-  return undefined;
-}
+export { resolveHandler, type ResolvedHandler } from './handler.js';
 
 /** One invocation's inputs. */
 export interface InvocationRequest {

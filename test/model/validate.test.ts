@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucket, fn, queue, topic, table, schedule, pipeline, grantsOf, PipelineValidationError, type Problem } from '../../src/index.js';
+import { bucket, fn, queue, topic, table, schedule, pipeline, grantsOf, PipelineValidationError, type Problem } from 'sluice';
 import { visibilityOf } from '../../src/model/visibility.js';
 import { localPipeline } from '../../src/testing/index.js';
 import { synthesize } from '../../src/cloud/synth/synth.js';

@@ -7,7 +7,6 @@
 import type { Command } from 'commander';
 import { action, parseAttributes } from '../common.js';
 import { emit } from '../output.js';
-import { filesToPut, readBodies } from '../files.js';
 import { formatObjects } from '../render.js';
 import { onStage, withStageOptions, type StageOptions } from '../stage.js';
 
@@ -16,6 +15,7 @@ export function registerData(program: Command): void {
     .description('put a file, or every file under a folder, into a bucket (keys relative to the folder)')
     .option('--key <key>', "the object key for a file, or a key prefix for a folder's files")
     .action(action(async (bucket: string, path: string, options: StageOptions & { key?: string }) => {
+      const { filesToPut, readBodies } = await import('../files.js');
       const files = filesToPut(path, options.key);
       await onStage(options, async (stage) => {
         const keys = await stage.put(bucket, readBodies(files));

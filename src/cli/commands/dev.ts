@@ -6,8 +6,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { action, withJson } from '../common.js';
-import { openLocal } from '../local.js';
-import { saveClock, type EngineEvent } from '../../engine/index.js';
+import type { EngineEvent } from '../../engine/index.js';
 
 const POLL_MS = 200;
 const RELOAD_CHECK_MS = 1000;
@@ -34,6 +33,7 @@ export function registerDev(program: Command): void {
           process.stdout.write(`${pc.dim(time)}   ${pc.dim(`${e.fn} timed_execution core_process ${e.coreMs.toFixed(2)} ms, total ${e.totalMs.toFixed(2)} ms over ${e.executions} input(s)${duplicates}`)}\n`);
         }
       };
+      const [{ openLocal }, { saveClock }] = await Promise.all([import('../local.js'), import('../../engine/index.js')]);
       const { stage, entry, release } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { onEvent, execution: 'run_forever' });
       const { engine } = stage;
       if (!options.json) process.stderr.write(`${pc.bold('sluice dev')} ${engine.pipeline.name} (${entry}): waiting for inputs; put some with ${pc.cyan('sluice put <bucket> <file>')} in another shell. Ctrl-C stops.\n`);

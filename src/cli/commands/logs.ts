@@ -5,8 +5,6 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { action, withJson } from '../common.js';
 import { loadForStage, type CloudOptions } from '../cloud.js';
-import { nodeFor } from '../../model/lookup.js';
-import { partName, physicalBase } from '../../model/resources.js';
 import type { LogLine } from '../../cloud/deploy/logs.js';
 import { emit } from '../output.js';
 
@@ -28,6 +26,7 @@ export function registerLogs(program: Command): void {
     .option('--since <when>', 'how far back to start: 10m, 2h, 1d or an ISO date', '10m')
     .action(action(async (node: string, entryArg: string | undefined, options: LogsOptions) => {
       const { pipeline, stage } = await loadForStage(entryArg, options, 'logs');
+      const [{ nodeFor }, { partName, physicalBase }] = await Promise.all([import('../../model/lookup.js'), import('../../model/resources.js')]);
       const fn = nodeFor(pipeline, node, 'logs', { commandSuffix: ` --stage ${stage}` });
       const { openSession } = await import('../../cloud/deploy/aws.js');
       const { readLogs, sinceMs } = await import('../../cloud/deploy/logs.js');

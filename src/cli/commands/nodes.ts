@@ -7,10 +7,6 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { action, withJson } from '../common.js';
 import { emit, table } from '../output.js';
-import { loadPipeline } from '../load.js';
-import { grantsOf } from '../../model/permissions.js';
-import { Fn } from '../../model/fn.js';
-import { missingHandlerFile } from '../../engine/invoker.js';
 import { onStage, type StageOptions } from '../stage.js';
 import type { StageStatus } from '../../stage/index.js';
 
@@ -21,6 +17,9 @@ export function registerNodes(program: Command): void {
     .option('--stage <name>', "also show what this stage holds for each node: 'local', or an AWS stage (its physical ids)")
     .option('--state <dir>', 'the local state folder (default: .sluice/local beside the pipeline file)')
     .action(action(async (entryArg: string | undefined, options: StageOptions) => {
+      const [{ loadPipeline }, { grantsOf }, { Fn }, { missingHandlerFile }] = await Promise.all([
+        import('../load.js'), import('../../model/permissions.js'), import('../../model/fn.js'), import('../../build/handler-file.js'),
+      ]);
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       const status: StageStatus | undefined = options.stage ? await onStage(options, (stage) => stage.status(), entryArg) : undefined;
       const held = new Map(status?.nodes.map((n) => [n.node, n]));

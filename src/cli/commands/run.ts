@@ -7,10 +7,6 @@
 import type { Command } from 'commander';
 import { action, withJson } from '../common.js';
 import { emit, progress } from '../output.js';
-import { openLocal } from '../local.js';
-import { filesToPut, readBodies } from '../files.js';
-import { deadLetterDepths, deadLetteredThisRun, formatSummary, summarize } from '../summary.js';
-import { saveClock, SystemClock } from '../../engine/index.js';
 import { InputError, InternalError } from '../../model/errors.js';
 import type { EngineEvent } from '../../engine/index.js';
 
@@ -85,6 +81,10 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       process.stderr.write(`\r${invocations} invocations…`);
     }
   };
+  // The engine is loaded when a run starts, not with the CLI.
+  const [{ openLocal }, { filesToPut, readBodies }, { deadLetterDepths, deadLetteredThisRun, formatSummary, summarize }, { saveClock, SystemClock }] = await Promise.all([
+    import('../local.js'), import('../files.js'), import('../summary.js'), import('../../engine/index.js'),
+  ]);
   const { stage, entry, stateDir, release, resumed } = await openLocal(options, { onEvent, execution: 'run_once' });
   const { engine } = stage;
   try {

@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { InputError } from '../../model/errors.js';
 import { action, withJson } from '../common.js';
-import { loadPipeline } from '../load.js';
 import { emit } from '../output.js';
 
 interface SynthCommandOptions {
@@ -34,6 +33,7 @@ export function registerSynth(program: Command): void {
       if (options.format !== 'json' && options.format !== 'yaml') {
         throw new InputError('SLUICE_E_SYNTH_FORMAT', `--format must be json or yaml (given '${options.format}')`);
       }
+      const { loadPipeline } = await import('../load.js');
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       // Loaded lazily: other commands should not pay for esbuild, fflate and the synthesizer.
       const [{ synthesize }, { summarize, writeSynthesis }] = await Promise.all([import('../../cloud/synth/synth.js'), import('../../cloud/synth/write.js')]);

@@ -40,7 +40,7 @@ lines from Powertools Logger either way.`)
       if (maxMessages !== undefined && !(Number.isInteger(maxMessages) && maxMessages > 0)) throw new InputError('SLUICE_E_OPTION', `--max-messages must be a whole number above 0 (given '${options.maxMessages}')`);
       const wait = Number(options.wait);
       if (!(Number.isInteger(wait) && wait >= 0 && wait <= 20)) throw new InputError('SLUICE_E_OPTION', `--wait must be whole seconds from 0 to 20, SQS's long-poll range (given '${options.wait}')`);
-      const { pipeline, stage } = await loadForStage(entryArg, options, 'worker');
+      const { pipeline, stage, cacheDir } = await loadForStage(entryArg, options, 'worker');
       const [{ AwsStage }, { runWorker }] = await Promise.all([import('../../stage/aws/stage.js'), import('../../stage/aws/worker.js')]);
       const remote = await AwsStage.open(pipeline, stage);
       const controller = new AbortController();
@@ -57,6 +57,7 @@ lines from Powertools Logger either way.`)
           ...(maxMessages !== undefined ? { maxMessages } : {}),
           waitSeconds: wait,
           signal: controller.signal,
+          cacheDir,
           onBatch: (b) => {
             if (options.json) process.stdout.write(`${JSON.stringify({ type: 'batch', ...b })}\n`);
             else process.stderr.write(`${pc.dim(`${b.queue}:`)} ${b.received} received, ${b.deleted} done${b.failed.length ? pc.yellow(`, ${b.failed.length} left to retry${b.error ? ` (${b.error})` : ''}`) : ''} ${pc.dim(`${b.ms} ms`)}\n`);

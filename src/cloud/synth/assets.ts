@@ -11,13 +11,12 @@
  * until then the module's own `handler` (or `default`) export is the Lambda handler.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { zipSync } from 'fflate';
 import { bundleHandler } from '../../build/bundle.js';
 import type { Fn } from '../../model/fn.js';
 import { SynthError } from './errors.js';
+import { bundledFile, forBundling } from '../../build/source-ext.js';
 
 /** One function bundle, zipped. */
 export interface FunctionAsset {
@@ -25,11 +24,11 @@ export interface FunctionAsset {
   hash: string;
   /** The zip's bytes. */
   zip: Uint8Array;
-  /** The handler file it was built from. */
+  /** The handler file it was built from (a built-in handler's compiled file when dist/ is fresh). */
   handler: string;
 }
 
-const ADAPTER = fileURLToPath(new URL('../../runtime/aws/lambda.ts', import.meta.url));
+const ADAPTER = bundledFile('runtime/aws/lambda');
 
 // DOS timestamps have no zone: building the date from local fields gives the same bytes in every zone.
 const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -65,13 +64,22 @@ async function buildAsset(fn: Fn, handler: string, cacheDir: string): Promise<Fu
       .join('; ');
     throw new SynthError('SLUICE_E_BUNDLE', `${fn}: its handler '${handler}' failed to bundle for Lambda: ${detail ?? (error as Error).message}; fix the handler so it builds with esbuild`, { node: fn.name });
   }
-  // The same bundle zips to the same bytes: zip and hash it once per process.
+  // The same bundle zips to the same bytes: zip and hash it once, kept beside the bundle for the
+  // next process (compressing it again cost more than the rest of a small synth).
   let zipped = ZIPPED.get(bundleHash);
   if (!zipped) {
-    const zip = zipSync({ 'index.mjs': [readFileSync(bundleFile), ZIP_FILE] });
+    const cached = `${bundleFile}.zip`;
+    const zip = existsSync(cached) ? readFileSync(cached) : (await import('fflate')).zipSync({ 'index.mjs': [readFileSync(bundleFile), ZIP_FILE] });
+    if (!existsSync(cached)) writeAtomically(cached, zip);
     ZIPPED.set(bundleHash, (zipped = { zip, hash: createHash('sha256').update(zip).digest('hex') }));
   }
-  return { hash: zipped.hash, zip: zipped.zip, handler };
+  return { hash: zipped.hash, zip: zipped.zip, handler: forBundling(handler) };
+}
+
+function writeAtomically(file: string, data: Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
 }
 
 const ZIPPED = new Map<string, { zip: Uint8Array; hash: string }>();
@@ -81,9 +89,11 @@ function writeEntry(handler: string, cacheDir: string): string {
   const dir = join(cacheDir, 'entries');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${createHash('sha256').update(handler).digest('hex').slice(0, 16)}.mjs`);
+  // A built-in handler (sluice's own file) is bundled from dist/ like the adapter, so every process builds the same bytes.
+  const module = forBundling(handler);
   const source = existsSync(ADAPTER)
-    ? `import * as userModule from ${JSON.stringify(handler)};\nimport { lambdaHandler } from ${JSON.stringify(ADAPTER)};\nexport const handler = lambdaHandler(userModule);\n`
-    : `import * as userModule from ${JSON.stringify(handler)};\nexport const handler = userModule.handler ?? userModule.default;\n`;
+    ? `import * as userModule from ${JSON.stringify(module)};\nimport { lambdaHandler } from ${JSON.stringify(ADAPTER)};\nexport const handler = lambdaHandler(userModule);\n`
+    : `import * as userModule from ${JSON.stringify(module)};\nexport const handler = userModule.handler ?? userModule.default;\n`;
   if (!existsSync(file) || readFileSync(file, 'utf8') !== source) writeFileSync(file, source);
   return file;
 }

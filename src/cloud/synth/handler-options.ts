@@ -2,16 +2,15 @@
  * What synth needs to know about a handler that its wiring does not say: whether it is a
  * `component`/`source`/`sink` (a plain Lambda handler uses none of sluice's components), whether it
  * records lineage (`lineage !== false`) and whether it has an `idempotencyKey`. Learned by importing
- * the handler module and reading its descriptor (`resolveHandler`), once per handler file per process:
- * tsx is registered in every process that synthesizes, so TypeScript handlers import as they are, and
- * `sluice/runtime` resolves to this checkout wherever the handler lives, as when it is bundled
- * (src/build/bundle.ts).
+ * the handler's local bundle (src/build/bundle.ts: TypeScript built with esbuild, `sluice/runtime`
+ * resolved to this sluice, cached by content) and reading its descriptor (`resolveHandler`), once per
+ * handler file per process: no TypeScript loader is needed in the process that synthesizes.
  */
 import { existsSync } from 'node:fs';
-import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Fn } from '../../model/fn.js';
-import { resolveHandler } from '../../runtime/invoke.js';
+import { resolveHandler } from '../../runtime/handler.js';
+import { bundleHandler } from '../../build/bundle.js';
 import { SynthError } from './errors.js';
 
 /** The parts of a handler's options that decide its AWS resources, grants and environment. */
@@ -33,23 +32,10 @@ type Loaded = { options: HandlerOptions } | { error: 'import'; message: string }
 // process's life anyway; this spares re-resolving and re-reading the descriptor).
 const loaded = new Map<string, Promise<Loaded>>();
 
-const RUNTIME_URL = new URL('../../runtime/index.ts', import.meta.url).href;
-let runtimeAliased = false;
-
-/** Resolve `sluice/runtime` to this checkout for every import, as the bundler's alias does. */
-function aliasRuntime(): void {
-  if (runtimeAliased) return;
-  runtimeAliased = true;
-  // Handed on to the next resolver (tsx's), which marks the TypeScript file for its loader.
-  const hooks = `export async function resolve(specifier, context, next) { return next(specifier === 'sluice/runtime' ? ${JSON.stringify(RUNTIME_URL)} : specifier, context); }`;
-  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
-}
-
-function load(path: string): Promise<Loaded> {
+function load(path: string, cacheDir: string): Promise<Loaded> {
   let pending = loaded.get(path);
   if (!pending) {
-    aliasRuntime();
-    pending = import(pathToFileURL(path).href).then(
+    pending = bundleHandler(path, { cacheDir, target: 'local' }).then((bundle) => import(pathToFileURL(bundle.file).href) as Promise<Record<string, unknown>>).then(
       (exports: Record<string, unknown>): Loaded => {
         const handler = resolveHandler(exports);
         if (!handler) return { error: 'export' };
@@ -69,11 +55,11 @@ function load(path: string): Promise<Loaded> {
  * exist are left out (synth reports the missing file as a problem).
  * @throws SynthError `SLUICE_E_HANDLER_LOAD` when a handler file fails to import, `SLUICE_E_HANDLER_EXPORT`
  *   when it exports no handler; each names the function and the file.
- * @example const options = await handlerOptionsOf([copy]); options.get('copy') // { kind: 'descriptor', lineage: true, idempotency: false }
+ * @example const options = await handlerOptionsOf([copy], '.sluice/cache'); options.get('copy') // { kind: 'descriptor', lineage: true, idempotency: false }
  */
-export async function handlerOptionsOf(fns: readonly Fn[]): Promise<Map<string, HandlerOptions>> {
+export async function handlerOptionsOf(fns: readonly Fn[], cacheDir: string): Promise<Map<string, HandlerOptions>> {
   const present = fns.filter((fn) => fn.handlerPath && existsSync(fn.handlerPath));
-  const results = await Promise.all(present.map((fn) => load(fn.handlerPath)));
+  const results = await Promise.all(present.map((fn) => load(fn.handlerPath, cacheDir)));
   const options = new Map<string, HandlerOptions>();
   present.forEach((fn, i) => {
     const result = results[i]!;

@@ -67,12 +67,13 @@ export async function synthesize(pipe: Pipeline, options: SynthOptions): Promise
   const valid = problems.length === 0;
   const fns = [...pipe.nodes.values()].filter((n): n is Fn => n.kind === 'fn');
   // Which stores, grants and variables a function gets depends on its handler's options.
-  const handlers = valid ? await handlerOptionsOf(fns) : new Map<string, HandlerOptions>();
+  const cacheDir = options.cacheDir ?? join(process.cwd(), '.sluice', 'cache');
+  const handlers = valid ? await handlerOptionsOf(fns, cacheDir) : new Map<string, HandlerOptions>();
   const planning = new SynthContext(pipe, options.stage, KIND_SYNTH, planEncryption(pipe, pipe.edges), new Map(), settings, undefined, handlers);
   problems.push(...synthProblems(planning, valid));
   if (problems.length > 0) throw new PipelineValidationError(pipe.name, problems);
 
-  const assets = await buildAssets(fns, { cacheDir: options.cacheDir ?? join(process.cwd(), '.sluice', 'cache') });
+  const assets = await buildAssets(fns, { cacheDir });
   const ctx = new SynthContext(pipe, options.stage, KIND_SYNTH, planning.encryption, assets, settings, planning.grantCache, handlers);
   synthesizeKey(ctx);
   for (const node of pipe.nodes.values()) KIND_SYNTH[node.kind].synthesize(node as never, ctx);

@@ -4,8 +4,9 @@
  * any shared step.
  */
 import { fn, type Fn, type FnProps } from '../../model/fn.js';
+import { ownFile } from '../../build/source-ext.js';
 
-const HANDLER = new URL('./data-asset-writer.handler.ts', import.meta.url);
+const HANDLER = ownFile('./data-asset-writer.handler', import.meta.url);
 
 /** Props of the data asset writer: a function's, without the handler (it is built in). */
 export type DataAssetWriterProps = Omit<FnProps, 'handler'>;

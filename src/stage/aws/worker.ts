@@ -14,7 +14,7 @@
  * goes to one of them.
  */
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { InputError } from '../../model/errors.js';
@@ -24,6 +24,7 @@ import { lambdaHandler, type LambdaFunction } from '../../runtime/aws/lambda.js'
 import { sqsEventRecord } from '../../runtime/aws/sqs-event.js';
 import type { AwsStage } from './stage.js';
 import { nodeFor } from '../../model/lookup.js';
+import { importUserModule } from '../../build/user-code.js';
 
 /** Options of `runWorker`. */
 export interface WorkerOptions {
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** Called after each batch. */
   onBatch?: (batch: WorkerBatch) => void;
+  /** Where the handler's compiled bundle is cached. @default '.sluice/cache' in the working directory */
+  cacheDir?: string;
 }
 
 /** One batch the worker ran. */
@@ -79,7 +82,7 @@ interface PolledQueue {
 export async function runWorker(stage: AwsStage, node: string, options: WorkerOptions = {}): Promise<WorkerSummary> {
   const fn = functionOf(stage, node);
   const queues = await polledQueues(stage, fn);
-  const { handler, timeoutMs } = await deployedHandler(stage, fn);
+  const { handler, timeoutMs } = await deployedHandler(stage, fn, options.cacheDir ?? join(process.cwd(), '.sluice', 'cache'));
   const summary: WorkerSummary = { node, stage: stage.name, queues: queues.map((q) => q.node), batches: 0, received: 0, deleted: 0, failed: 0, stoppedBecause: 'signal' };
   const wait = Math.max(0, Math.min(20, options.waitSeconds ?? 20));
   for (;;) {
@@ -124,7 +127,7 @@ async function polledQueues(stage: AwsStage, fn: Fn): Promise<PolledQueue[]> {
  * The step as the deployed function runs it: the local handler file behind the Lambda entry, with
  * the function's environment (bindings, config, tables), so it writes where the function writes.
  */
-async function deployedHandler(stage: AwsStage, fn: Fn): Promise<{ handler: LambdaFunction; timeoutMs: number }> {
+async function deployedHandler(stage: AwsStage, fn: Fn, cacheDir: string): Promise<{ handler: LambdaFunction; timeoutMs: number }> {
   const name = stage.physical(fn, 'Function');
   const config = await stage.aws.call(`reading the configuration of function '${fn.name}' (${name})`, () => stage.aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   const env: NodeJS.ProcessEnv = {
@@ -136,7 +139,8 @@ async function deployedHandler(stage: AwsStage, fn: Fn): Promise<{ handler: Lamb
   for (const key of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'SLUICE_CONFIG']) if (process.env[key] !== undefined) env[key] = process.env[key];
   let userModule: Record<string, unknown>;
   try {
-    userModule = await import(pathToFileURL(fn.handlerPath).href);
+    // Compiled as the CLI compiles the pipeline file: TypeScript, with 'sluice' the CLI's own copy.
+    userModule = await importUserModule(fn.handlerPath, cacheDir);
   } catch (error) {
     throw new InputError('SLUICE_E_HANDLER_LOAD', `function '${fn.name}': its handler '${fn.handlerPath}' failed to load: ${(error as Error).message}`, { node: fn.name, field: 'handler' });
   }

@@ -17,6 +17,7 @@ import { deploy } from '../../../src/cloud/deploy/deploy.js';
 import { destroy } from '../../../src/cloud/deploy/destroy.js';
 import { describeStack } from '../../../src/cloud/deploy/stack.js';
 import { motoUnavailable } from '../../helpers/moto.js';
+import { removeRepoTempDir, repoTempDir } from '../../cli/support.js';
 import { examplePipelineFiles } from '../synth/helpers.js';
 import { ACCOUNT, REGION, ROOT, awsCli, deployedTemplateOf, leftovers, resolver, resourceAt, resourcesOf, rolePolicy, sluice, startCloud, verifyAgainstTemplate, type Cloud } from './helpers.js';
 
@@ -148,13 +149,15 @@ test('GIVEN a deployed stage WHEN deployed again unchanged THEN nothing is uploa
   assert.deepEqual(diff.json().changes, []);
 });
 
-test('GIVEN two functions deployed WHEN one handler changes THEN diff and deploy change only that function', { skip }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-update-'));
+test('GIVEN two functions deployed WHEN one handler changes THEN diff and deploy change only that function', { skip }, async (t) => {
+  // Inside the repository, so the pipeline imports 'sluice' as a user's would.
+  const dir = repoTempDir();
+  t.after(() => removeRepoTempDir(dir));
   const handler = (text: string) => `import { component } from 'sluice/runtime';\nexport default component(async (input, ctx) => (input.kind === 'object' ? [ctx.object(input.key, ${JSON.stringify(text)})] : []));\n`;
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
   writeFileSync(join(dir, 'a.ts'), handler('a1'));
   writeFileSync(join(dir, 'b.ts'), handler('b1'));
-  writeFileSync(join(dir, 'pipeline.ts'), `import { bucket, fn, pipeline } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};\nconst inbox = bucket('inbox');\nexport default pipeline('two-fns', [inbox.to(fn('a', { handler: './a.ts' }), { prefix: 'a/' }).to(bucket('out-a')), inbox.to(fn('b', { handler: './b.ts' }), { prefix: 'b/' }).to(bucket('out-b'))]);\n`);
+  writeFileSync(join(dir, 'pipeline.ts'), `import { bucket, fn, pipeline } from 'sluice';\nconst inbox = bucket('inbox');\nexport default pipeline('two-fns', [inbox.to(fn('a', { handler: './a.ts' }), { prefix: 'a/' }).to(bucket('out-a')), inbox.to(fn('b', { handler: './b.ts' }), { prefix: 'b/' }).to(bucket('out-b'))]);\n`);
   const entry = join(dir, 'pipeline.ts');
   const first = sluice(cloud, ['deploy', entry, '--stage', 'upd', '--yes']);
   assert.equal(first.status, 0, first.stderr);

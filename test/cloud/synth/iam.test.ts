@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { bucket, fn, pipeline, queue, topic } from '../../../src/index.js';
+import { bucket, fn, pipeline, queue, topic } from 'sluice';
 import { grantsOf } from '../../../src/model/permissions.js';
 import type { Fn } from '../../../src/model/fn.js';
 import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';

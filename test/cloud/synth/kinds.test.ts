@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { everyEdgePipeline, threeNodePipeline } from './fixtures/pipelines.js';
 import { bindingsOf, byPath, hasPath, props, show, synthFor } from './helpers.js';
-import { bucket, pipeline } from '../../../src/index.js';
+import { bucket, pipeline } from 'sluice';
 
 const every = (await synthFor(everyEdgePipeline())).template;
 const three = (await synthFor(threeNodePipeline())).template;

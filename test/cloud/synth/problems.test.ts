@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucket, fn, pipeline, queue, topic } from '../../../src/index.js';
+import { bucket, fn, pipeline, queue, topic } from 'sluice';
 import { problemsOf, synthFor } from './helpers.js';
 
 const HANDLER = './fixtures/handlers/noop.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bucket, fn, pipeline, queue, secret } from '../../../src/index.js';
+import { bucket, fn, pipeline, queue, secret } from 'sluice';
 import { payloadBucketName as runtimePayloadBucketName } from '../../../src/envelope/offload.js';
 import { auditTemplate } from '../../../src/cloud/synth/audit.js';
 import { SynthError } from '../../../src/cloud/synth/errors.js';

@@ -6,7 +6,7 @@
  * asynchronously (by a bucket, topic or schedule) gets an on-failure queue
  * `${pipeline}-${stage}-${fn}-failures` and an explicit retry configuration (docs/security-rules.md L-1..L-9).
  */
-import { existsSync } from 'node:fs';
+import { missingHandlerFile } from '../../../build/handler-file.js';
 import { durationSeconds } from '../../../model/duration.js';
 import type { ErrorCode, Problem } from '../../../model/errors.js';
 import type { Fn } from '../../../model/fn.js';
@@ -54,8 +54,9 @@ export const fnSynth: KindSynth<Fn> = {
   problems(node, ctx) {
     const problems: Problem[] = [];
     const push = (field: string, message: string, code: ErrorCode = 'SLUICE_E_FN_ENVIRONMENT') => problems.push({ code, node: node.name, field, message: `${node}: ${message}` });
-    const handler = node.handlerPath;
-    if (handler && !existsSync(handler)) push('handler', `handler file '${handler}' does not exist; create it or fix the path (relative paths resolve against the file that declares the function)`, 'SLUICE_E_HANDLER_MISSING');
+    // The same problem, in the same words, as on the local engine and in `sluice nodes`.
+    const missing = node.handlerPath ? missingHandlerFile(node) : undefined;
+    if (missing) problems.push(missing);
     const environment = node.resolved.environment;
     for (const [key, value] of Object.entries(environment)) {
       if (!ENV_NAME.test(key)) push(`environment.${key}`, `environment variable name '${key}' must start with a letter and hold only letters, digits and underscores`);
