@@ -16,7 +16,7 @@ function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
-/** Whether dist/ was built after every file under src/ last changed (also checked by src/build/source-ext.ts). */
+/** Whether dist/ was built after every file under src/ last changed (also checked by src/bundling/source-ext.ts). */
 export function distIsFresh() {
   let built;
   try {
@@ -50,7 +50,7 @@ export async function build() {
     logLevel: 'warning',
   });
   // The stamp says when dist/ was built: a process running the sources bundles dist/'s runtime only
-  // while it is newer than every source file (src/build/source-ext.ts).
+  // while it is newer than every source file (src/bundling/source-ext.ts).
   writeFileSync(join(next, '.stamp'), '');
   const old = `${out}.${process.pid}.old`;
   try {

@@ -1,10 +1,10 @@
 /**
  * Finds and loads the pipeline: `./pipeline.ts` unless told otherwise. A TypeScript entry is bundled
- * with esbuild on the way (src/build/user-code.ts), so it runs with no build step and no loader.
+ * with esbuild on the way (src/bundling/user-code.ts), so it runs with no build step and no loader.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { importUserModule } from '../build/user-code.js';
+import { importUserModule } from '../bundling/user-code.js';
 import { fileURLToPath } from 'node:url';
 import { Pipeline } from '../model/pipeline.js';
 import { InputError } from '../model/errors.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { missingHandlerFile } from '../build/handler-file.js';
+import { missingHandlerFile } from '../bundling/handler-file.js';
 
 export { missingHandlerFile };
 import { pathToFileURL } from 'node:url';

@@ -9,13 +9,13 @@ import { availableParallelism } from 'node:os';
 import type { Fn } from '../model/fn.js';
 import { FN_DEFAULTS } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
-import { bundleHandler, type Bundle } from '../build/bundle.js';
+import { bundleHandler, type Bundle } from '../bundling/bundle.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
 import { handlerExportProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
-import { bundledFile } from '../build/source-ext.js';
+import { bundledFile } from '../bundling/source-ext.js';
 import type { CallHandlers } from './worker-protocol.js';
 import { StepStartError } from '../runtime/step-start-error.js';
 

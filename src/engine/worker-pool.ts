@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Fn } from '../model/fn.js';
 import type { StepBindings } from '../runtime/bindings.js';
-import type { Bundle } from '../build/bundle.js';
+import type { Bundle } from '../bundling/bundle.js';
 import { serializeError, timeoutError, type InvokeRequest, type InvokeResult } from './invoker.js';
 import type { ErrorInfo } from './aws-events.js';
 import { LOCAL_REGION } from './aws-events.js';

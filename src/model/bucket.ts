@@ -4,6 +4,7 @@
  */
 import { Node } from './node.js';
 import type { KindDefinition } from './kind.js';
+import type { Problem } from './errors.js';
 
 /** Props of a bucket. */
 export interface BucketProps {
@@ -13,6 +14,11 @@ export interface BucketProps {
 
 /** A bucket node. */
 export class Bucket extends Node<'bucket', BucketProps> {
+  /** A bucket's props have nothing AWS limits beyond its name, which the pipeline checks. */
+  problems(): Problem[] {
+    return [];
+  }
+
   readonly kind = 'bucket' as const;
 }
 
@@ -52,5 +58,4 @@ export const bucketKind = {
   deadLetters: null,
   data: { ops: ['objects'], hint: 'put a file into it with: sluice put {name} FILE' },
   binding: { part: 'Bucket', fields: ['keyPrefix'] },
-  validate: () => [],
 } satisfies KindDefinition<Bucket>;

@@ -5,7 +5,7 @@
 import { findSourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** How the bundles the CLI makes of a user's TypeScript end (src/build/user-code.ts): frames in them map back to the user's files. */
+/** How the bundles the CLI makes of a user's TypeScript end (src/bundling/user-code.ts): frames in them map back to the user's files. */
 export const USER_BUNDLE_SUFFIX = '.sluice-user.mjs';
 
 const MODEL_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -40,7 +40,7 @@ export function callerFile(): string | undefined {
 
 /**
  * The file a call site is in. A frame in a bundle the CLI made of a user's TypeScript
- * (src/build/user-code.ts) is mapped back, through the bundle's source map, to the user's own file.
+ * (src/bundling/user-code.ts) is mapped back, through the bundle's source map, to the user's own file.
  */
 function userFileOf(site: NodeJS.CallSite): string | null {
   const name = site.getFileName();

@@ -66,6 +66,11 @@ export const FN_DEFAULTS = { timeoutSeconds: 30, memoryMb: 512, retryAttempts: 2
 
 /** A function node. */
 export class Fn extends Node<'fn', FnProps> {
+  /** This node's own problems: its props against AWS's limits. */
+  problems(): Problem[] {
+    return problemsOf(this);
+  }
+
   readonly kind = 'fn' as const;
   /** Tables the function reads through `ctx.table()`. */
   readonly tablesRead = new Set<Table>();
@@ -237,19 +242,21 @@ export const fnKind = {
   deadLetters: { part: 'Failures', record: 'invocation', redriveTo: 'Function' },
   data: { ops: ['deadLetters', 'logs', 'invoke'] },
   binding: { part: 'Function', fields: [] },
-  validate(node: Fn) {
-    const problems: Problem[] = [];
-    const r = node.resolved;
-    if (typeof node.props?.handler !== 'string' && !(node.props?.handler instanceof URL)) {
-      problems.push({ code: 'SLUICE_E_FN_HANDLER', node: node.name, field: 'handler', message: `${node}: handler is required, e.g. fn('${node.name}', { handler: './handlers/${node.name}.ts' })` });
-    }
-    if (Number.isNaN(r.timeoutSeconds)) problems.push({ code: 'SLUICE_E_DURATION', node: node.name, field: 'timeout', message: `${node}: timeout is not a duration (given ${JSON.stringify(node.props.timeout)}); use seconds or a string like '30s'` });
-    checkRange(problems, node, 'timeout', 'SLUICE_E_FN_TIMEOUT', r.timeoutSeconds, 1, 900, ' seconds');
-    checkRange(problems, node, 'memory', 'SLUICE_E_FN_MEMORY', r.memoryMb, 128, 10_240, ' MB');
-    checkRange(problems, node, 'concurrency', 'SLUICE_E_FN_CONCURRENCY', r.concurrency, 1, 1000);
-    checkRange(problems, node, 'retryAttempts', 'SLUICE_E_FN_RETRY', r.retryAttempts, 0, 2);
-    checkRange(problems, node, 'maxEventAge', 'SLUICE_E_FN_EVENT_AGE', r.maxEventAgeSeconds, 60, 21_600, ' seconds');
-    problems.push(...configProblems(node));
-    return problems;
-  },
 } satisfies KindDefinition<Fn>;
+
+/** The problems of one fn node's own props, against AWS's limits (the pipeline adds its edges'). */
+function problemsOf(node: Fn): Problem[] {
+  const problems: Problem[] = [];
+  const r = node.resolved;
+  if (typeof node.props?.handler !== 'string' && !(node.props?.handler instanceof URL)) {
+    problems.push({ code: 'SLUICE_E_FN_HANDLER', node: node.name, field: 'handler', message: `${node}: handler is required, e.g. fn('${node.name}', { handler: './handlers/${node.name}.ts' })` });
+  }
+  if (Number.isNaN(r.timeoutSeconds)) problems.push({ code: 'SLUICE_E_DURATION', node: node.name, field: 'timeout', message: `${node}: timeout is not a duration (given ${JSON.stringify(node.props.timeout)}); use seconds or a string like '30s'` });
+  checkRange(problems, node, 'timeout', 'SLUICE_E_FN_TIMEOUT', r.timeoutSeconds, 1, 900, ' seconds');
+  checkRange(problems, node, 'memory', 'SLUICE_E_FN_MEMORY', r.memoryMb, 128, 10_240, ' MB');
+  checkRange(problems, node, 'concurrency', 'SLUICE_E_FN_CONCURRENCY', r.concurrency, 1, 1000);
+  checkRange(problems, node, 'retryAttempts', 'SLUICE_E_FN_RETRY', r.retryAttempts, 0, 2);
+  checkRange(problems, node, 'maxEventAge', 'SLUICE_E_FN_EVENT_AGE', r.maxEventAgeSeconds, 60, 21_600, ' seconds');
+  problems.push(...configProblems(node));
+  return problems;
+}

@@ -87,7 +87,12 @@ export interface BindingShape {
   fields: ReadonlyArray<'maxMessageSize' | 'path' | 'keySchema' | 'keyPrefix'>;
 }
 
-/** Everything a kind is, independent of any backend. */
+/**
+ * Everything a kind is, independent of any backend: data only, so a Lambda bundle that reads a fact
+ * (the runtime's binding schema) carries no model code. A node's validation is its class's `problems()`.
+ * `N` is the kind's node class, which the registry's type ties each definition to.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- N ties a definition to its node class in KINDS' type
 export interface KindDefinition<N extends AnyNode = AnyNode, P extends string = string> {
   kind: Kind;
   /** What the kind is, for people: `S3 bucket`, `Lambda function`. */
@@ -108,8 +113,6 @@ export interface KindDefinition<N extends AnyNode = AnyNode, P extends string = 
   data: { ops: readonly DataOp[]; hint?: string };
   /** What a bound step is told about it; null when no step can be bound to it (nothing grants a use of it). */
   binding: (BindingShape & { part: P }) | null;
-  /** Prop validation: every problem, not just the first. */
-  validate(node: N): Problem[];
 }
 
 /** Check a number prop against a range, the way every kind reports it. */

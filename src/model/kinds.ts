@@ -25,7 +25,7 @@ export const KINDS = {
 /** The resource parts of a kind, by name: `PartOf<'queue'>` is `'Queue' | 'Dlq' | 'QueuePolicy' | 'DlqPolicy'`. */
 export type PartOf<K extends Kind> = keyof (typeof KINDS)[K]['parts'] & string;
 
-/** A kind's definition, for code that handles any kind (its `validate` takes a node of that kind). */
+/** A kind's definition, for code that handles any kind. */
 export function definitionOf(kind: Kind): KindDefinition<AnyNode> {
   return KINDS[kind] as unknown as KindDefinition<AnyNode>;
 }

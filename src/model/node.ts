@@ -2,6 +2,7 @@
  * Nodes, edges and paths: the graph a pipeline is made of. `a.to(b)` returns a path whose `.to(c)`
  * continues from `b`; nodes are plain values, so shared steps are functions that return them.
  */
+import type { Problem } from './errors.js';
 
 /** Every kind of node sluice knows. Adding one is a compile error in every backend until implemented. */
 export type Kind = 'bucket' | 'fn' | 'queue' | 'topic' | 'table' | 'schedule';
@@ -40,6 +41,8 @@ export type AnyNode = Node<Kind, object>;
 export abstract class Node<K extends Kind, P extends object> {
   /** The node's kind. */
   abstract readonly kind: K;
+  /** The problems of the node's own props, against AWS's limits; every one, not just the first. */
+  abstract problems(): Problem[];
   constructor(
     /** The node's name, unique in its pipeline. */
     readonly name: string,

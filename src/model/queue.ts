@@ -43,6 +43,11 @@ export const QUEUE_DEFAULTS: ResolvedQueueProps = {
 
 /** A queue node. */
 export class Queue extends Node<'queue', QueueProps> {
+  /** This node's own problems: its props against AWS's limits. */
+  problems(): Problem[] {
+    return problemsOf(this);
+  }
+
   readonly kind = 'queue' as const;
   /** The largest message the queue accepts, in bytes. */
   get maxMessageSize(): number {
@@ -95,23 +100,25 @@ export const queueKind = {
   data: { ops: ['send', 'messages', 'deadLetters'], hint: 'send it a message with: sluice send {name} BODY' },
   // A queue's own limit is its path's: nothing wraps what it holds.
   binding: { part: 'Queue', fields: ['maxMessageSize'] },
-  validate(node: Queue) {
-    const problems: Problem[] = [];
-    const r = node.resolved;
-    const durationField = (field: keyof QueueProps, value: number) => {
-      if (Number.isNaN(value)) problems.push({ code: 'SLUICE_E_DURATION', node: node.name, field, message: `${node}: ${field} is not a duration (given ${JSON.stringify(node.props[field])}); use seconds or a string like '30s', '5m'` });
-    };
-    durationField('visibilityTimeout', r.visibilityTimeoutSeconds);
-    durationField('delay', r.delaySeconds);
-    durationField('retention', r.retentionSeconds);
-    checkRange(problems, node, 'visibilityTimeout', 'SLUICE_E_QUEUE_VISIBILITY', r.visibilityTimeoutSeconds, 0, 43_200, ' seconds');
-    checkRange(problems, node, 'maxReceiveCount', 'SLUICE_E_QUEUE_RECEIVE_COUNT', r.maxReceiveCount, 1, 1000);
-    checkRange(problems, node, 'delay', 'SLUICE_E_QUEUE_DELAY', r.delaySeconds, 0, 900, ' seconds');
-    checkRange(problems, node, 'retention', 'SLUICE_E_QUEUE_RETENTION', r.retentionSeconds, 60, 1_209_600, ' seconds');
-    checkRange(problems, node, 'maxMessageSize', 'SLUICE_E_QUEUE_MESSAGE_SIZE', r.maxMessageSize, 1024, 1_048_576, ' bytes');
-    if (Number.isFinite(r.maxReceiveCount) && !Number.isInteger(r.maxReceiveCount)) {
-      problems.push({ code: 'SLUICE_E_QUEUE_RECEIVE_COUNT', node: node.name, field: 'maxReceiveCount', message: `${node}: maxReceiveCount must be a whole number (given ${r.maxReceiveCount})` });
-    }
-    return problems;
-  },
 } satisfies KindDefinition<Queue>;
+
+/** The problems of one queue node's own props, against AWS's limits (the pipeline adds its edges'). */
+function problemsOf(node: Queue): Problem[] {
+  const problems: Problem[] = [];
+  const r = node.resolved;
+  const durationField = (field: keyof QueueProps, value: number) => {
+    if (Number.isNaN(value)) problems.push({ code: 'SLUICE_E_DURATION', node: node.name, field, message: `${node}: ${field} is not a duration (given ${JSON.stringify(node.props[field])}); use seconds or a string like '30s', '5m'` });
+  };
+  durationField('visibilityTimeout', r.visibilityTimeoutSeconds);
+  durationField('delay', r.delaySeconds);
+  durationField('retention', r.retentionSeconds);
+  checkRange(problems, node, 'visibilityTimeout', 'SLUICE_E_QUEUE_VISIBILITY', r.visibilityTimeoutSeconds, 0, 43_200, ' seconds');
+  checkRange(problems, node, 'maxReceiveCount', 'SLUICE_E_QUEUE_RECEIVE_COUNT', r.maxReceiveCount, 1, 1000);
+  checkRange(problems, node, 'delay', 'SLUICE_E_QUEUE_DELAY', r.delaySeconds, 0, 900, ' seconds');
+  checkRange(problems, node, 'retention', 'SLUICE_E_QUEUE_RETENTION', r.retentionSeconds, 60, 1_209_600, ' seconds');
+  checkRange(problems, node, 'maxMessageSize', 'SLUICE_E_QUEUE_MESSAGE_SIZE', r.maxMessageSize, 1024, 1_048_576, ' bytes');
+  if (Number.isFinite(r.maxReceiveCount) && !Number.isInteger(r.maxReceiveCount)) {
+    problems.push({ code: 'SLUICE_E_QUEUE_RECEIVE_COUNT', node: node.name, field: 'maxReceiveCount', message: `${node}: maxReceiveCount must be a whole number (given ${r.maxReceiveCount})` });
+  }
+  return problems;
+}

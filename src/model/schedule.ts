@@ -17,6 +17,11 @@ export interface ScheduleProps {
 
 /** A schedule node. */
 export class Schedule extends Node<'schedule', ScheduleProps> {
+  /** This node's own problems: its props against AWS's limits. */
+  problems(): Problem[] {
+    return problemsOf(this);
+  }
+
   readonly kind = 'schedule' as const;
 }
 
@@ -48,19 +53,21 @@ export const scheduleKind = {
   deadLetters: null,
   data: { ops: [] },
   binding: null,
-  validate(node: Schedule) {
-    const problems: Problem[] = [];
-    const expression = node.props?.expression;
-    if (typeof expression !== 'string') {
-      problems.push({ code: 'SLUICE_E_SCHEDULE_EXPRESSION', node: node.name, field: 'expression', message: `${node}: expression is required, e.g. schedule('${node.name}', 'rate(5 minutes)')` });
-      return problems;
-    }
-    const parsed = parseScheduleExpression(expression, 'rule');
-    if (!parsed.ok) {
-      for (const p of parsed.problems) {
-        problems.push({ code: 'SLUICE_E_SCHEDULE_EXPRESSION', node: node.name, field: 'expression', message: `${node}: expression '${expression}': ${p.message}; see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html` });
-      }
-    }
-    return problems;
-  },
 } satisfies KindDefinition<Schedule>;
+
+/** The problems of one schedule node's own props, against AWS's limits (the pipeline adds its edges'). */
+function problemsOf(node: Schedule): Problem[] {
+  const problems: Problem[] = [];
+  const expression = node.props?.expression;
+  if (typeof expression !== 'string') {
+    problems.push({ code: 'SLUICE_E_SCHEDULE_EXPRESSION', node: node.name, field: 'expression', message: `${node}: expression is required, e.g. schedule('${node.name}', 'rate(5 minutes)')` });
+    return problems;
+  }
+  const parsed = parseScheduleExpression(expression, 'rule');
+  if (!parsed.ok) {
+    for (const p of parsed.problems) {
+      problems.push({ code: 'SLUICE_E_SCHEDULE_EXPRESSION', node: node.name, field: 'expression', message: `${node}: expression '${expression}': ${p.message}; see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html` });
+    }
+  }
+  return problems;
+}

@@ -24,6 +24,11 @@ export interface TableProps {
 
 /** A table node. */
 export class Table extends Node<'table', TableProps> {
+  /** This node's own problems: its props against AWS's limits. */
+  problems(): Problem[] {
+    return problemsOf(this);
+  }
+
   readonly kind = 'table' as const;
   /** The partition key with its type. */
   get partitionKey(): Required<KeyAttribute> {
@@ -68,25 +73,27 @@ export const tableKind = {
   deadLetters: null,
   data: { ops: ['items'] },
   binding: { part: 'Table', fields: ['keySchema'] },
-  validate(node: Table) {
-    const problems: Problem[] = [];
-    const keys: Array<['partitionKey' | 'sortKey', string | KeyAttribute | undefined]> = [['partitionKey', node.props?.partitionKey], ['sortKey', node.props?.sortKey]];
-    for (const [field, key] of keys) {
-      if (key === undefined) {
-        if (field === 'partitionKey') problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field, message: `${node}: partitionKey is required; declare table('${node.name}', { partitionKey: 'id' })` });
-        continue;
-      }
-      const k = normalizeKey(key)!;
-      if (typeof k.name !== 'string' || k.name.length === 0 || k.name.length > 255) {
-        problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field, message: `${node}: ${field} name must be 1 to 255 characters (given ${JSON.stringify(k.name)})` });
-      }
-      if (!['S', 'N', 'B'].includes(k.type)) {
-        problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field, message: `${node}: ${field} type must be 'S', 'N' or 'B' (given ${JSON.stringify(k.type)})` });
-      }
-    }
-    if (node.sortKey && node.partitionKey && node.sortKey.name === node.partitionKey.name) {
-      problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field: 'sortKey', message: `${node}: sortKey must differ from partitionKey (both '${node.sortKey.name}')` });
-    }
-    return problems;
-  },
 } satisfies KindDefinition<Table>;
+
+/** The problems of one table node's own props, against AWS's limits (the pipeline adds its edges'). */
+function problemsOf(node: Table): Problem[] {
+  const problems: Problem[] = [];
+  const keys: Array<['partitionKey' | 'sortKey', string | KeyAttribute | undefined]> = [['partitionKey', node.props?.partitionKey], ['sortKey', node.props?.sortKey]];
+  for (const [field, key] of keys) {
+    if (key === undefined) {
+      if (field === 'partitionKey') problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field, message: `${node}: partitionKey is required; declare table('${node.name}', { partitionKey: 'id' })` });
+      continue;
+    }
+    const k = normalizeKey(key)!;
+    if (typeof k.name !== 'string' || k.name.length === 0 || k.name.length > 255) {
+      problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field, message: `${node}: ${field} name must be 1 to 255 characters (given ${JSON.stringify(k.name)})` });
+    }
+    if (!['S', 'N', 'B'].includes(k.type)) {
+      problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field, message: `${node}: ${field} type must be 'S', 'N' or 'B' (given ${JSON.stringify(k.type)})` });
+    }
+  }
+  if (node.sortKey && node.partitionKey && node.sortKey.name === node.partitionKey.name) {
+    problems.push({ code: 'SLUICE_E_TABLE_KEY', node: node.name, field: 'sortKey', message: `${node}: sortKey must differ from partitionKey (both '${node.sortKey.name}')` });
+  }
+  return problems;
+}

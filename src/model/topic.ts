@@ -16,6 +16,11 @@ export const TOPIC_DEFAULT_MAX_MESSAGE_SIZE = 262_144;
 
 /** A topic node. */
 export class Topic extends Node<'topic', TopicProps> {
+  /** This node's own problems: its props against AWS's limits. */
+  problems(): Problem[] {
+    return problemsOf(this);
+  }
+
   readonly kind = 'topic' as const;
   /** The largest message the topic accepts, in bytes. */
   get maxMessageSize(): number {
@@ -54,9 +59,11 @@ export const topicKind = {
   deadLetters: null,
   data: { ops: ['send'], hint: 'publish a message with: sluice send {name} BODY' },
   binding: { part: 'Topic', fields: ['maxMessageSize', 'path'] },
-  validate(node: Topic) {
-    const problems: Problem[] = [];
-    checkRange(problems, node, 'maxMessageSize', 'SLUICE_E_TOPIC_MESSAGE_SIZE', node.props.maxMessageSize, 1024, 1_048_576, ' bytes');
-    return problems;
-  },
 } satisfies KindDefinition<Topic>;
+
+/** The problems of one topic node's own props, against AWS's limits (the pipeline adds its edges'). */
+function problemsOf(node: Topic): Problem[] {
+  const problems: Problem[] = [];
+  checkRange(problems, node, 'maxMessageSize', 'SLUICE_E_TOPIC_MESSAGE_SIZE', node.props.maxMessageSize, 1024, 1_048_576, ' bytes');
+  return problems;
+}

@@ -48,7 +48,7 @@ function nodeNames(pipe: Pipeline, problems: Problem[]) {
 }
 
 function nodeProps(pipe: Pipeline, problems: Problem[]) {
-  for (const node of pipe.nodes.values()) problems.push(...kindOf(node).validate(node));
+  for (const node of pipe.nodes.values()) problems.push(...node.problems());
 }
 
 function edgesAllowed(pipe: Pipeline, problems: Problem[]) {

@@ -17,7 +17,7 @@ const THIS_FILE = fileURLToPath(import.meta.url);
 
 /** Codes no test asserts, each with the reason. */
 const NOT_ASSERTED: Partial<Record<ErrorCode, string>> = {
-  SLUICE_E_BUNDLE: 'synth imports each handler (to read its options) before bundling it, so a file that does not build fails that import first, as SLUICE_E_HANDLER_LOAD; BUNDLE is left for a file Node imports but esbuild cannot bundle',
+  SLUICE_E_BUNDLE: 'synth bundles and imports each handler for Node (to read its options) before bundling it for Lambda, so a file that does not build fails there first, as SLUICE_E_HANDLER_LOAD; BUNDLE is left for a file that builds for Node but not for Lambda',
   SLUICE_E_DEPLOY_DESTROY_FAILED: 'needs a stack CloudFormation fails to delete; moto deletes every stack it created (the deploy tests destroy stacks holding data, retained buckets and protected tables)',
   SLUICE_E_DEPLOY_STACK_STATE: 'needs a stack left in a *_FAILED state; moto never leaves one (MOTO_CFN_NO_ROLLBACK in test/cloud/deploy/helpers.ts)',
 };

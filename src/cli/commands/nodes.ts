@@ -18,7 +18,7 @@ export function registerNodes(program: Command): void {
     .option('--state <dir>', 'the local state folder (default: .sluice/local beside the pipeline file)')
     .action(action(async (entryArg: string | undefined, options: StageOptions) => {
       const [{ loadPipeline }, { grantsOf }, { Fn }, { missingHandlerFile }] = await Promise.all([
-        import('../load.js'), import('../../model/permissions.js'), import('../../model/fn.js'), import('../../build/handler-file.js'),
+        import('../load.js'), import('../../model/permissions.js'), import('../../model/fn.js'), import('../../bundling/handler-file.js'),
       ]);
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       const status: StageStatus | undefined = options.stage ? await onStage(options, (stage) => stage.status(), entryArg) : undefined;

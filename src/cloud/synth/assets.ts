@@ -13,10 +13,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleHandler } from '../../build/bundle.js';
+import { bundleHandler } from '../../bundling/bundle.js';
 import type { Fn } from '../../model/fn.js';
 import { SynthError } from './errors.js';
-import { bundledFile, forBundling } from '../../build/source-ext.js';
+import { bundledFile, forBundling } from '../../bundling/source-ext.js';
 
 /** One function bundle, zipped. */
 export interface FunctionAsset {
@@ -24,7 +24,7 @@ export interface FunctionAsset {
   hash: string;
   /** The zip's bytes. */
   zip: Uint8Array;
-  /** The handler file it was built from (a built-in handler's compiled file when dist/ is fresh). */
+  /** The handler file it was built from. */
   handler: string;
 }
 
@@ -73,7 +73,7 @@ async function buildAsset(fn: Fn, handler: string, cacheDir: string): Promise<Fu
     if (!existsSync(cached)) writeAtomically(cached, zip);
     ZIPPED.set(bundleHash, (zipped = { zip, hash: createHash('sha256').update(zip).digest('hex') }));
   }
-  return { hash: zipped.hash, zip: zipped.zip, handler: forBundling(handler) };
+  return { hash: zipped.hash, zip: zipped.zip, handler };
 }
 
 function writeAtomically(file: string, data: Uint8Array): void {

@@ -2,7 +2,7 @@
  * What synth needs to know about a handler that its wiring does not say: whether it is a
  * `component`/`source`/`sink` (a plain Lambda handler uses none of sluice's components), whether it
  * records lineage (`lineage !== false`) and whether it has an `idempotencyKey`. Learned by importing
- * the handler's local bundle (src/build/bundle.ts: TypeScript built with esbuild, `sluice/runtime`
+ * the handler's local bundle (src/bundling/bundle.ts: TypeScript built with esbuild, `sluice/runtime`
  * resolved to this sluice, cached by content) and reading its descriptor (`resolveHandler`), once per
  * handler file per process: no TypeScript loader is needed in the process that synthesizes.
  */
@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Fn } from '../../model/fn.js';
 import { resolveHandler } from '../../runtime/handler.js';
-import { bundleHandler } from '../../build/bundle.js';
+import { bundleHandler } from '../../bundling/bundle.js';
 import { SynthError } from './errors.js';
 
 /** The parts of a handler's options that decide its AWS resources, grants and environment. */

@@ -1,6 +1,6 @@
 /**
  * The AWS SDK v3 clients a deployed step uses, created once per cold start (or per worker). The SDK
- * ships with the Lambda runtime and is never bundled (src/build/bundle.ts keeps `@aws-sdk/*` external).
+ * ships with the Lambda runtime and is never bundled (src/bundling/bundle.ts keeps `@aws-sdk/*` external).
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';

@@ -4,7 +4,7 @@
  * any shared step.
  */
 import { fn, type Fn, type FnProps } from '../../model/fn.js';
-import { ownFile } from '../../build/source-ext.js';
+import { ownFile } from '../../bundling/source-ext.js';
 
 const HANDLER = ownFile('./data-asset-writer.handler', import.meta.url);
 

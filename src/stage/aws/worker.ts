@@ -24,7 +24,7 @@ import { lambdaHandler, type LambdaFunction } from '../../runtime/aws/lambda.js'
 import { sqsEventRecord } from '../../runtime/aws/sqs-event.js';
 import type { AwsStage } from './stage.js';
 import { nodeFor } from '../../model/lookup.js';
-import { importUserModule } from '../../build/user-code.js';
+import { importUserModule } from '../../bundling/user-code.js';
 
 /** Options of `runWorker`. */
 export interface WorkerOptions {

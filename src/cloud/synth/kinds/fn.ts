@@ -6,7 +6,8 @@
  * asynchronously (by a bucket, topic or schedule) gets an on-failure queue
  * `${pipeline}-${stage}-${fn}-failures` and an explicit retry configuration (docs/security-rules.md L-1..L-9).
  */
-import { missingHandlerFile } from '../../../build/handler-file.js';
+import { missingHandlerFile } from '../../../bundling/handler-file.js';
+import { forBundling } from '../../../bundling/source-ext.js';
 import { durationSeconds } from '../../../model/duration.js';
 import type { ErrorCode, Problem } from '../../../model/errors.js';
 import type { Fn } from '../../../model/fn.js';
@@ -123,7 +124,9 @@ export const fnSynth: KindSynth<Fn> = {
         LoggingConfig: { LogGroup: ref(logGroup) },
         Tags: ctx.tags(node),
       },
-    }, { 'sluice:asset': { hash: asset.hash, handler: asset.handler }, ...(optOuts.length ? { 'sluice:optOuts': optOuts } : {}) });
+    },
+    // A built-in handler is named by the file bundled (dist/ when fresh), the same in every process.
+    { 'sluice:asset': { hash: asset.hash, handler: forBundling(asset.handler) }, ...(optOuts.length ? { 'sluice:optOuts': optOuts } : {}) });
     if (async) {
       ctx.add(node.name, idOf(node, 'InvokeConfig'), paths.node(node, 'InvokeConfig'), {
         Type: 'AWS::Lambda::EventInvokeConfig',
