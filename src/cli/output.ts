@@ -35,7 +35,11 @@ export function reportError(options: GlobalOptions, error: unknown): void {
   }
   if (error instanceof SluiceError) {
     if (options.json) process.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-    else process.stderr.write(`${pc.red('error')} ${error.message} ${pc.dim(`[${error.code}]`)}\n`);
+    else {
+      // The code goes on the first line, beside the headline, not after the last item of a list.
+      const [headline, ...details] = error.message.split('\n');
+      process.stderr.write(`${pc.red('error')} ${headline} ${pc.dim(`[${error.code}]`)}\n${details.map((d) => `${d}\n`).join('')}`);
+    }
     return;
   }
   const e = error instanceof Error ? error : new Error(String(error));

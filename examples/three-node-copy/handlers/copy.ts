@@ -6,7 +6,7 @@ import { component } from 'sluice/runtime';
 
 export default component(async (input, ctx) => {
   if (input.kind !== 'object') return [];
-  const body = await ctx.body(input);
+  const body = await ctx.body(input);                              // the object's bytes
   ctx.log('copied', { key: input.key, bytes: body.byteLength });
-  return [ctx.object(input.key, body)];
+  return [ctx.object(input.key, body)];                            // written to every bucket downstream
 });
