@@ -9,7 +9,7 @@ import { missingHandlerFile } from '../bundling/handler-file.js';
 
 export { missingHandlerFile };
 import { pathToFileURL } from 'node:url';
-import type { Fn } from '../model/fn.js';
+import { HANDLER_INIT_LIMIT_MS, type Fn } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
 import { invokeHandler, resolveHandler, type ExecutionRecord, type InvocationOutcome, type ResolvedHandler } from '../runtime/invoke.js';
 import type { StepBindings } from '../runtime/bindings.js';
@@ -106,20 +106,35 @@ export function handlerLoadProblem(fn: Fn, what: string): Problem {
   return { code: 'SLUICE_E_HANDLER_LOAD', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' ${what}` };
 }
 
+/** A handler file whose imports or top-level code did not finish within Lambda's Init limit. */
+export function handlerInitTimeoutProblem(fn: Fn): Problem {
+  return { code: 'SLUICE_E_HANDLER_INIT_TIMEOUT', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' did not finish loading within ${HANDLER_INIT_LIMIT_MS / 1000} seconds (Lambda's limit for a function's Init phase); move slow or endless work at its top level into the step` };
+}
+
 /** A handler file that exports no handler. */
 export function handlerExportProblem(fn: Fn): Problem {
   return { code: 'SLUICE_E_HANDLER_EXPORT', node: fn.name, field: 'handler', message: `${fn}: handler file '${String(fn.props.handler)}' exports neither a default component()/source()/sink() nor a 'handler' function; add: export default component(async (input, ctx) => ...)` };
 }
+
+const INIT_TIMED_OUT = Symbol('init timed out');
 
 /** Check a handler file exists, then import it and find its handler; problems name the node and the fix. */
 export async function loadHandlerModule(fn: Fn, importer: (url: string) => Promise<Record<string, unknown>>): Promise<{ handler?: ResolvedHandler; problem?: Problem }> {
   const missing = missingHandlerFile(fn);
   if (missing) return { problem: missing };
   let exports: Record<string, unknown>;
+  let timer: NodeJS.Timeout | undefined;
+  const initLimit = new Promise<typeof INIT_TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(INIT_TIMED_OUT), HANDLER_INIT_LIMIT_MS)));
   try {
-    exports = await importer(pathToFileURL(fn.handlerPath).href);
+    // A top-level await that never settles is bounded; an endless synchronous loop cannot be in
+    // process (it holds the thread): worker isolation bounds that too.
+    const loaded = await Promise.race([importer(pathToFileURL(fn.handlerPath).href), initLimit]);
+    if (loaded === INIT_TIMED_OUT) return { problem: handlerInitTimeoutProblem(fn) };
+    exports = loaded;
   } catch (error) {
     return { problem: handlerLoadProblem(fn, `failed to load: ${(error as Error).message}`) };
+  } finally {
+    clearTimeout(timer);
   }
   const handler = resolveHandler(exports);
   if (!handler) {

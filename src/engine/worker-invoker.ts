@@ -13,7 +13,7 @@ import { bundleHandler, type Bundle } from '../bundling/bundle.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
-import { handlerExportProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
+import { handlerExportProblem, handlerInitTimeoutProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
 import { bundledFile } from '../bundling/source-ext.js';
 import type { CallHandlers } from './worker-protocol.js';
@@ -62,9 +62,11 @@ export class WorkerInvoker implements Invoker {
       this.pools.set(fn.name, pool);
       const ready = await pool.warmUp();
       if (!ready.ok) {
-        problems.push(ready.error
-          ? handlerLoadProblem(fn, `failed to load: ${ready.error.errorMessage}`)
-          : handlerExportProblem(fn));
+        problems.push(ready.initTimedOut
+          ? handlerInitTimeoutProblem(fn)
+          : ready.error
+            ? handlerLoadProblem(fn, `failed to load: ${ready.error.errorMessage}`)
+            : handlerExportProblem(fn));
       }
     }));
     return problems;

@@ -6,7 +6,7 @@
  * invocation fails with Lambda's timeout error and the ones queued behind it move to another worker.
  */
 import { Worker } from 'node:worker_threads';
-import type { Fn } from '../model/fn.js';
+import { HANDLER_INIT_LIMIT_MS, type Fn } from '../model/fn.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { Bundle } from '../bundling/bundle.js';
 import { serializeError, timeoutError, type InvokeRequest, type InvokeResult } from './invoker.js';
@@ -22,9 +22,16 @@ export interface Job {
   resolve: (result: InvokeResult) => void;
 }
 
+/** How a worker's start ended: its handler loaded, failed to (with the error), or overran the Init limit. */
+export interface WorkerReady {
+  ok: boolean;
+  error?: { errorMessage: string };
+  initTimedOut?: boolean;
+}
+
 interface PoolWorker {
   worker: Worker;
-  ready: Promise<{ ok: boolean; error?: { errorMessage: string } }>;
+  ready: Promise<WorkerReady>;
   isReady: boolean;
   /** Jobs sent to it, in order; the first is running. */
   queue: Job[];
@@ -54,7 +61,7 @@ export class WorkerPool {
   ) {}
 
   /** Start a worker now; resolves when its handler has loaded (for validation at start-up). */
-  warmUp(): Promise<{ ok: boolean; error?: { errorMessage: string } }> {
+  warmUp(): Promise<WorkerReady> {
     return this.spawn().ready;
   }
 
@@ -119,12 +126,22 @@ export class WorkerPool {
     worker.unref();
     const w: PoolWorker = { worker, ready: undefined!, isReady: false, queue: [], unsent: [], started: 0, dead: false, retired: false };
     w.ready = new Promise((resolve) => {
-      worker.once('message', (m) => resolve(m.type === 'ready' ? m : { ok: false }));
-      worker.once('error', (e) => resolve({ ok: false, error: { errorMessage: e.message } }));
+      // Lambda's Init limit (docs/aws-semantics.md LA-11): a handler whose top-level code never
+      // finishes is stopped, instead of holding its invocations (and the command) forever.
+      const initLimit = setTimeout(() => resolve({ ok: false, initTimedOut: true }), HANDLER_INIT_LIMIT_MS);
+      worker.once('message', (m) => {
+        clearTimeout(initLimit);
+        resolve(m.type === 'ready' ? m : { ok: false });
+      });
+      worker.once('error', (e) => {
+        clearTimeout(initLimit);
+        resolve({ ok: false, error: { errorMessage: e.message } });
+      });
     });
     void w.ready.then((r) => {
       w.isReady = true;
       if (r.ok) this.send(w);
+      else if (r.initTimedOut) this.fail(w, { errorType: 'Runtime.InitTimeout', errorMessage: `function '${this.fn.name}': the handler did not finish loading within ${HANDLER_INIT_LIMIT_MS / 1000} seconds (Lambda's Init limit)`, trace: [] });
       else this.fail(w, { errorType: 'Runtime.ImportModuleError', errorMessage: r.error?.errorMessage ?? `function '${this.fn.name}': the handler exports no handler`, trace: [] });
     });
     worker.on('message', (m) => this.onMessage(w, m));
@@ -166,6 +183,9 @@ export class WorkerPool {
     if (w.dead) return;
     w.dead = true;
     clearTimeout(w.timer);
+    // A worker whose handler failed to load is still alive, listening: it must not outlive the pool
+    // (its port would keep the process running). Terminating an exited worker does nothing.
+    void w.worker.terminate();
     const index = this.workers.indexOf(w);
     if (index >= 0) this.workers.splice(index, 1);
     const [head, ...rest] = [...w.queue, ...w.unsent];

@@ -198,6 +198,11 @@ export const ERROR_CODES = {
     meaning: 'a function\'s handler file does not build, or throws while it is imported, on the local engine, while synthesizing or in sluice worker',
     fix: 'fix the handler file so it builds and imports without throwing (the message carries the cause)',
   },
+  SLUICE_E_HANDLER_INIT_TIMEOUT: {
+    area: 'handler',
+    meaning: "a function's handler file did not finish loading (its imports and top-level code) within 10 seconds, Lambda's limit for a function's Init phase, on the local engine or while synthesizing",
+    fix: 'move slow or endless work out of the top level of the handler file and into the step, or find the import that never finishes (a top-level await of a promise that never settles, a loop)',
+  },
   SLUICE_E_HANDLER_MISSING: {
     area: 'handler',
     meaning: 'a function\'s handler file does not exist where its path points (relative to the file that declares the function), found when the local engine starts, by sluice nodes or while synthesizing',

@@ -64,6 +64,12 @@ export interface ResolvedFnProps {
 
 export const FN_DEFAULTS = { timeoutSeconds: 30, memoryMb: 512, retryAttempts: 2, maxEventAgeSeconds: 21_600, localConcurrency: 4 } as const;
 
+/**
+ * How long a handler file may take to load (its imports and top-level code): Lambda's limit on a
+ * function's Init phase (docs/aws-semantics.md LA-11). The local engine and synth bound it the same way.
+ */
+export const HANDLER_INIT_LIMIT_MS = 10_000;
+
 /** A function node. */
 export class Fn extends Node<'fn', FnProps> {
   /** This node's own problems: its props against AWS's limits. */

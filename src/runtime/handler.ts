@@ -110,3 +110,22 @@ export function resolveHandler(exports: Record<string, unknown>): ResolvedHandle
   }
   return undefined;
 }
+
+/** What synth needs to know of a handler that its wiring does not say (src/cloud/synth/handler-options.ts). */
+export interface HandlerTraits {
+  /** `descriptor` for `component`/`source`/`sink`, `lambda` for a plain `(event, context)` handler. */
+  kind: 'descriptor' | 'lambda';
+  /** Whether it records an ingestion step per execution (descriptor `lineage !== false`). */
+  lineage: boolean;
+  /** Whether it declares an `idempotencyKey`. */
+  idempotency: boolean;
+}
+
+/** The traits of the handler a module exports, or undefined when it exports none. */
+export function handlerTraits(exports: Record<string, unknown>): HandlerTraits | undefined {
+  const handler = resolveHandler(exports);
+  if (!handler) return undefined;
+  if (handler.kind === 'lambda') return { kind: 'lambda', lineage: false, idempotency: false };
+  const options = handler.descriptor.options ?? {};
+  return { kind: 'descriptor', lineage: options.lineage !== false, idempotency: typeof options.idempotencyKey === 'function' };
+}

@@ -18,26 +18,33 @@ async function rejectsWith<E extends SluiceError>(promise: Promise<unknown>, kin
   return caught as E;
 }
 
-test('handler files that are missing, export nothing usable or fail to load are all reported at once', async () => {
-  // GIVEN three functions with three different handler problems
-  const pipe = pipeline('bad-handlers', [
-    bucket('a').to(fn('missing', { handler: fixture('does-not-exist') })),
-    bucket('b').to(fn('empty', { handler: fixture('no-export') })),
-    bucket('c').to(fn('broken', { handler: fixture('throws-on-import') })),
-  ]);
-  // WHEN the pipeline starts
-  const error = await rejectsWith(localPipeline(pipe), PipelineValidationError, 'SLUICE_E_PIPELINE_INVALID');
-  // THEN one error lists every problem, each naming its node and what to do
-  const byNode = Object.fromEntries(error.problems.map((p) => [p.node, p]));
-  assert.deepEqual(Object.keys(byNode).sort(), ['broken', 'empty', 'missing']);
-  assert.equal(byNode.missing!.code, 'SLUICE_E_HANDLER_MISSING');
-  assert.match(byNode.missing!.message, /fn 'missing': handler file '.*does-not-exist\.ts' does not exist .*; create it or fix the path/);
-  assert.equal(byNode.empty!.code, 'SLUICE_E_HANDLER_EXPORT');
-  assert.match(byNode.empty!.message, /fn 'empty': .* exports neither a default component\(\)\/source\(\)\/sink\(\) nor a 'handler' function; add: export default component/);
-  assert.equal(byNode.broken!.code, 'SLUICE_E_HANDLER_LOAD');
-  assert.match(byNode.broken!.message, /fn 'broken': .* failed to load: broken at import time/);
-  assert.match(error.message, /pipeline 'bad-handlers' has 3 problems/);
-});
+for (const isolation of ['in-process', 'worker'] as const) {
+  test(`handler files that are missing, export nothing usable, fail to load or never finish loading are all reported at once (${isolation})`, async () => {
+    // GIVEN four functions with four different handler problems
+    const pipe = pipeline('bad-handlers', [
+      bucket('a').to(fn('missing', { handler: fixture('does-not-exist') })),
+      bucket('b').to(fn('empty', { handler: fixture('no-export') })),
+      bucket('c').to(fn('broken', { handler: fixture('throws-on-import') })),
+      bucket('d').to(fn('waits', { handler: fixture('unsettled') })),
+    ]);
+    // WHEN the pipeline starts
+    const error = await rejectsWith(localPipeline(pipe, { isolation }), PipelineValidationError, 'SLUICE_E_PIPELINE_INVALID');
+    // THEN one error lists every problem, each naming its node and what to do
+    const byNode = Object.fromEntries(error.problems.map((p) => [p.node, p]));
+    assert.deepEqual(Object.keys(byNode).sort(), ['broken', 'empty', 'missing', 'waits']);
+    assert.equal(byNode.missing!.code, 'SLUICE_E_HANDLER_MISSING');
+    assert.match(byNode.missing!.message, /fn 'missing': handler file '.*does-not-exist\.ts' does not exist .*; create it or fix the path/);
+    assert.equal(byNode.empty!.code, 'SLUICE_E_HANDLER_EXPORT');
+    assert.match(byNode.empty!.message, /fn 'empty': .* exports neither a default component\(\)\/source\(\)\/sink\(\) nor a 'handler' function; add: export default component/);
+    assert.equal(byNode.broken!.code, 'SLUICE_E_HANDLER_LOAD');
+    assert.match(byNode.broken!.message, /fn 'broken': .* failed to load: broken at import time/);
+    // AND the handler that never finishes loading is stopped at Lambda's Init limit (LA-11)
+    assert.equal(byNode.waits!.code, 'SLUICE_E_HANDLER_INIT_TIMEOUT');
+    assert.match(byNode.waits!.message, /fn 'waits': handler file '.*unsettled\.ts' did not finish loading within 10 seconds/);
+    assert.match(error.message, /pipeline 'bad-handlers' has 4 problems/);
+    // AND nothing is left running: the exit guard (test/helpers/exit-guard.ts) fails this file otherwise
+  });
+}
 
 test('a missing handler file is reported together with the pipeline model problems', async () => {
   // GIVEN a function with an out-of-range timeout and a missing handler file

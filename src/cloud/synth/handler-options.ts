@@ -1,60 +1,90 @@
 /**
  * What synth needs to know about a handler that its wiring does not say: whether it is a
  * `component`/`source`/`sink` (a plain Lambda handler uses none of sluice's components), whether it
- * records lineage (`lineage !== false`) and whether it has an `idempotencyKey`. Learned by importing
+ * records lineage (`lineage !== false`) and whether it has an `idempotencyKey`. Learned by loading
  * the handler's local bundle (src/bundling/bundle.ts: TypeScript built with esbuild, `sluice/runtime`
- * resolved to this sluice, cached by content) and reading its descriptor (`resolveHandler`), once per
- * handler file per process: no TypeScript loader is needed in the process that synthesizes.
+ * resolved to this sluice, cached by content) in a worker thread, which is stopped if the handler's
+ * top-level code runs past Lambda's Init limit, so a handler that never finishes loading cannot hang
+ * synth (or print into its output). What was learned is kept beside the bundle, by its hash, so an
+ * unchanged handler is not loaded again.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Fn } from '../../model/fn.js';
-import { resolveHandler } from '../../runtime/handler.js';
+import { Worker } from 'node:worker_threads';
+import { HANDLER_INIT_LIMIT_MS, type Fn } from '../../model/fn.js';
+import type { HandlerTraits } from '../../runtime/handler.js';
 import { bundleHandler } from '../../bundling/bundle.js';
+import { bundledFile } from '../../bundling/source-ext.js';
 import { SynthError } from './errors.js';
 
 /** The parts of a handler's options that decide its AWS resources, grants and environment. */
-export interface HandlerOptions {
-  /** `descriptor` for `component`/`source`/`sink`, `lambda` for a plain `(event, context)` handler. */
-  kind: 'descriptor' | 'lambda';
-  /** Whether it records an ingestion step per execution (descriptor `lineage !== false`). */
-  lineage: boolean;
-  /** Whether it declares an `idempotencyKey`. */
-  idempotency: boolean;
-}
+export type HandlerOptions = HandlerTraits;
 
 /** Options assumed for a handler not read (its file is missing, which is reported as a problem). */
 export const UNREAD_HANDLER: HandlerOptions = { kind: 'descriptor', lineage: true, idempotency: false };
 
-type Loaded = { options: HandlerOptions } | { error: 'import'; message: string } | { error: 'export' };
+type Loaded = { options: HandlerOptions } | { error: 'import'; message: string } | { error: 'export' } | { error: 'timeout' } | { error: 'unsettled' };
 
-// One import per distinct handler file per process (Node keeps a module, or its failure, for the
-// process's life anyway; this spares re-resolving and re-reading the descriptor).
+// One load per distinct handler file per process.
 const loaded = new Map<string, Promise<Loaded>>();
 
 function load(path: string, cacheDir: string): Promise<Loaded> {
   let pending = loaded.get(path);
   if (!pending) {
-    pending = bundleHandler(path, { cacheDir, target: 'local' }).then((bundle) => import(pathToFileURL(bundle.file).href) as Promise<Record<string, unknown>>).then(
-      (exports: Record<string, unknown>): Loaded => {
-        const handler = resolveHandler(exports);
-        if (!handler) return { error: 'export' };
-        if (handler.kind === 'lambda') return { options: { kind: 'lambda', lineage: false, idempotency: false } };
-        const options = handler.descriptor.options ?? {};
-        return { options: { kind: 'descriptor', lineage: options.lineage !== false, idempotency: typeof options.idempotencyKey === 'function' } };
-      },
-      (error: unknown): Loaded => ({ error: 'import', message: error instanceof Error ? error.message : String(error) }),
-    );
+    pending = bundleHandler(path, { cacheDir, target: 'local' }).then((bundle) => traitsOf(bundle.file, bundle.hash, cacheDir), (error: unknown): Loaded => ({ error: 'import', message: error instanceof Error ? error.message : String(error) }));
     loaded.set(path, pending);
   }
   return pending;
+}
+
+/** The module that reads a handler's traits, in whichever form sluice runs (the worker imports it). */
+const TRAITS_MODULE = pathToFileURL(bundledFile('runtime/handler')).href;
+
+// CommonJS, as `eval` workers are: imports the bundle and answers with its traits or why it has none.
+const PROBE = `
+const { workerData, parentPort } = require('node:worker_threads');
+(async () => {
+  const { handlerTraits } = await import(workerData.traits);
+  let exports;
+  try { exports = await import(workerData.bundle); }
+  catch (error) { parentPort.postMessage({ error: 'import', message: error instanceof Error ? error.message : String(error) }); return; }
+  const options = handlerTraits(exports);
+  parentPort.postMessage(options ? { options } : { error: 'export' });
+})();
+`;
+
+async function traitsOf(bundleFile: string, hash: string, cacheDir: string): Promise<Loaded> {
+  const known = join(cacheDir, 'handler-traits', `${hash.slice(0, 24)}.json`);
+  if (existsSync(known)) return { options: JSON.parse(readFileSync(known, 'utf8')) as HandlerOptions };
+  // Output the handler prints while loading is not synth's: the worker's stdout and stderr are dropped.
+  const worker = new Worker(PROBE, { eval: true, workerData: { bundle: pathToFileURL(bundleFile).href, traits: TRAITS_MODULE }, stdout: true, stderr: true });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  let timer: NodeJS.Timeout | undefined;
+  const result = await new Promise<Loaded>((resolve) => {
+    timer = setTimeout(() => resolve({ error: 'timeout' }), HANDLER_INIT_LIMIT_MS);
+    worker.once('message', (m: Loaded) => resolve(m));
+    worker.once('error', (error) => resolve({ error: 'import', message: error.message }));
+    // A worker with nothing left to do but no answer: a top-level await that can never settle.
+    worker.once('exit', (code) => resolve(code === 0 ? { error: 'unsettled' } : { error: 'import', message: `the handler ended its process while loading (exit code ${code})` }));
+  });
+  clearTimeout(timer);
+  await worker.terminate();
+  if ('options' in result) {
+    mkdirSync(join(cacheDir, 'handler-traits'), { recursive: true });
+    writeFileSync(`${known}.${process.pid}.tmp`, JSON.stringify(result.options));
+    renameSync(`${known}.${process.pid}.tmp`, known);
+  }
+  return result;
 }
 
 /**
  * The options of every function's handler, by function name. Functions whose handler file does not
  * exist are left out (synth reports the missing file as a problem).
  * @throws SynthError `SLUICE_E_HANDLER_LOAD` when a handler file fails to import, `SLUICE_E_HANDLER_EXPORT`
- *   when it exports no handler; each names the function and the file.
+ *   when it exports no handler, `SLUICE_E_HANDLER_INIT_TIMEOUT` when it does not finish loading within
+ *   Lambda's Init limit; each names the function and the file.
  * @example const options = await handlerOptionsOf([copy], '.sluice/cache'); options.get('copy') // { kind: 'descriptor', lineage: true, idempotency: false }
  */
 export async function handlerOptionsOf(fns: readonly Fn[], cacheDir: string): Promise<Map<string, HandlerOptions>> {
@@ -68,6 +98,9 @@ export async function handlerOptionsOf(fns: readonly Fn[], cacheDir: string): Pr
       options.set(fn.name, result.options);
     } else if (result.error === 'import') {
       throw new SynthError('SLUICE_E_HANDLER_LOAD', `${fn}: its handler file '${file}' failed to import while synthesizing (synth reads the handler's options: lineage, idempotencyKey): ${result.message}; fix the file so it imports`, { node: fn.name });
+    } else if (result.error === 'timeout' || result.error === 'unsettled') {
+      const what = result.error === 'timeout' ? `did not finish loading within ${HANDLER_INIT_LIMIT_MS / 1000} seconds while synthesizing` : 'never finishes loading: a top-level await waits on a promise that can never settle';
+      throw new SynthError('SLUICE_E_HANDLER_INIT_TIMEOUT', `${fn}: its handler file '${file}' ${what} (Lambda stops a function's Init phase after ${HANDLER_INIT_LIMIT_MS / 1000} seconds); move slow or endless work at its top level into the step`, { node: fn.name });
     } else {
       throw new SynthError('SLUICE_E_HANDLER_EXPORT', `${fn}: its handler file '${file}' exports neither a default component()/source()/sink() nor a 'handler' function; add: export default component(async (input, ctx) => ...)`, { node: fn.name });
     }

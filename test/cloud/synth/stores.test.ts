@@ -4,9 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sluice } from '../../helpers/cli.js';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bucket, fn, pipeline, queue, secret } from 'sluice';
 import { payloadBucketName as runtimePayloadBucketName } from '../../../src/envelope/offload.js';
 import { auditTemplate } from '../../../src/cloud/synth/audit.js';
@@ -230,12 +232,29 @@ test('GIVEN a handler file that exports no handler WHEN synthesized THEN a Synth
   await assert.rejects(synthFor(pipe), (error: unknown) => error instanceof SynthError && error.code === 'SLUICE_E_HANDLER_EXPORT' && /fn 'load'.*no-export\.ts.*export default component/.test(error.message));
 });
 
-test('GIVEN functions sharing a handler file WHEN synthesized twice THEN the file is imported once in the process', async () => {
-  const counted = './fixtures/handlers/counted.ts';
+test('GIVEN functions sharing a handler file WHEN synthesized twice, then by the CLI THEN the file is loaded once, and not again while it is unchanged', async () => {
+  // GIVEN two functions with one handler file that notes each load, and a fresh cache
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-loads-'));
+  const loads = join(dir, 'loads.txt');
+  const counted = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/handlers/counted.ts');
+  writeFileSync(join(dir, 'pipeline.ts'), `import { fn, pipeline, queue } from 'sluice';\nexport default pipeline('pp', [queue('a').to(fn('one', { handler: ${JSON.stringify(counted)} })), queue('b').to(fn('two', { handler: ${JSON.stringify(counted)} }))]);\n`);
   const make = () => pipeline('pp', [queue('a').to(fn('one', { handler: counted })), queue('b').to(fn('two', { handler: counted }))]);
-  await synthFor(make());
-  await synthFor(make(), 'prod');
-  assert.equal((globalThis as { sluiceCountedImports?: number }).sluiceCountedImports, 1);
+  process.env.SLUICE_TEST_LOADS = loads;
+  try {
+    // WHEN it is synthesized for two stages in this process
+    await synthFor(make(), 'dev', { cacheDir: join(dir, '.sluice', 'cache') });
+    await synthFor(make(), 'prod', { cacheDir: join(dir, '.sluice', 'cache') });
+    // THEN the handler was loaded once
+    assert.equal(readFileSync(loads, 'utf8'), 'loaded\n');
+    // WHEN the CLI synthesizes it in a process of its own
+    const run = sluice(['synth', join(dir, 'pipeline.ts'), '--out', join(dir, 'out')]);
+    assert.equal(run.status, 0, run.stderr);
+    // THEN what the first load learned is reused: the unchanged file is not loaded again
+    assert.equal(readFileSync(loads, 'utf8'), 'loaded\n');
+  } finally {
+    delete process.env.SLUICE_TEST_LOADS;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('GIVEN a handler outside the project importing sluice/runtime WHEN synthesized THEN its options are read as when it is bundled', async () => {
