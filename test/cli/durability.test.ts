@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, sluice, sluiceAsync, tempDir } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, sluice, sluiceAsync, tempDir } from '../helpers/cli.js';
 
 const ENTRY = join(ROOT, 'test/fixtures/chain/pipeline.ts');
 const OBJECTS = 5000;
@@ -79,4 +80,37 @@ test('a run killed with SIGKILL mid-way resumes: every input gets exactly one ou
   }
   const sample = sluice(['cat', 'curated', 'obj-04321.txt', '--entry', ENTRY, '--state', state]);
   assert.equal(sample.stdout, 'OBJECT 4321');
+});
+
+test('a step that kills the process running it is not retried forever: each restart counts an attempt, then the event and the message go to their failure destinations', { timeout: 120_000 }, () => {
+  // GIVEN an object and a message for steps that kill their own process (an async-invoked function
+  // with 2 retries, LA-02; a queue with maxReceiveCount 2)
+  const ENTRY_CRASH = join(ROOT, 'test/fixtures/cli/crash/pipeline.ts');
+  const state = join(tempDir(), 'state');
+  const data = (args: string[]) => sluice([...args, '--entry', ENTRY_CRASH, '--state', state]);
+  assert.equal(data(['put', 'raw', join(ROOT, 'examples/three-node-copy/sample-data/orders.csv')]).status, 0);
+  assert.equal(data(['send', 'jobs', '{"id":1}']).status, 0);
+  // WHEN the pipeline is run again after each crash
+  const runs: Array<{ status: number | null; signal: string | null }> = [];
+  for (let i = 0; i < 6; i++) {
+    const r = spawnSync(process.execPath, [BIN, 'run', ENTRY_CRASH, '--state', state, '--json'], { encoding: 'utf8', timeout: 60_000 });
+    runs.push({ status: r.status, signal: r.signal });
+    if (r.signal === null) break;
+  }
+  // THEN three runs die (the object's three attempts; the message's two receives happen in the first
+  // two) and the fourth ends by itself, exit 1: something was dead-lettered
+  assert.deepEqual(runs, [...Array(3).fill({ status: null, signal: 'SIGKILL' }), { status: 1, signal: null }]);
+  // AND the object's event is in the function's failure destination after 3 attempts, with why
+  const failures = JSON.parse(data(['dlq', 'list', 'crash-on-object', '--json']).stdout) as { deadLetters: Array<{ condition: string; attempts: number; error: { errorType: string; errorMessage: string } }> };
+  assert.equal(failures.deadLetters.length, 1, JSON.stringify(failures));
+  const [letter] = failures.deadLetters;
+  assert.equal(letter!.condition, 'RetriesExhausted');
+  assert.equal(letter!.attempts, 3);
+  assert.equal(letter!.error.errorType, 'Runtime.ExitError', JSON.stringify(letter));
+  assert.match(letter!.error.errorMessage, /the process running the step ended during each of its 3 attempt\(s\)/);
+  // AND the message is in the queue's DLQ, received twice
+  const dlq = JSON.parse(data(['dlq', 'list', 'jobs', '--json']).stdout) as { deadLetters: Array<{ body: string; attempts: number }> };
+  assert.equal(dlq.deadLetters.length, 1, JSON.stringify(dlq));
+  assert.equal(dlq.deadLetters[0]!.body, '{"id":1}');
+  assert.equal(dlq.deadLetters[0]!.attempts, 2);
 });

@@ -118,6 +118,13 @@ function asyncSource(rt: FnRuntime, channel: string): EventSource {
           // This receive is not an invocation: the record's approximateInvokeCount (LA-07) counts
           // only the attempts actually made.
           moveToFailures(rt, { ...m, receiveCount: m.receiveCount - 1 }, event, randomUUID(), ctx.store, ctx.stats(rt.node.name), ctx.now, 'EventAgeExceeded');
+        } else if (m.receiveCount > rt.props.retryAttempts + 1) {
+          // Every attempt it was given began (its receive committed, counting it) and none finished:
+          // the step took down the process running it, each time. The budget is spent (LA-02), so it
+          // goes to the failure destination instead of crashing every restart again.
+          const attempts = m.receiveCount - 1;
+          const error: ErrorInfo = { errorType: 'Runtime.ExitError', errorMessage: `function '${rt.node.name}': the process running the step ended during each of its ${attempts} attempt(s) (a crash, process.abort() or a kill), so no attempt finished`, trace: [] };
+          moveToFailures(rt, { ...m, receiveCount: attempts }, event, randomUUID(), ctx.store, ctx.stats(rt.node.name), ctx.now, 'RetriesExhausted', error);
         } else {
           invocations.push({ messages: [m], event, ...(m.payload === undefined ? { eventJson: m.body } : {}) });
         }
