@@ -122,7 +122,13 @@ export class WorkerPool {
       // Lambda's memory setting caps the whole sandbox; the worker's old-generation heap is the
       // closest local equivalent.
       resourceLimits: { maxOldGenerationSizeMb: props.memoryMb },
+      // What a handler prints is its log, as on Lambda: it goes to stderr, never into stdout, which
+      // holds a command's result (`sluice run --json`).
+      stdout: true,
+      stderr: true,
     });
+    worker.stdout.pipe(process.stderr, { end: false });
+    worker.stderr.pipe(process.stderr, { end: false });
     worker.unref();
     const w: PoolWorker = { worker, ready: undefined!, isReady: false, queue: [], unsent: [], started: 0, dead: false, retired: false };
     w.ready = new Promise((resolve) => {

@@ -12,6 +12,7 @@
  */
 import { InputError, PermissionDeniedError } from '../model/errors.js';
 import { StepStartError } from './step-start-error.js';
+import { guardConsole, NO_SECRETS, SecretGuard } from './secret-guard.js';
 
 export { StepStartError };
 import { isSecretRef, secretPath, secretsIn } from '../model/secret.js';
@@ -70,8 +71,8 @@ function coerceLike(current: unknown, text: string): unknown {
 export interface StartedStep {
   config: Readonly<Record<string, unknown>>;
   secrets: ReadonlyMap<string, string>;
-  /** Secret values, longest first, for redaction. */
-  secretValues: readonly string[];
+  /** The step's secret values, and the redaction and refusal built on them (secret-guard.ts). */
+  guard: SecretGuard;
   /** True for the one invocation that started the step: the start heartbeat. */
   fresh: boolean;
 }
@@ -130,7 +131,9 @@ async function start(descriptor: HandlerDescriptor, bindings: StepBindings, io: 
     for (const r of refs) secrets.set(r.path, values[r.path]!);
   }
   const resolved = resolveSecrets(raw, secrets) as Record<string, unknown>;
-  const secretValues = [...new Set(secrets.values())].filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
+  const guard = secrets.size > 0 ? new SecretGuard(secrets.values()) : NO_SECRETS;
+  // What the handler prints is redacted too, from here on (a console is one per runtime).
+  guardConsole(guard);
   let config: Record<string, unknown> = resolved;
   const schema = descriptor.options?.config;
   if (schema) {
@@ -141,13 +144,13 @@ async function start(descriptor: HandlerDescriptor, bindings: StepBindings, io: 
       const secretKey = refs.some((r) => r.key === key || key.startsWith(`${r.key}.`));
       const issue = secretKey ? { ...first, input: '***' } : first;
       const more = result.issues.length > 1 ? ` (and ${result.issues.length - 1} more problem${result.issues.length === 2 ? '' : 's'})` : '';
-      throw new StepStartError('SLUICE_E_CONFIG', redact(`function '${node}' cannot start: ${describeIssue({ ...issue, path: issue.path }, 'its config').replace(/^field /, 'config key ')}${more}; ${WHERE_TO_SET(node)}`, secretValues), node, key || undefined);
+      throw new StepStartError('SLUICE_E_CONFIG', guard.redactText(`function '${node}' cannot start: ${describeIssue({ ...issue, path: issue.path }, 'its config').replace(/^field /, 'config key ')}${more}; ${WHERE_TO_SET(node)}`), node, key || undefined);
     }
     config = result.value as Record<string, unknown>;
   } else {
     config = missingKeyGuard(resolved, node);
   }
-  return { config: Object.freeze(config), secrets, secretValues };
+  return { config: Object.freeze(config), secrets, guard };
 }
 
 function resolveSecrets(value: unknown, secrets: Map<string, string>): unknown {
@@ -170,31 +173,6 @@ function missingKeyGuard(config: Record<string, unknown>, node: string): Record<
       return Reflect.get(target, key, receiver);
     },
   });
-}
-
-/** `text` with every secret value replaced by `***`. */
-export function redact(text: string, secretValues: readonly string[]): string {
-  let out = text;
-  for (const v of secretValues) if (out.includes(v)) out = out.split(v).join('***');
-  return out;
-}
-
-/** Whether `text` holds a secret value. */
-export function holdsSecret(text: string, secretValues: readonly string[]): boolean {
-  for (const v of secretValues) if (text.includes(v)) return true;
-  return false;
-}
-
-/** An error with secret values removed from its message and stack (the error itself is changed). */
-export function redactError<E>(error: E, secretValues: readonly string[]): E {
-  if (secretValues.length === 0 || !(error instanceof Error)) return error;
-  try {
-    error.message = redact(error.message, secretValues);
-    if (error.stack) error.stack = redact(error.stack, secretValues);
-  } catch {
-    // a frozen error: leave it
-  }
-  return error;
 }
 
 /** The value of a declared secret, for `ctx.secret(path)`. */

@@ -11,7 +11,8 @@ import { defaultMimeType } from '../envelope/codec.js';
 import { validateDataAsset } from '../envelope/data-asset.js';
 import { toAttributes } from './attributes.js';
 import { parsedBodies } from './events.js';
-import { redact, secretFor, type StartedStep } from './config.js';
+import { secretFor, type StartedStep } from './config.js';
+import { NO_SECRETS } from './secret-guard.js';
 import type { StepBindings } from './bindings.js';
 import type { Ctx, DataAsset, EnvelopeOptions, Item, MessageOptions, ObjectOptions, ObjectOutput, MessageOutput, StepInput, TableClient } from './types.js';
 
@@ -114,24 +115,18 @@ export function createContext(options: ContextOptions): Ctx {
     if (!proto) byBindings.set(bindings, (proto = stepContext(bindings, io, started)));
   } else proto = stepContext(bindings, io, undefined);
   const ctx = Object.create(proto) as Ctx & { requestId: string; ingestionId: string };
-  const secretValues = started?.secretValues ?? NO_SECRETS;
+  const guard = started?.guard ?? NO_SECRETS;
   ctx.requestId = requestId;
   ctx.ingestionId = '';
   ctx.remainingTimeMs = () => Math.max(0, deadline - now());
   ctx.log = (message: string, data?: Record<string, unknown>) => {
-    // Secrets never reach a log: their values are replaced wherever they appear.
-    let line: LogLine = { at: new Date(now()).toISOString(), level: 'info', node: bindings.node, requestId, message, ...(data ? { data } : {}) };
-    if (secretValues.length > 0) {
-      const text = JSON.stringify(line);
-      const clean = redact(text, secretValues);
-      if (clean !== text) line = JSON.parse(clean);
-    }
-    logs.push(line);
+    // Secrets never reach a log: their values are replaced in the message and in every field of the
+    // data, before the line is serialized (so a secret JSON would escape is found too).
+    const line: LogLine = { at: new Date(now()).toISOString(), level: 'info', node: bindings.node, requestId, message, ...(data ? { data } : {}) };
+    logs.push(guard.empty ? line : guard.redactValue(line));
   };
   return ctx;
 }
-
-const NO_SECRETS: readonly string[] = [];
 
 /** The methods and step-wide fields of `ctx`: what the step reads, what it returns, what it reaches. */
 function stepContext(bindings: StepBindings, io: StepIo, started: StartedStep | undefined): Ctx {

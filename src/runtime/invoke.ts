@@ -14,7 +14,7 @@ import { createContext, setIngestionId, type LogLine, type StepIo } from './cont
 import { eventKind, inputsFromEvent, type NodeNameOf } from './events.js';
 import { decodeInput, describeInput, describeSource } from './inputs.js';
 import { describeOutput, flatten, prepareOutputs, route } from './outputs.js';
-import { redactError, startStep, type StartedStep } from './config.js';
+import { startStep, type StartedStep } from './config.js';
 import type { StepBindings } from './bindings.js';
 import type { HandlerDescriptor, RoutedOutput, StepInput } from './types.js';
 
@@ -105,8 +105,9 @@ export async function invokeHandler(handler: ResolvedHandler, request: Invocatio
       outcome.consumedPayloads.push(...done.payloads.map((path) => ({ ...(record.recordId !== undefined ? { recordId: record.recordId } : {}), path })));
       outcome.completedKeys.push(...done.keys);
       outcome.duplicates += done.duplicates;
-    } catch (error) {
-      redactError(error, started.secretValues);
+    } catch (thrown) {
+      // Whatever was thrown leaves the step without the step's secrets: message, stack, properties.
+      const error = started.guard.redactError(thrown);
       // The record's claims are given up so its retry can take them.
       await release(run, run.claimed.splice(claimedBefore));
       if (!perRecordFailures || record.recordId === undefined) {
@@ -183,7 +184,7 @@ async function execute(raw: StepInput, recordId: string | undefined, run: RunSta
   const { outputs, metadata } = flatten(result);
   const preparing = prepareOutputs(outputs, descriptor.role, bindings, ingestionId, lineage);
   const prepared = preparing instanceof Promise ? await preparing : preparing;
-  const routed = route(prepared, bindings, { ingestionId, secretValues: started.secretValues });
+  const routed = route(prepared, bindings, { ingestionId, guard: started.guard });
   const finishedAt = now();
   const t3 = performance.now();
   done.outputs.push(...routed);

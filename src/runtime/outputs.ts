@@ -7,7 +7,7 @@
 import { InputError, InternalError } from '../model/errors.js';
 import { isStepOutcome } from './handler.js';
 import { messageSize, toAttributes } from './attributes.js';
-import { holdsSecret } from './config.js';
+import type { SecretGuard } from './secret-guard.js';
 import { INGESTION_ID_METADATA } from './inputs.js';
 import { validatedDrafts } from './context.js';
 import { envelopeAttributes, validateBody, wireOf, payloadBytes } from '../envelope/codec.js';
@@ -73,8 +73,8 @@ export function prepareOutputs(outputs: Output[], role: HandlerDescriptor['role'
 export interface RouteOptions {
   /** The execution's ingestion id, written into envelopes and payload keys. */
   ingestionId?: string;
-  /** Secret values: a message holding one is refused. */
-  secretValues?: readonly string[];
+  /** The step's secrets: an output holding one is refused. */
+  guard?: SecretGuard;
 }
 
 /** The path of a target: the smallest limit beyond it, or its own limit when the bindings do not say. */
@@ -101,6 +101,7 @@ export function route(outputs: Output[], bindings: StepBindings, options: RouteO
       const targets = out.bucket ? bindings.buckets.filter((b) => b.name === out.bucket) : bindings.buckets;
       const fn = `function '${bindings.node}'`;
       if (targets.length === 0) throw new InputError('SLUICE_E_NO_TARGET', `${fn} returned an object ('${out.key}') but has no bucket downstream; declare ${bindings.node}.to(bucket(...))`);
+      if (options.guard?.holds([out.key, out.body, out.metadata ?? {}, out.contentType ?? ''])) throw secretLeak(fn, `an object ('${options.guard.redactText(out.key)}')`);
       for (const t of targets) routed.push({ ...out, bucket: t.name, key: `${t.keyPrefix ?? ''}${out.key}` });
       continue;
     }
@@ -119,7 +120,8 @@ export function route(outputs: Output[], bindings: StepBindings, options: RouteO
       let text = JSON.stringify(wireOf(draft, id));
       const attributesBytes = messageSize('', attributes);
       const path = targets.map(pathOf).reduce((a, b) => ({ limit: Math.min(a.limit, b.limit), wrapped: a.wrapped || b.wrapped }));
-      if (options.secretValues?.length && holdsSecret(text, options.secretValues)) throw secretLeak(fn, 'an envelope');
+      // Checked on the values, not the JSON text, where a secret with a quote or backslash is escaped.
+      if (options.guard?.holds([draft, out.attributes ?? {}, out.subject ?? ''])) throw secretLeak(fn, 'an envelope');
       if (mustOffload(text, attributesBytes, path)) {
         if (!bindings.payloadBucket) {
           throw new InputError('SLUICE_E_MESSAGE_TOO_LARGE', `${fn}: an envelope of ${Buffer.byteLength(text)} bytes exceeds the ${path.limit}-byte limit on its path and this deployment has no payload bucket to offload it to; redeploy the stack, which creates one`);
@@ -131,7 +133,7 @@ export function route(outputs: Output[], bindings: StepBindings, options: RouteO
       }
       const { envelope: _drop, ...rest } = out;
       message = { ...rest, body: text, attributes };
-    } else if (options.secretValues?.length && holdsSecret(out.body, options.secretValues)) throw secretLeak(fn, 'a message');
+    } else if (options.guard?.holds([out.body, out.attributes ?? {}, out.subject ?? ''])) throw secretLeak(fn, 'a message (its body, attributes or subject)');
     const size = messageSize(message.body, message.attributes);
     for (const t of targets) {
       if (size > t.maxMessageSize) {
@@ -147,7 +149,7 @@ export function route(outputs: Output[], bindings: StepBindings, options: RouteO
 }
 
 function secretLeak(fn: string, what: string): InputError {
-  return new InputError('SLUICE_E_SECRET_LEAK', `${fn} tried to send ${what} holding the value of a secret; secrets never travel in messages: send the secret's path and read it with ctx.secret() in the step that needs it`);
+  return new InputError('SLUICE_E_SECRET_LEAK', `${fn} tried to send ${what} holding the value of a secret; secrets never leave the step that reads them: send the secret's path and read it with ctx.secret() in the step that needs it`);
 }
 
 /** A routed output as its ingestion step records it. */
