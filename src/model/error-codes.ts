@@ -66,6 +66,11 @@ export const ERROR_CODES = {
     meaning: "an edge has an option its kind of edge does not take, or a filterPolicyScope other than 'MessageAttributes' or 'MessageBody'",
     fix: "remove the options the edge does not take, and set filterPolicyScope to 'MessageAttributes' or 'MessageBody'",
   },
+  SLUICE_E_IAM_WILDCARD: {
+    area: 'pipeline',
+    meaning: "a key prefix that becomes part of an IAM grant (an edge's keyPrefix, or the prefix of a bucket -> fn trigger, which scopes the function's reads) holds * or ?, which IAM reads as wildcards, so the grant would reach more keys than the prefix",
+    fix: 'use a prefix without * and ? (S3 keys may hold them, but no grant can be scoped to them)',
+  },
   SLUICE_E_FILTER_POLICY: {
     area: 'pipeline',
     meaning: "a topic subscription's filterPolicy is one SNS would reject: not a JSON object, malformed rules, empty objects or arrays, over 5 keys, over 256 KB, too complex, or nested under MessageAttributes scope",

@@ -82,6 +82,8 @@ export class Fn extends Node<'fn', FnProps> {
   readonly tablesRead = new Set<Table>();
   /** Tables the function writes through `ctx.table()`. */
   readonly tablesWritten = new Set<Table>();
+  /** Of the tables it writes, those it may only put items into (`writes(table, { delete: false })`). */
+  readonly tablesPutOnly = new Set<Table>();
   /** Buckets the function reads by key through `ctx.read()` (besides those whose events trigger it). */
   readonly bucketsRead = new Set<Bucket>();
   /** The file that declared the function: relative handler paths resolve against its folder. */
@@ -104,9 +106,17 @@ export class Fn extends Node<'fn', FnProps> {
     return this;
   }
 
-  /** Let the function write a table (`put/update/delete`); reading needs `reads` too. Returns the function. */
-  writes(table: Table): this {
+  /**
+   * Let the function write a table: `ctx.table(name).put()` and `.delete()` (dynamodb:PutItem and
+   * DeleteItem). With `{ delete: false }` it may only add and replace items (PutItem alone). Reading
+   * needs `reads` too. Returns the function.
+   * @example const load = fn('load', { handler: './load.ts' }).writes(items);
+   * @example const audit = fn('audit', { handler: './audit.ts' }).writes(log, { delete: false });
+   */
+  writes(table: Table, options: { delete?: boolean } = {}): this {
     this.tablesWritten.add(table);
+    if (options.delete === false) this.tablesPutOnly.add(table);
+    else this.tablesPutOnly.delete(table);
     return this;
   }
 

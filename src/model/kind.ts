@@ -10,7 +10,11 @@ import type { EdgeOptions, Kind, AnyNode } from './node.js';
 import type { ErrorCode, Problem } from './errors.js';
 
 /** How a function uses a resource; each use maps to IAM actions in the kind's permission table. */
-export type Use = 'read' | 'write' | 'send' | 'publish' | 'consume' | 'invoke';
+/**
+ * What a grant lets a function do with a node. `write` on a table adds, replaces and deletes items;
+ * `put` only adds and replaces them (`fn.writes(table, { delete: false })`).
+ */
+export type Use = 'read' | 'write' | 'put' | 'send' | 'publish' | 'consume' | 'invoke';
 
 /** An AWS service that delivers into a pipeline's resources by itself (S3 notifications, SNS, EventBridge). */
 export type DeliveringService = 's3' | 'sns' | 'events';

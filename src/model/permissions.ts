@@ -41,7 +41,7 @@ export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
   }
   for (const t of fn.tablesRead) add(t, 'read', `${fn.name}.reads(${t.name})`);
   for (const b of fn.bucketsRead) add(b, 'read', `${fn.name}.reads(${b.name})`);
-  for (const t of fn.tablesWritten) add(t, 'write', `${fn.name}.writes(${t.name})`);
+  for (const t of fn.tablesWritten) add(t, fn.tablesPutOnly.has(t) ? 'put' : 'write', fn.tablesPutOnly.has(t) ? `${fn.name}.writes(${t.name}, { delete: false })` : `${fn.name}.writes(${t.name})`);
   return grants;
 }
 

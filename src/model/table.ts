@@ -63,8 +63,11 @@ export const tableKind = {
     queue: 'a function reads the table and sends messages: fn.reads(table) and fn.to(queue)',
   },
   permissions: {
-    read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'],
-    write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    // Exactly what ctx.table() calls: get/query/scan; put and delete (no UpdateItem or batch calls,
+    // which the step has no way to make, and BatchWriteItem would allow deletes under a put grant).
+    read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+    write: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    put: ['dynamodb:PutItem'],
   },
   name: { pattern: /^[A-Za-z0-9_.-]+$/, description: 'letters, digits, hyphens, underscores and dots', maxLength: 60 },
   parts: {

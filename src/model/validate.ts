@@ -75,6 +75,17 @@ function edgeOptions(pipe: Pipeline, problems: Problem[]) {
     if (o.prefix !== undefined || o.suffix !== undefined) {
       for (const message of validateKeyFilter({ prefix: o.prefix, suffix: o.suffix })) push('prefix', message, 'SLUICE_E_S3_FILTER');
     }
+    // Key prefixes become IAM resources (a write grant under keyPrefix, a read grant under a trigger's
+    // prefix), where * and ? are wildcards: the grant would reach keys the prefix does not.
+    const iamPrefixes: Array<['keyPrefix' | 'prefix', unknown]> = [['keyPrefix', o.keyPrefix], ...(edge.to.kind === 'fn' && edge.from.kind === 'bucket' ? [['prefix', o.prefix] as ['prefix', unknown]] : [])];
+    for (const [field, value] of iamPrefixes) {
+      if (value === undefined) continue;
+      if (typeof value !== 'string' || Buffer.byteLength(value) > 1024) {
+        push(field, `${field} must be text of at most 1024 bytes, S3's key limit (given ${JSON.stringify(value)})`, 'SLUICE_E_EDGE_OPTION', value);
+      } else if (/[*?]/.test(value)) {
+        push(field, `${field} ${JSON.stringify(value)} holds ${[...new Set(value.match(/[*?]/g))].map((c) => `'${c}'`).join(' and ')}, which IAM reads as a wildcard, so the function's grant would reach keys outside the prefix; use a prefix without * and ?`, 'SLUICE_E_IAM_WILDCARD', value);
+      }
+    }
     const scopeValid = o.filterPolicyScope === undefined || o.filterPolicyScope === 'MessageAttributes' || o.filterPolicyScope === 'MessageBody';
     if (!scopeValid) push('filterPolicyScope', `filterPolicyScope must be 'MessageAttributes' or 'MessageBody' (given ${JSON.stringify(o.filterPolicyScope)})`, 'SLUICE_E_EDGE_OPTION', o.filterPolicyScope);
     if (o.filterPolicy !== undefined) {

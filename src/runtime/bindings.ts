@@ -26,7 +26,10 @@ export interface StepBindings {
   /** Buckets the step may read (`ctx.body` of an object input). */
   readableBuckets: string[];
   tablesRead: string[];
+  /** Tables it may put items into (`write` or `put` grants). */
   tablesWritten: string[];
+  /** Tables it may also delete items from (`write` grants). */
+  tablesDeleted: string[];
   /** Physical resource name to node name (on AWS; locally names are the node names). */
   nodeNames?: Record<string, string>;
   /** The bucket large envelope bodies are offloaded to (`<pipeline>-<stage>-sluice-payloads`). */
@@ -82,7 +85,8 @@ export function bindingsFor(pipe: Pipeline, fn: Fn, stage: string): StepBindings
     topics: out.filter((e) => e.to instanceof Topic).map((e) => ({ name: e.to.name, maxMessageSize: (e.to as Topic).maxMessageSize, path: messagePathOf(pipe, e.to as Topic) })),
     readableBuckets: names('read', 'bucket'),
     tablesRead: names('read', 'table'),
-    tablesWritten: names('write', 'table'),
+    tablesWritten: [...names('write', 'table'), ...names('put', 'table')],
+    tablesDeleted: names('write', 'table'),
     payloadBucket: payloadBucketName(pipe.name, stage),
     config: fn.configFor(stage),
   };

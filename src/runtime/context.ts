@@ -266,8 +266,10 @@ function services(bindings: StepBindings, io: StepIo, started: StartedStep | und
     table(name: string): TableClient {
       const canRead = bindings.tablesRead.includes(name);
       const canWrite = bindings.tablesWritten.includes(name);
-      const deny = (use: 'read' | 'write') => {
-        throw new PermissionDeniedError(`${fnName} has no '${use}' permission on table '${name}'; declare ${bindings.node}.${use === 'read' ? 'reads' : 'writes'}(${name})`, { node: bindings.node, field: name, expected: use });
+      const canDelete = bindings.tablesDeleted.includes(name);
+      const deny = (use: 'read' | 'write' | 'delete') => {
+        const declare = use === 'read' ? `${bindings.node}.reads(${name})` : use === 'write' ? `${bindings.node}.writes(${name})` : `${bindings.node}.writes(${name}) without { delete: false }`;
+        throw new PermissionDeniedError(`${fnName} has no '${use}' permission on table '${name}'; declare ${declare}`, { node: bindings.node, field: name, expected: use });
       };
       // Check the grant before asking the backend for the table: a table the function never declared
       // (and maybe no node declares) must fail with the declaration to add, not "unknown table".
@@ -277,7 +279,7 @@ function services(bindings: StepBindings, io: StepIo, started: StartedStep | und
         query: (pk, o) => (canRead ? t().query(pk, o) : deny('read')),
         scan: (o) => (canRead ? t().scan(o) : deny('read')),
         put: (item: Item) => (canWrite ? t().put(item) : deny('write')),
-        delete: (key: Item) => (canWrite ? t().delete(key) : deny('write')),
+        delete: (key: Item) => (canDelete ? t().delete(key) : deny(canWrite ? 'delete' : 'write')),
       };
     },
   };

@@ -22,6 +22,30 @@ test('fn.writes(table) lets the handler put items through ctx.table()', async (t
   assert.deepEqual(await local.dlq('writer'), []);
 });
 
+test('fn.writes(table, { delete: false }) lets the handler put items but not delete them; writes(table) allows both', async (t) => {
+  // GIVEN one function that may only put into the items table and one that may write it fully
+  const items = table('items', { partitionKey: 'id' });
+  const local = await startLocal(t, pipeline('g-put-only', [
+    bucket('raw').to(tableFn('adder', { TABLE: 'items' }).writes(items, { delete: false })),
+    bucket('gone').to(tableFn('remover', { TABLE: 'items', OP: 'delete' }).writes(items, { delete: false })),
+    bucket('purge').to(tableFn('purger', { TABLE: 'items', OP: 'delete' }).writes(items)),
+  ]));
+  // WHEN each runs
+  await local.put('raw', 'a.txt', 'x');
+  await local.put('raw', 'b.txt', 'x');
+  await local.settle();
+  await local.put('gone', 'a.txt', 'x');
+  await local.put('purge', 'b.txt', 'x');
+  await local.settle();
+  // THEN the put-only function added its items, could not delete one, and was told what to declare
+  assert.deepEqual(local.table('items').get({ id: 'a.txt' }), { id: 'a.txt', by: 'adder' });
+  const [letter] = await local.dlq('remover');
+  assert.equal(letter!.error?.errorMessage, "function 'remover' has no 'delete' permission on table 'items'; declare remover.writes(items) without { delete: false }");
+  // AND the fully writing function deleted its item
+  assert.equal(local.table('items').get({ id: 'b.txt' }), undefined);
+  assert.deepEqual(await local.dlq('purger'), []);
+});
+
 test("a handler writing a table it did not declare fails with \"declare x.writes(y)\"", async (t) => {
   // GIVEN a table another function writes, and a function that writes it without declaring it
   const items = table('items', { partitionKey: 'id' });

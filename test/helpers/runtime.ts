@@ -11,7 +11,7 @@ import type { StepFunction, StepInput } from '../../src/runtime/types.js';
 
 /** A step's bindings with nothing downstream; override what a test needs. */
 export function stepBindings(overrides: Partial<StepBindings> = {}): StepBindings {
-  return { pipeline: 'sample', stage: 'local', node: 'step', environment: {}, buckets: [], queues: [], topics: [], readableBuckets: [], tablesRead: [], tablesWritten: [], ...overrides };
+  return { pipeline: 'sample', stage: 'local', node: 'step', environment: {}, buckets: [], queues: [], topics: [], readableBuckets: [], tablesRead: [], tablesWritten: [], tablesDeleted: [], ...overrides };
 }
 
 /** Step I/O whose objects hold `<bucket>/<key>` as text; every read is recorded. */

@@ -146,3 +146,16 @@ test('grants follow the wiring: read on triggers, write on targets, tables as de
   // the S3 events arriving through the queue need read on the bucket they name
   assert.deepEqual(grants, ['consume events', 'publish done', 'read items', 'read raw', 'write curated']);
 });
+
+test('key prefixes that become IAM grants may not hold * or ?, which IAM reads as wildcards', () => {
+  // GIVEN a function writing under a wildcard keyPrefix, and one triggered under a wildcard prefix
+  const wide = fn('wide', { handler: './h.ts' });
+  const reader = fn('reader', { handler: './h.ts' });
+  const problems = pipeline('pp', [bucket('in').to(wide).to(bucket('out'), { keyPrefix: 'o*?/' }), bucket('src').to(reader, { prefix: 'data/*' })]).validate();
+  // THEN each is refused with the character, the reason and the fix
+  const wildcard = problems.filter((p) => p.code === 'SLUICE_E_IAM_WILDCARD');
+  assert.deepEqual(wildcard.map((p) => [p.node, p.field, p.given]), [['wide', 'keyPrefix', 'o*?/'], ['src', 'prefix', 'data/*']]);
+  assert.match(wildcard[0]!.message, /edge wide -> out: keyPrefix "o\*\?\/" holds '\*' and '\?', which IAM reads as a wildcard, so the function's grant would reach keys outside the prefix; use a prefix without \* and \?/);
+  // AND a bucket -> queue filter with * stays allowed: no grant is scoped by it
+  assert.deepEqual(pipeline('pq', [bucket('raw').to(queue('q'), { prefix: 'a*' }).to(fn('c', { handler: './h.ts' }))]).validate().filter((p) => p.code === 'SLUICE_E_IAM_WILDCARD'), []);
+});

@@ -16,6 +16,8 @@ import type { Pipeline } from '../../model/pipeline.js';
 import { KEY_ACCOUNT_ACTIONS, KEY_SERVICE_ACTIONS } from './actions.js';
 import { SCRATCH, STACK_UNIT, type SynthContext } from './context.js';
 import { getAtt, ref, sub, type Statement, type Str } from './template.js';
+import { arnByName } from './policies.js';
+import { primaryPart } from '../../model/resources.js';
 
 /** The logical id of the pipeline's customer managed key. */
 export const KEY_ID = 'SluiceKey';
@@ -28,6 +30,8 @@ export interface EncryptionPlan {
   writersOf(target: string): ReadonlySet<DeliveringService>;
   /** Every service that writes to some encrypted queue or topic of the pipeline. */
   readonly services: ReadonlySet<DeliveringService>;
+  /** The nodes on whose behalf a service writes (the buckets S3 notifies from, the topics SNS delivers from, the schedules' rules). */
+  sourcesOf(service: DeliveringService): readonly AnyNode[];
 }
 
 const NONE: ReadonlySet<DeliveringService> = new Set();
@@ -39,15 +43,17 @@ const NONE: ReadonlySet<DeliveringService> = new Set();
 export function planEncryption(pipe: Pipeline, edges: readonly Edge[]): EncryptionPlan {
   const writers = new Map<string, Set<DeliveringService>>();
   const services = new Set<DeliveringService>();
-  const write = (target: string, service: DeliveringService) => {
+  const sources = new Map<DeliveringService, Set<AnyNode>>();
+  const write = (target: string, service: DeliveringService, source: AnyNode) => {
     const set = writers.get(target) ?? new Set();
     set.add(service);
     writers.set(target, set);
     services.add(service);
+    sources.set(service, (sources.get(service) ?? new Set()).add(source));
   };
   for (const e of edges) {
     const delivery = edgeDefinition(e)?.delivery;
-    if (delivery) write(deliveryTarget(e.to, delivery.into), delivery.service);
+    if (delivery) write(deliveryTarget(e.to, delivery.into), delivery.service, e.from);
   }
   // Lambda environments are encrypted with the key (L-5).
   const hasFunction = pipe.nodesOf('fn').length > 0;
@@ -55,6 +61,7 @@ export function planEncryption(pipe: Pipeline, edges: readonly Edge[]): Encrypti
     hasKey: hasFunction || services.size > 0,
     writersOf: (target) => writers.get(target) ?? NONE,
     services,
+    sourcesOf: (service) => [...(sources.get(service) ?? [])],
   };
 }
 
@@ -91,13 +98,19 @@ export function synthesizeKey(ctx: SynthContext): void {
     },
   ];
   for (const service of [...ctx.encryption.services].sort()) {
+    // The key serves this stack's deliveries only: the service must act for this account and for one
+    // of the stack's own buckets, topics or rules (confused-deputy guard, docs/security-rules.md KMS-1).
+    const sourceArns = ctx.encryption.sourcesOf(service).map((node) => {
+      const part = primaryPart(node.kind);
+      return arnByName(node.kind, part, ctx.physical(node, part));
+    });
     statements.push({
       Sid: `Allow${service[0]!.toUpperCase()}${service.slice(1)}ToDeliver`,
       Effect: 'Allow',
       Principal: { Service: `${service}.amazonaws.com` },
       Action: [...KEY_SERVICE_ACTIONS],
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+      Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') }, ArnLike: { 'aws:SourceArn': sourceArns } },
     });
   }
   ctx.add(STACK_UNIT, KEY_ID, 'Key', {

@@ -38,8 +38,11 @@ function load(path: string, cacheDir: string): Promise<Loaded> {
   return pending;
 }
 
-/** The module that reads a handler's traits, in whichever form sluice runs (the worker imports it). */
-const TRAITS_MODULE = pathToFileURL(bundledFile('runtime/handler')).href;
+/**
+ * The module that reads a handler's traits, bundled like a handler (cached), so the worker imports
+ * plain JavaScript whether sluice runs from dist/ or from its TypeScript sources.
+ */
+const TRAITS_SOURCE = bundledFile('runtime/handler');
 
 // CommonJS, as `eval` workers are: imports the bundle and answers with its traits or why it has none.
 const PROBE = `
@@ -58,7 +61,8 @@ async function traitsOf(bundleFile: string, hash: string, cacheDir: string): Pro
   const known = join(cacheDir, 'handler-traits', `${hash.slice(0, 24)}.json`);
   if (existsSync(known)) return { options: JSON.parse(readFileSync(known, 'utf8')) as HandlerOptions };
   // Output the handler prints while loading is not synth's: the worker's stdout and stderr are dropped.
-  const worker = new Worker(PROBE, { eval: true, workerData: { bundle: pathToFileURL(bundleFile).href, traits: TRAITS_MODULE }, stdout: true, stderr: true });
+  const traits = await bundleHandler(TRAITS_SOURCE, { cacheDir, target: 'local' });
+  const worker = new Worker(PROBE, { eval: true, workerData: { bundle: pathToFileURL(bundleFile).href, traits: pathToFileURL(traits.file).href }, stdout: true, stderr: true });
   worker.stdout.resume();
   worker.stderr.resume();
   let timer: NodeJS.Timeout | undefined;

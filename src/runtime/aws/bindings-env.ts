@@ -92,7 +92,8 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
     topics: having('topic', 'publish').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize!, ...(b.path ? { path: b.path } : {}) })),
     readableBuckets: having('bucket', 'read').map(([name]) => name),
     tablesRead: having('table', 'read').map(([name]) => name),
-    tablesWritten: having('table', 'write').map(([name]) => name),
+    tablesWritten: [...having('table', 'write'), ...having('table', 'put')].map(([name]) => name),
+    tablesDeleted: having('table', 'write').map(([name]) => name),
     ...(payloadBucket ? { payloadBucket } : {}),
     ...(version ? { version } : {}),
   };

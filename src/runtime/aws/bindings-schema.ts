@@ -38,7 +38,7 @@ export interface EnvBinding {
   sortKey?: string;
 }
 
-const USES = z.array(z.enum(['read', 'write', 'send', 'publish', 'consume', 'invoke']));
+const USES = z.array(z.enum(['read', 'write', 'put', 'send', 'publish', 'consume', 'invoke']));
 const NAME = z.string().check(z.minLength(1));
 const SIZE = z.int().check(z.positive());
 const PATH = z.object({ limit: SIZE, wrapped: z.boolean() });

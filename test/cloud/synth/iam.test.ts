@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { bucket, fn, pipeline, queue, topic } from 'sluice';
+import { bucket, fn, pipeline, queue, table, topic } from 'sluice';
 import { grantsOf } from '../../../src/model/permissions.js';
 import type { Fn } from '../../../src/model/fn.js';
 import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
-import { byPath, grantLines, roleStatements, synthFor } from './helpers.js';
+import { bindingsOf, byPath, grantLines, roleStatements, synthFor } from './helpers.js';
 
 const every = (await synthFor(everyEdgePipeline())).template;
 const three = (await synthFor(threeNodePipeline())).template;
@@ -62,11 +62,18 @@ test('GIVEN a consumer of a queue on the pipeline key WHEN synthesized THEN it m
   ].sort());
 });
 
-test('GIVEN fn.reads(table) and fn.writes(table) WHEN synthesized THEN each role holds only the actions of its use, on that table', () => {
+test('GIVEN fn.reads(table) and fn.writes(table) WHEN synthesized THEN each role holds only the actions ctx.table() makes for its use, on that table', () => {
   const report = grantLines(roleStatements(every, 'report')).filter((l) => l.startsWith('dynamodb:'));
-  assert.deepEqual(report, ['dynamodb:BatchGetItem on ItemsTable.Arn', 'dynamodb:GetItem on ItemsTable.Arn', 'dynamodb:Query on ItemsTable.Arn', 'dynamodb:Scan on ItemsTable.Arn']);
+  assert.deepEqual(report, ['dynamodb:GetItem on ItemsTable.Arn', 'dynamodb:Query on ItemsTable.Arn', 'dynamodb:Scan on ItemsTable.Arn']);
   const ingest = grantLines(roleStatements(every, 'ingest')).filter((l) => l.startsWith('dynamodb:'));
-  assert.deepEqual(ingest, ['dynamodb:BatchWriteItem on ItemsTable.Arn', 'dynamodb:DeleteItem on ItemsTable.Arn', 'dynamodb:PutItem on ItemsTable.Arn', 'dynamodb:UpdateItem on ItemsTable.Arn']);
+  assert.deepEqual(ingest, ['dynamodb:DeleteItem on ItemsTable.Arn', 'dynamodb:PutItem on ItemsTable.Arn']);
+});
+
+test('GIVEN fn.writes(table, { delete: false }) WHEN synthesized THEN the role may put items and nothing else: no delete, no batch write', async () => {
+  const items = table('items', { partitionKey: 'id' });
+  const t = (await synthFor(pipeline('put-only', [bucket('raw').to(fn('adder', { handler: './fixtures/handlers/component.ts' }).writes(items, { delete: false }))]))).template;
+  assert.deepEqual(grantLines(roleStatements(t, 'adder')).filter((l) => l.includes(' on ItemsTable')), ['dynamodb:PutItem on ItemsTable.Arn']);
+  assert.deepEqual(bindingsOf(t, 'adder').items, { kind: 'table', name: 'put-only-dev-items', uses: ['put'], partitionKey: 'id' });
 });
 
 test('GIVEN a producer of a queue and a topic on AWS-managed keys WHEN synthesized THEN it may send and publish without any KMS grant', () => {

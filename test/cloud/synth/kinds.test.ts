@@ -52,6 +52,13 @@ test('GIVEN bucket -> queue and bucket -> topic WHEN synthesized THEN the destin
   assert.deepEqual(props(every, 'events/Topic').KmsMasterKeyId, { 'Fn::GetAtt': ['SluiceKey', 'Arn'] });
   const services = props(every, 'Key').KeyPolicy.Statement.filter((s: any) => s.Principal.Service).map((s: any) => s.Principal.Service);
   assert.deepEqual(services, ['events.amazonaws.com', 's3.amazonaws.com', 'sns.amazonaws.com']);
+  // AND each service may use the key only for this account and on behalf of this stack's own sources (KMS-1)
+  const scoped = Object.fromEntries(props(every, 'Key').KeyPolicy.Statement.filter((s: any) => s.Principal.Service).map((s: any) => [s.Principal.Service, [show(s.Condition.StringEquals['aws:SourceAccount']), s.Condition.ArnLike['aws:SourceArn'].map(show)]]));
+  assert.deepEqual(scoped, {
+    'events.amazonaws.com': ['AWS::AccountId', ['arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/every-edge-dev-nightly']],
+    's3.amazonaws.com': ['AWS::AccountId', ['arn:${AWS::Partition}:s3:::every-edge-dev-raw']],
+    'sns.amazonaws.com': ['AWS::AccountId', ['arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:every-edge-dev-events']],
+  });
 });
 
 test('GIVEN a queue only functions write to WHEN synthesized THEN it uses the free AWS-managed key', () => {
