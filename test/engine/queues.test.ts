@@ -66,6 +66,20 @@ test('moves a message to the DLQ after 3 failed receives, while the rest of its 
   assert.deepEqual(await local.list('out'), ['out/a', 'out/b', 'out/c'], 'outputs written once, never duplicated');
 });
 
+test("counts a message its queue moves to the DLQ in the queue's stats().deadLettered", async (t) => {
+  // GIVEN a poison message in a queue whose consumer always fails it
+  const local = await startLocal(t, splitAndWork('q-dead-stats'));
+  await local.send('work', 'poison');
+  await local.settle();
+  assert.equal(local.stats().work!.deadLettered, 0);
+  // WHEN its receives run out and the next receive moves it to the DLQ
+  await local.advance('90s');
+  // THEN the queue counts it, as its DLQ holds it, and the consumer counts none (it never saw the move)
+  assert.equal((await local.dlq('work')).length, 1);
+  assert.equal(local.stats().work!.deadLettered, 1);
+  assert.equal(local.stats().worker!.deadLettered, 0);
+});
+
 test('maxReceiveCount sets how many receives a message gets before the DLQ', async (t) => {
   // GIVEN a queue allowing 5 receives
   const local = await startLocal(t, splitAndWork('q-receive-count', { queue: { maxReceiveCount: 5 } }));
