@@ -33,7 +33,12 @@ export function formatStatus(s: StageStatus): string {
     const messages = n.queue ? `${n.queue.visible} waiting, ${n.queue.inFlight} in flight` : n.objects !== undefined ? `${n.objects} object(s)` : '';
     const dead = n.deadLetters === undefined ? '' : n.deadLetters > 0 ? pc.red(`${n.deadLetters} dead`) : '0 dead';
     const resources = n.resources?.length ? n.resources : [{ part: '', physicalId: '' }];
-    resources.forEach((r, i) => rows.push([i === 0 ? n.node : '', i === 0 ? n.kind : '', r.part, r.physicalId ?? pc.dim('(none)'), i === 0 ? messages : '', i === 0 ? dead : '']));
+    // Each figure on the row of the part that holds it: a queue's depth beside its Queue, its dead
+    // letters beside its Dlq (one row for all when the stage lists no resources, as locally).
+    const rowOf = (part: string | undefined) => Math.max(0, resources.findIndex((r) => r.part === part));
+    const messagesRow = rowOf(n.holding?.messages);
+    const deadRow = rowOf(n.holding?.deadLetters);
+    resources.forEach((r, i) => rows.push([i === 0 ? n.node : '', i === 0 ? n.kind : '', r.part, r.physicalId ?? pc.dim('(none)'), i === messagesRow ? messages : '', i === deadRow ? dead : '']));
   }
   const status = s.stack?.status;
   const colour = !status ? pc.green : status.endsWith('_COMPLETE') && !status.includes('ROLLBACK') ? pc.green : status.endsWith('_IN_PROGRESS') ? pc.yellow : pc.red;

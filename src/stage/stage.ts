@@ -94,6 +94,8 @@ export interface NodeStatus {
   queue?: { visible: number; inFlight: number; delayed: number };
   /** Queues and functions: entries in the dead-letter destination. */
   deadLetters?: number;
+  /** Which of `resources` (by part) holds the messages counted in `queue`, and which the dead letters. */
+  holding?: { messages?: string; deadLetters?: string };
 }
 
 /** A stage at a glance. */

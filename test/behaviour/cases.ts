@@ -119,6 +119,11 @@ export const CASES: BehaviourCase[] = [
       const everything = status.nodes.find((n) => n.node === 'everything')!;
       assert.ok((everything.queue?.visible ?? 0) >= 1, JSON.stringify(everything));
       assert.equal(everything.deadLetters, 0);
+      // A stage that lists a node's resources lists them in the kind's order and names the part each figure belongs to.
+      if (everything.resources) {
+        assert.deepEqual(everything.resources.map((r) => r.part).slice(0, 2), ['Queue', 'Dlq']);
+        assert.deepEqual(everything.holding, { messages: 'Queue', deadLetters: 'Dlq' });
+      }
     },
   },
   {

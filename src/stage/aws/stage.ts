@@ -9,6 +9,7 @@ import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
 import { kindOf, type PartOf } from '../../model/kinds.js';
+import { primaryPart } from '../../model/resources.js';
 import { nodeFor } from '../../model/lookup.js';
 import type { AnyNode, Kind } from '../../model/node.js';
 import type { Pipeline } from '../../model/pipeline.js';
@@ -166,11 +167,21 @@ export class AwsStage implements Stage, AwsStageContext {
       const node = this.pipeline.node(d.node);
       const status: StageStatus['nodes'][number] = { node: d.node, kind: d.kind ?? '', resources: d.resources };
       if (!node) return status;
+      // The parts in the kind's own order (the stack lists them by logical id: a queue's Dlq first).
+      const parts = Object.keys(kindOf(node).parts);
+      const rank = (part: string) => (parts.includes(part) ? parts.indexOf(part) : parts.length);
+      status.resources = [...d.resources].sort((a, b) => rank(a.part) - rank(b.part));
       const queue = await this.kind(node).depth?.(this, node);
-      if (queue) status.queue = queue;
+      if (queue) {
+        status.queue = queue;
+        status.holding = { messages: primaryPart(node.kind) };
+      }
       const letters = kindOf(node).deadLetters;
       const url = letters && d.resources.find((r) => r.part === letters.part)?.physicalId;
-      if (url) status.deadLetters = (await depth(this.aws, url))?.visible;
+      if (url) {
+        status.deadLetters = (await depth(this.aws, url))?.visible;
+        status.holding = { ...status.holding, deadLetters: letters.part };
+      }
       return status;
     }));
     return {
