@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../model/pipeline.js';
-import { InputError, PipelineValidationError } from '../model/errors.js';
+import { InputError, InternalError, PipelineValidationError } from '../model/errors.js';
 import { nodeFor } from '../model/lookup.js';
 import { objectKeyProblem } from '../model/object-key.js';
 import { bindingsFor, type StepBindings } from '../runtime/bindings.js';
@@ -26,6 +26,9 @@ import type { DeliveryContext, DispatchContext, DispatchRuntime, EventSource, In
 import type { QueueRuntime } from './kinds/queue.js';
 
 const GROUP_COMMIT_WAIT_MS = 2;
+
+// How many times `drain` moves the clock before it gives up on work that never ends.
+const MAX_DRAIN_SKIPS = 1_000_000;
 
 /** Options of the engine. */
 export interface EngineOptions {
@@ -357,6 +360,24 @@ export class Engine {
     }
     setTime(target);
     await this.settle();
+  }
+
+  /**
+   * Run until no work is left, moving the clock (`setTime`) to each retry back-off, visibility timeout,
+   * delay and batching window in turn, never to a schedule (they fire forever); every input then has
+   * succeeded or reached its dead-letter destination. What `sluice run` does, and the harness's
+   * `settleAll()`.
+   */
+  async drain(setTime: (time: number) => void): Promise<void> {
+    await this.settle();
+    for (let skips = 0; ; skips++) {
+      const next = this.nextDueAt(false);
+      if (next === undefined) return;
+      // A guard against work that keeps scheduling more timed work forever.
+      if (skips >= MAX_DRAIN_SKIPS) throw new InternalError(`${this.pendingWork()} message(s) are still pending after moving the clock ${MAX_DRAIN_SKIPS} times`);
+      setTime(next);
+      await this.settle();
+    }
   }
 
   /** Messages in a node's dead-letter destination (a queue's DLQ, a function's failure destination), oldest first. */
