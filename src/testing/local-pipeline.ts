@@ -12,7 +12,7 @@ import type { ConfigLayers } from '../runtime/config.js';
 import type { IngestionStep } from '../envelope/ingestion-step.js';
 import type { Item } from '../runtime/types.js';
 import { LocalStage } from '../stage/local.js';
-import type { DeadLetter, StoredObject } from '../stage/stage.js';
+import type { DeadLetter, InvocationReport, InvokeInput, InvokeOptions, StoredObject } from '../stage/stage.js';
 
 /** Options of `localPipeline`. */
 export interface LocalPipelineOptions {
@@ -110,6 +110,17 @@ export class LocalPipeline {
     const from = clock.now();
     await this.stage.engine.drain((t) => clock.set(t));
     return clock.now() - from;
+  }
+
+  /**
+   * Run one function once on an event, as `sluice invoke` does: on an event given whole, or on the
+   * event AWS would send it for an object already in a bucket upstream (`{ object: { bucket, key } }`)
+   * or a message sent to a queue or topic upstream (`{ message: { body, attributes?, from? } }`).
+   * Nothing else runs; its outputs are returned, and written downstream only with `{ deliver: true }`.
+   * @example const { outputs } = await local.invoke('copy', { object: { bucket: 'raw', key: 'a.csv' } });
+   */
+  async invoke(fn: string, input: InvokeInput, options: InvokeOptions = {}): Promise<InvocationReport> {
+    return this.stage.invoke(fn, input, options);
   }
 
   /** Move the clock forward (`'90s'`, `'5m'`, or seconds), running schedules, retries and redeliveries on the way. */

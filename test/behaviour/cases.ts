@@ -127,6 +127,26 @@ export const CASES: BehaviourCase[] = [
     },
   },
   {
+    name: 'an invoked function runs once on the event of a message for its queue and reports its error, taking nothing from the queue',
+    async run(stage) {
+      const report = await stage.invoke('reject', { message: { body: 'poison' } }, { deliver: true });
+      assert.equal(report.ok, false);
+      assert.equal(report.error?.errorMessage, 'rejected by the behaviour suite');
+      const work = (await stage.status()).nodes.find((n) => n.node === 'work')!;
+      assert.deepEqual([work.queue?.visible, work.queue?.inFlight, work.deadLetters], [0, 0, 0]);
+    },
+    skip: { aws: 'MOTO_LAMBDA_NO_DOCKER: moto runs no Lambda code without Docker, so no handler runs to fail; aws.test.ts checks the event the Lambda API is given' },
+  },
+  {
+    name: 'an invoke whose object or message cannot reach the function fails with SLUICE_E_INVOKE_SOURCE before anything runs, the same on every stage',
+    async run(stage) {
+      await stage.put('landing', [{ key: 'x.txt', body: Buffer.from('x') }]);
+      assert.equal(await codeOf(stage.invoke('reject', { object: { bucket: 'landing', key: 'x.txt' } }, { deliver: true })), 'SLUICE_E_INVOKE_SOURCE');
+      assert.equal(await codeOf(stage.invoke('reject', { message: { body: 'x', from: 'events' } }, { deliver: true })), 'SLUICE_E_INVOKE_SOURCE');
+      assert.equal(await codeOf(stage.invoke('landing', { event: {} }, { deliver: true })), 'SLUICE_E_UNKNOWN_NODE');
+    },
+  },
+  {
     name: "status counts each bucket's objects",
     async run(stage) {
       await stage.put('landing', [{ key: 'counted.txt', body: Buffer.from('1') }]);
