@@ -52,7 +52,8 @@ export function formatStatus(s: StageStatus): string {
  * One invocation (`sluice invoke`): how it ended and how long it took, its outputs (and whether they
  * went downstream), its log lines.
  */
-export function formatInvocation(r: InvocationReport, label: string): string {
+export function formatInvocation(r: InvocationReport, stage: { label: string; commandSuffix: string }): string {
+  const { label } = stage;
   const took = `${r.durationMs.toFixed(1)} ms`;
   const lines: string[] = [];
   if (r.error) {
@@ -65,7 +66,7 @@ export function formatInvocation(r: InvocationReport, label: string): string {
     lines.push(`${pc.green('✓')} ${r.fn}${label} ran once in ${took} ${pc.dim(`(request ${r.requestId})`)}`);
   }
   if (r.duplicates) lines.push(`  ${r.duplicates} input(s) skipped as already processed (idempotency)`);
-  if (r.outputs === undefined) lines.push(`  outputs: written by the deployed function itself, if it returned any (see them with sluice ls BUCKET${label ? ' --stage ...' : ''})`);
+  if (r.outputs === undefined) lines.push(`  outputs: written by the deployed function itself, if it returned any (see them with: sluice ls BUCKET${stage.commandSuffix})`);
   else if (r.outputs.length === 0) lines.push('  outputs: none');
   else {
     lines.push(`  outputs, ${r.delivered ? 'delivered downstream' : pc.yellow('not delivered (--deliver sends them downstream)')}:`);

@@ -50,7 +50,7 @@ and the tail of its log are printed. Exit 1 when the invocation failed.`)
       const input = invokeInput(options);
       await onStage(options, async (stage) => {
         const report = await stage.invoke(fn, input, { deliver: options.deliver === true });
-        emit(options, { stage: stage.name, ...forJson(report) }, () => formatInvocation(report, stage.label));
+        emit(options, { stage: stage.name, ...forJson(report) }, () => formatInvocation(report, stage));
         if (!report.ok) process.exitCode = 1;
       }, entryArg, { handlers: true });
     }));
