@@ -12,7 +12,12 @@ export interface FileToPut {
   key: string;
 }
 
-/** The files at `path`: the file itself (key: its name, or `key`), or every file below a folder (key: `key` prefix + relative path). */
+/**
+ * The files at `path`: the file itself (key: its name, or `key`), or every file below a folder (key:
+ * its path relative to the folder, under `key` as a folder of its own: `--key in` puts `dir/a.csv` as
+ * `in/a.csv`, as `aws s3 cp --recursive dir s3://bucket/in` would).
+ * @example filesToPut('sample-data', 'in') // [{ path: 'sample-data/a.csv', key: 'in/a.csv' }, ...]
+ */
 export function filesToPut(path: string, key?: string): FileToPut[] {
   let stat;
   try {
@@ -22,11 +27,14 @@ export function filesToPut(path: string, key?: string): FileToPut[] {
   }
   if (stat.isFile()) return [{ path, key: key ?? basename(path) }];
   const out: FileToPut[] = [];
+  // A prefix is a folder: joined with one '/', whether or not it was given with one.
+  const folder = key?.replace(/\/+$/, '');
+  const prefix = folder ? `${folder}/` : '';
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) out.push({ path: full, key: `${key ?? ''}${relative(path, full).split(sep).join('/')}` });
+      else if (entry.isFile()) out.push({ path: full, key: `${prefix}${relative(path, full).split(sep).join('/')}` });
     }
   };
   walk(path);

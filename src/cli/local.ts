@@ -3,12 +3,12 @@
  * beside the entry unless `--state DIR`), take the state's lock (two engines never share a state),
  * and open the engine with handlers in worker threads, as the local Stage those commands report on.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPipeline } from './load.js';
 import { stateDirFor } from './stage.js';
-import { configLayersFrom, defaultSecretsFile, openEngine, type EngineEvent } from '../engine/index.js';
+import { openEngine, stepSettingsFrom, type EngineEvent } from '../engine/index.js';
 import { SluiceError } from '../model/errors.js';
 import { LocalStage } from '../stage/local.js';
 
@@ -26,11 +26,7 @@ export async function openLocal(options: LocalOptions, mode: { onEvent?: (e: Eng
   try {
     // Steps read config overlays (.env, SLUICE_CONFIG) and secrets (.sluice/secrets.json, or
     // SLUICE_SECRETS_FILE) from beside the pipeline file.
-    const dir = dirname(entry);
-    const engine = await openEngine({
-      pipeline, stateDir, onEvent: mode.onEvent, execution: mode.execution,
-      configLayers: configLayersFrom(dir), secrets: process.env.SLUICE_SECRETS_FILE ? resolve(process.env.SLUICE_SECRETS_FILE) : defaultSecretsFile(dir),
-    });
+    const engine = await openEngine({ pipeline, stateDir, onEvent: mode.onEvent, execution: mode.execution, ...stepSettingsFrom(dirname(entry)) });
     // Holding the lock, this is the only engine on the state: whatever is still in flight was left by
     // one that died (killed, crashed, power cut), so it is delivered again now rather than after its
     // visibility timeout.

@@ -1,9 +1,9 @@
 /**
  * How results read for people, one rendering per kind of result whatever the stage: dead letters,
- * object listings, stage status.
+ * object listings, stage status, an invocation.
  */
 import pc from 'picocolors';
-import type { DeadLetter, ObjectInfo, StageStatus } from '../stage/index.js';
+import type { DeadLetter, InvocationReport, InvokedOutput, ObjectInfo, StageStatus } from '../stage/index.js';
 import { table } from './output.js';
 
 /** A node's dead letters: each with why and when it failed, its last error, and what it carried. */
@@ -33,7 +33,12 @@ export function formatStatus(s: StageStatus): string {
     const messages = n.queue ? `${n.queue.visible} waiting, ${n.queue.inFlight} in flight` : n.objects !== undefined ? `${n.objects} object(s)` : '';
     const dead = n.deadLetters === undefined ? '' : n.deadLetters > 0 ? pc.red(`${n.deadLetters} dead`) : '0 dead';
     const resources = n.resources?.length ? n.resources : [{ part: '', physicalId: '' }];
-    resources.forEach((r, i) => rows.push([i === 0 ? n.node : '', i === 0 ? n.kind : '', r.part, r.physicalId ?? pc.dim('(none)'), i === 0 ? messages : '', i === 0 ? dead : '']));
+    // Each figure on the row of the part that holds it: a queue's depth beside its Queue, its dead
+    // letters beside its Dlq (one row for all when the stage lists no resources, as locally).
+    const rowOf = (part: string | undefined) => Math.max(0, resources.findIndex((r) => r.part === part));
+    const messagesRow = rowOf(n.holding?.messages);
+    const deadRow = rowOf(n.holding?.deadLetters);
+    resources.forEach((r, i) => rows.push([i === 0 ? n.node : '', i === 0 ? n.kind : '', r.part, r.physicalId ?? pc.dim('(none)'), i === messagesRow ? messages : '', i === deadRow ? dead : '']));
   }
   const status = s.stack?.status;
   const colour = !status ? pc.green : status.endsWith('_COMPLETE') && !status.includes('ROLLBACK') ? pc.green : status.endsWith('_IN_PROGRESS') ? pc.yellow : pc.red;
@@ -41,4 +46,48 @@ export function formatStatus(s: StageStatus): string {
     ? `${pc.bold(s.stack.name)} ${colour(status ?? '')} ${pc.dim(`updated ${s.stack.updatedAt} · account ${s.stack.account} · ${s.stack.region}`)}${s.stack.reason ? `\n  ${s.stack.reason}` : ''}`
     : `${pc.bold(s.pipeline)} ${pc.dim(`stage ${s.stage} · ${s.where}`)}`;
   return [headline, table(rows, ['node', 'kind', 'resource', 'physical id', 'messages', 'dlq'])].join('\n');
+}
+
+/**
+ * One invocation (`sluice invoke`): how it ended and how long it took, its outputs (and whether they
+ * went downstream), its log lines.
+ */
+export function formatInvocation(r: InvocationReport, stage: { label: string; commandSuffix: string }): string {
+  const { label } = stage;
+  const took = `${r.durationMs.toFixed(1)} ms`;
+  const lines: string[] = [];
+  if (r.error) {
+    lines.push(`${pc.red('✗')} ${r.fn}${label} failed in ${took}: ${r.error.errorType}: ${r.error.errorMessage} ${pc.dim(`(request ${r.requestId})`)}`);
+    for (const frame of (r.error.trace ?? []).slice(0, 4)) lines.push(pc.dim(`    ${frame}`));
+  } else if (r.failedRecords.length) {
+    lines.push(`${pc.yellow('!')} ${r.fn}${label} ran in ${took}, failing ${r.failedRecords.length} record(s) ${pc.dim(`(request ${r.requestId})`)}`);
+    for (const f of r.failedRecords) lines.push(`    ${pc.red('✗')} ${f.recordId}${f.error ? `: ${f.error.errorType}: ${f.error.errorMessage}` : ' (reported in batchItemFailures)'}`);
+  } else {
+    lines.push(`${pc.green('✓')} ${r.fn}${label} ran once in ${took} ${pc.dim(`(request ${r.requestId})`)}`);
+  }
+  if (r.duplicates) lines.push(`  ${r.duplicates} input(s) skipped as already processed (idempotency)`);
+  if (r.outputs === undefined) lines.push(`  outputs: written by the deployed function itself, if it returned any (see them with: sluice ls BUCKET${stage.commandSuffix})`);
+  else if (r.outputs.length === 0) lines.push('  outputs: none');
+  else {
+    lines.push(`  outputs, ${r.delivered ? 'delivered downstream' : pc.yellow('not delivered (--deliver sends them downstream)')}:`);
+    for (const o of r.outputs) lines.push(`    ${outputLine(o)}`);
+  }
+  if (r.logs.length) {
+    lines.push('  logs:');
+    for (const l of r.logs) lines.push(`    ${l.at ? `${pc.dim(l.at.slice(11, 23))} ` : ''}${l.message}${l.data ? ` ${pc.dim(JSON.stringify(l.data))}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function outputLine(o: InvokedOutput): string {
+  if (o.type === 'object') return `object '${o.key}' -> bucket '${o.bucket}' (${o.size} bytes${o.contentType ? `, ${o.contentType}` : ''}): ${preview(o.body)}`;
+  const attributes = Object.entries(o.attributes).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `message -> '${o.to}'${o.delaySeconds ? ` (delay ${o.delaySeconds} s)` : ''}: ${preview(Buffer.from(o.body))}${attributes ? ` ${pc.dim(`[${attributes}]`)}` : ''}`;
+}
+
+/** The start of a body for people: its text as a JSON string literal (so line breaks show), or that it is binary. */
+function preview(body: Buffer): string {
+  const text = body.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(body)) return pc.dim('(binary)');
+  return `${JSON.stringify(text.slice(0, 200))}${text.length > 200 ? pc.dim(` ... (${text.length} characters)`) : ''}`;
 }

@@ -30,14 +30,15 @@ export function withStageOptions(cmd: Command, options: { entry?: boolean } = {}
 }
 
 /**
- * Load the pipeline, open its stage, run `fn`, and close the stage whatever happens.
+ * Load the pipeline, open its stage (with its handlers loaded when `open.handlers`), run `fn`, and
+ * close the stage whatever happens.
  * @example await onStage(options, async (stage) => stage.list('raw'));
  */
-export async function onStage<T>(options: StageOptions, fn: (stage: Stage, entry: string) => Promise<T>, entryArg?: string): Promise<T> {
+export async function onStage<T>(options: StageOptions, fn: (stage: Stage, entry: string) => Promise<T>, entryArg?: string, open: { handlers?: boolean } = {}): Promise<T> {
   // Loaded when a command runs, not when the CLI starts: `sluice --help` needs none of it.
   const [{ loadPipeline }, { openStage }] = await Promise.all([import('./load.js'), import('../stage/index.js')]);
   const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
-  const stage = await openStage(pipeline, options.stage ?? 'local', { stateDir: stateDirFor(entry, options.state) });
+  const stage = await openStage(pipeline, options.stage ?? 'local', { stateDir: stateDirFor(entry, options.state), ...(open.handlers ? { handlers: { dir: dirname(entry) } } : {}) });
   try {
     return await fn(stage, entry);
   } finally {

@@ -39,7 +39,7 @@ export const arn = {
 };
 
 /** One record of Lambda's SQS event for a stored message of the queue with ARN `queueArn`. */
-export function sqsRecord(queueArn: string, m: StoredMessage): Record<string, unknown> {
+export function sqsRecord(queueArn: string, m: Pick<StoredMessage, 'id' | 'receipt' | 'body' | 'attributes' | 'receiveCount' | 'sentAt' | 'firstReceiveAt' | 'info'>, region = LOCAL_REGION): Record<string, unknown> {
   const attributes: Attributes = m.attributes ? JSON.parse(m.attributes) : {};
   const info = m.info ? JSON.parse(m.info) : {};
   const hasAttributes = Object.keys(attributes).length > 0;
@@ -60,36 +60,40 @@ export function sqsRecord(queueArn: string, m: StoredMessage): Record<string, un
     ...(hasAttributes ? { md5OfMessageAttributes: md5Hex(m.attributes!) } : {}),
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
-    awsRegion: LOCAL_REGION,
+    awsRegion: region,
   };
 }
 
-/** The JSON body SNS puts in an SQS queue without raw delivery (SNS-01, SNS-02). */
-export function snsNotification(topic: string, message: { id: string; body: string; attributes: Attributes; subject?: string; timestamp: number }): Record<string, unknown> {
+/**
+ * The JSON body SNS puts in an SQS queue without raw delivery (SNS-01, SNS-02), from the topic with ARN
+ * `topicArn` (the local one by default).
+ */
+export function snsNotification(topic: string, message: { id: string; body: string; attributes: Attributes; subject?: string; timestamp: number }, topicArn = arn.topic(topic)): Record<string, unknown> {
   const hasAttributes = Object.keys(message.attributes).length > 0;
+  const region = topicArn.split(':')[3] || LOCAL_REGION;
   return {
     Type: 'Notification',
     MessageId: message.id,
-    TopicArn: arn.topic(topic),
+    TopicArn: topicArn,
     ...(message.subject ? { Subject: message.subject } : {}),
     Message: message.body,
     Timestamp: new Date(message.timestamp).toISOString(),
     SignatureVersion: '1',
     Signature: 'local',
-    SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-local.pem',
-    UnsubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${arn.topic(topic)}:local`,
+    SigningCertURL: `https://sns.${region}.amazonaws.com/SimpleNotificationService-local.pem`,
+    UnsubscribeURL: `https://sns.${region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:local`,
     ...(hasAttributes ? { MessageAttributes: toSnsAttributes(message.attributes) } : {}),
   };
 }
 
-/** Lambda's SNS event for one notification (SNS invokes Lambda asynchronously, LA-10). */
-export function snsEvent(topic: string, fnName: string, message: { id: string; body: string; attributes: Attributes; subject?: string; timestamp: number }): Record<string, unknown> {
-  const n = snsNotification(topic, message);
+/** Lambda's SNS event for one notification (SNS invokes Lambda asynchronously, LA-10), from the topic with ARN `topicArn`. */
+export function snsEvent(topic: string, fnName: string, message: { id: string; body: string; attributes: Attributes; subject?: string; timestamp: number }, topicArn = arn.topic(topic)): Record<string, unknown> {
+  const n = snsNotification(topic, message, topicArn);
   return {
     Records: [{
       EventSource: 'aws:sns',
       EventVersion: '1.0',
-      EventSubscriptionArn: `${arn.topic(topic)}:${fnName}`,
+      EventSubscriptionArn: `${topicArn}:${fnName}`,
       Sns: {
         Type: n.Type, MessageId: n.MessageId, TopicArn: n.TopicArn, Subject: message.subject ?? null, Message: n.Message, Timestamp: n.Timestamp,
         SignatureVersion: n.SignatureVersion, Signature: n.Signature, SigningCertUrl: n.SigningCertURL, UnsubscribeUrl: n.UnsubscribeURL,

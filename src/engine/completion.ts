@@ -65,7 +65,7 @@ export function applyCompletion(c: Completion, ctx: CompletionContext): void {
 }
 
 /** Write and deliver the step's outputs; offloaded bodies are kept once, with a reference per delivery. */
-export function writeOutputs(c: Completion, outputs: RoutedOutput[], ctx: CompletionContext): void {
+export function writeOutputs(c: Pick<Completion, 'blobs' | 'payloadBlobs'>, outputs: RoutedOutput[], ctx: CompletionContext): void {
   const { store, delivery, now } = ctx;
   const payloads = new Map<string, { payload: NonNullable<Extract<RoutedOutput, { type: 'message' }>['payload']>; refs: number }>();
   outputs.forEach((out, i) => {
@@ -96,7 +96,7 @@ export function writeOutputs(c: Completion, outputs: RoutedOutput[], ctx: Comple
  * What the records that were acknowledged leave besides their outputs: their ingestion steps, the
  * release of the offloaded bodies they consumed, and their completed idempotency keys.
  */
-export function settleRecords(c: Completion, acknowledged: (recordId: string | undefined) => boolean, ctx: CompletionContext): void {
+export function settleRecords(c: Pick<Completion, 'result' | 'rt'>, acknowledged: (recordId: string | undefined) => boolean, ctx: CompletionContext): void {
   const { store, now } = ctx;
   const r = c.result;
   for (const e of r.executions ?? []) {

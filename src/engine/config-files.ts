@@ -5,7 +5,7 @@
  * it out of version control: `.sluice/` is git-ignored), standing in for SSM Parameter Store.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
 import type { ConfigLayers } from '../runtime/config.js';
 import type { SecretsSource } from './local-io.js';
@@ -13,6 +13,15 @@ import type { SecretsSource } from './local-io.js';
 /** The local secrets file of a pipeline folder. */
 export function defaultSecretsFile(pipelineDir: string): string {
   return join(pipelineDir, '.sluice', 'secrets.json');
+}
+
+/**
+ * What steps run by the CLI read from beside the pipeline file: config overlays (`.env`,
+ * `SLUICE_CONFIG`) and secrets (`.sluice/secrets.json`, or `SLUICE_SECRETS_FILE`).
+ * @example openEngine({ pipeline, stateDir, ...stepSettingsFrom(dirname(entry)) })
+ */
+export function stepSettingsFrom(pipelineDir: string, env: NodeJS.ProcessEnv = process.env): { configLayers: ConfigLayers; secrets: string } {
+  return { configLayers: configLayersFrom(pipelineDir, env), secrets: env.SLUICE_SECRETS_FILE ? resolve(env.SLUICE_SECRETS_FILE) : defaultSecretsFile(pipelineDir) };
 }
 
 /**

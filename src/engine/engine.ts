@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../model/pipeline.js';
-import { InputError, PipelineValidationError } from '../model/errors.js';
+import { InputError, InternalError, PipelineValidationError } from '../model/errors.js';
 import { nodeFor } from '../model/lookup.js';
 import { objectKeyProblem } from '../model/object-key.js';
 import { bindingsFor, type StepBindings } from '../runtime/bindings.js';
@@ -16,16 +16,19 @@ import { layerConfig, type ConfigLayers } from '../runtime/config.js';
 import { payloadBucketName } from '../envelope/offload.js';
 import type { Clock } from './clock.js';
 import { Delivery, eTagOf } from './delivery.js';
-import { missingHandlerFile, serializeError, type Invoker, type ReloadResult } from './invoker.js';
+import { missingHandlerFile, serializeError, type Invoker, type InvokeResult, type ReloadResult } from './invoker.js';
 import type { EngineStore as Store } from './store/types.js';
 import type { StoredMessage } from './store/messages.js';
 import { engineOf, timedChannels, topologyOf, type Topology } from './topology.js';
-import { applyCompletion, emptyStats, type Completion, type CompletionContext, type NodeStats } from './completion.js';
+import { applyCompletion, emptyStats, settleRecords, writeOutputs, type Completion, type CompletionContext, type NodeStats } from './completion.js';
 import { invocationEvents, type EngineEvent } from './events.js';
 import type { DeliveryContext, DispatchContext, DispatchRuntime, EventSource, Invocation, NodeCounts } from './kind.js';
 import type { QueueRuntime } from './kinds/queue.js';
 
 const GROUP_COMMIT_WAIT_MS = 2;
+
+// How many times `drain` moves the clock before it gives up on work that never ends.
+const MAX_DRAIN_SKIPS = 1_000_000;
 
 /** Options of the engine. */
 export interface EngineOptions {
@@ -357,6 +360,62 @@ export class Engine {
     }
     setTime(target);
     await this.settle();
+  }
+
+  /**
+   * Run one function once on an event, outside the pipeline's flow: nothing is received or
+   * acknowledged, no counter moves, no event is reported. With `deliver`, the outputs of the records
+   * that succeeded are written and sent downstream (and their lineage, consumed payloads and
+   * idempotency keys settled) in one transaction, as a real invocation's would be; otherwise they are
+   * only returned, and the idempotency keys the step claimed are given back, so a later real
+   * invocation of the same input is not skipped as a duplicate. `sluice invoke` and `Stage.invoke`.
+   */
+  async invokeOnce(fn: string, event: unknown, options: { deliver?: boolean } = {}): Promise<{ requestId: string; result: InvokeResult; delivered: boolean }> {
+    const rt = this.topology.nodes.get(nodeFor(this.pipeline, fn, 'invoke').name) as DispatchRuntime;
+    const requestId = randomUUID();
+    const result = await this.invoker.invoke({ fn: rt.node.name, event, requestId, deadline: this.clock.now() + rt.timeoutMs, timeoutMs: rt.timeoutMs });
+    const failed = new Set(result.failedRecords.map((f) => f.recordId));
+    const acknowledged = (recordId: string | undefined) => recordId === undefined || !failed.has(recordId);
+    if (!options.deliver || !result.ok) {
+      for (const k of result.completedKeys ?? []) this.store.idempotency.release(rt.node.name, k.key);
+      return { requestId, result, delivered: false };
+    }
+    const replaced: string[] = [];
+    const c = { rt, result, blobs: [] as Completion['blobs'], payloadBlobs: [] as string[] };
+    try {
+      this.store.transaction(() => {
+        c.blobs = result.outputs.map((o) => (o.type === 'object' ? { blob: this.store.blobs.write(o.body), eTag: eTagOf(o.body) } : undefined));
+        const now = this.clock.now();
+        const ctx: CompletionContext = { store: this.store, delivery: this.delivery, now, stats: emptyStats(), payloadBucket: this.payloadBucket, replaced, statsOf: () => emptyStats() };
+        writeOutputs(c, result.outputs, ctx);
+        settleRecords(c, acknowledged, ctx);
+      });
+    } catch (error) {
+      // Nothing half-written: the blobs of a transaction that rolled back are removed.
+      for (const b of c.blobs) if (b?.blob.startsWith('f')) this.store.blobs.remove(b.blob);
+      for (const blob of c.payloadBlobs) if (blob.startsWith('f')) this.store.blobs.remove(blob);
+      throw error;
+    }
+    this.removeBlobs(replaced);
+    return { requestId, result, delivered: true };
+  }
+
+  /**
+   * Run until no work is left, moving the clock (`setTime`) to each retry back-off, visibility timeout,
+   * delay and batching window in turn, never to a schedule (they fire forever); every input then has
+   * succeeded or reached its dead-letter destination. What `sluice run` does, and the harness's
+   * `settleAll()`.
+   */
+  async drain(setTime: (time: number) => void): Promise<void> {
+    await this.settle();
+    for (let skips = 0; ; skips++) {
+      const next = this.nextDueAt(false);
+      if (next === undefined) return;
+      // A guard against work that keeps scheduling more timed work forever.
+      if (skips >= MAX_DRAIN_SKIPS) throw new InternalError(`${this.pendingWork()} message(s) are still pending after moving the clock ${MAX_DRAIN_SKIPS} times`);
+      setTime(next);
+      await this.settle();
+    }
   }
 
   /** Messages in a node's dead-letter destination (a queue's DLQ, a function's failure destination), oldest first. */

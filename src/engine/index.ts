@@ -90,7 +90,7 @@ export function saveClock(engine: Engine): void {
 }
 
 export { Engine, type EngineEvent } from './engine.js';
-export { configLayersFrom, defaultSecretsFile, parseDotenv, secretsSource } from './config-files.js';
+export { configLayersFrom, defaultSecretsFile, parseDotenv, secretsSource, stepSettingsFrom } from './config-files.js';
 export { lineageOf, describeIngestionInput, type Lineage } from './lineage.js';
 export { ManualClock, SystemClock, type Clock } from './clock.js';
 export type { NodeStats } from './completion.js';

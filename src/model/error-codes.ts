@@ -374,6 +374,16 @@ export const ERROR_CODES = {
   },
 
   // ---------------------------------------------------------------- stage
+  SLUICE_E_INVOKE_DELIVERS: {
+    area: 'stage',
+    meaning: 'a function on an AWS stage was invoked without deliver (--deliver): the deployed function writes its outputs itself, so sluice cannot keep them back as it does locally',
+    fix: 'invoke it with --deliver to run the deployed function for real, or on the local stage to see its outputs without delivering them',
+  },
+  SLUICE_E_INVOKE_SOURCE: {
+    area: 'stage',
+    meaning: 'an invoke named an object or message that cannot reach the function: a bucket, queue or topic no edges lead from to it, a message for a function no queue or topic feeds, or one fed by several without saying which',
+    fix: 'name a bucket, queue or topic upstream of the function (the message lists its inputs), with --from NODE when several feed it, or give the event itself with --event FILE',
+  },
   SLUICE_E_NO_DLQ: {
     area: 'stage',
     meaning: 'dead letters were asked of a node that has none: only queues and functions have a dead-letter destination',
@@ -601,6 +611,11 @@ export const ERROR_CODES = {
     area: 'cli',
     meaning: 'a bug in sluice: an internal invariant broke (an InternalError), or an error without a code of its own reached the CLI',
     fix: 'report it with the command you ran and the error message',
+  },
+  SLUICE_E_INVOKE_INPUT: {
+    area: 'cli',
+    meaning: 'sluice invoke was given no event or more than one (--event, --object, --message), an --object that is not bucket/key, or an --event file that does not exist or is not JSON',
+    fix: 'give exactly one of --event FILE (a JSON event), --object BUCKET/KEY or --message BODY',
   },
   SLUICE_E_OPTION: {
     area: 'cli',

@@ -135,7 +135,7 @@ export function complexityOf(obj: Record<string, unknown>, depth = 1, acc = 1): 
  */
 export function validatePolicy(input: unknown, scope: FilterPolicyScope = 'MessageAttributes'): FilterPolicyProblem[] {
   const problems: FilterPolicyProblem[] = [];
-  const add = (field: string, message: string) => problems.push({ field, message });
+  const add = (field: string, message: string, fix?: string) => problems.push({ field, message, ...(fix ? { fix } : {}) });
   if (scope !== 'MessageAttributes' && scope !== 'MessageBody') {
     add('FilterPolicyScope', `Invalid value [${String(scope)}]. Please use either MessageBody or MessageAttributes`);
     return problems;
@@ -144,7 +144,7 @@ export function validatePolicy(input: unknown, scope: FilterPolicyScope = 'Messa
   if (typeof input === 'string') {
     try { policy = JSON.parse(input); } catch { add('FilterPolicy', 'Filter policy is not valid JSON'); return problems; }
   }
-  if (!isJsonObject(policy)) { add('FilterPolicy', 'Filter policy must be a JSON object'); return problems; }
+  if (!isJsonObject(policy)) { add('FilterPolicy', 'Filter policy must be a JSON object', "map each attribute to the values it must have, e.g. { priority: ['high'] }"); return problems; }
   const text = typeof input === 'string' ? input : JSON.stringify(policy);
   if (new TextEncoder().encode(text).length > MAX_POLICY_BYTES) add('FilterPolicy', 'Filter policy is larger than 256 KB'); // FP-22; wording not recorded
 
@@ -160,7 +160,7 @@ export function validatePolicy(input: unknown, scope: FilterPolicyScope = 'Messa
       } else if (isJsonObject(value)) {
         nestedAt ??= path; // FP-22: nesting only with MessageBody scope
         walk(value, path, depth + 1);
-      } else add(path, `"${key}" must be an object or an array`);
+      } else add(path, `"${key}" must be an object or an array`, `give its values as a list, e.g. { ${exampleKey(key)}: [${exampleValue(value)}] }, or an operator such as { ${exampleKey(key)}: [{ prefix: 'hi' }] }`);
     }
   };
   walk(policy, '', 1);
@@ -254,4 +254,16 @@ function anythingButProblem(arg: unknown): string | undefined {
     }
     default: return `Unsupported anything-but pattern: ${inner}`;
   }
+}
+
+/** A policy key as it reads in TypeScript: bare when it is an identifier, quoted otherwise. */
+function exampleKey(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key.replace(/'/g, "\\'")}'`;
+}
+
+/** A value given where a list was expected, as the one entry of that list in the example. */
+function exampleValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value.replace(/'/g, "\\'")}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return "'value'";
 }

@@ -35,7 +35,12 @@ export type SnsAttributes = Record<string, SnsAttributeValue>;
  * `Invalid parameter: [Attributes Reason: ]FilterPolicy: ` prefix, e.g. 'Filter policy can not have more than 5 keys'.
  * @example const p: FilterPolicyProblem = { field: 'key', message: 'Empty arrays are not allowed' };
  */
-export interface FilterPolicyProblem { field: string; message: string }
+export interface FilterPolicyProblem {
+  field: string;
+  message: string;
+  /** How to write it instead, with an example built from what was given (sluice's, not AWS's). */
+  fix?: string;
+}
 
 /**
  * Validate a policy as SNS does at Subscribe; returns [] when valid. Accepts the parsed policy or its

@@ -90,7 +90,7 @@ function edgeOptions(pipe: Pipeline, problems: Problem[]) {
     if (!scopeValid) push('filterPolicyScope', `filterPolicyScope must be 'MessageAttributes' or 'MessageBody' (given ${JSON.stringify(o.filterPolicyScope)})`, 'SLUICE_E_EDGE_OPTION', o.filterPolicyScope);
     if (o.filterPolicy !== undefined) {
       // A bad scope is reported once, above; the policy is checked as SNS would check it under the default.
-      for (const p of validateFilterPolicy(o.filterPolicy, scopeValid ? o.filterPolicyScope : undefined)) push(`filterPolicy${p.field ? `.${p.field}` : ''}`, `filter policy: ${p.message}`, 'SLUICE_E_FILTER_POLICY');
+      for (const p of validateFilterPolicy(o.filterPolicy, scopeValid ? o.filterPolicyScope : undefined)) push(`filterPolicy${p.field ? `.${p.field}` : ''}`, `filter policy: ${p.message}${p.fix ? `; ${p.fix}` : ''}`, 'SLUICE_E_FILTER_POLICY');
     }
     if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 10_000)) {
       push('batchSize', `batchSize must be a whole number between 1 and 10000 (given ${o.batchSize})`, 'SLUICE_E_BATCH_SIZE', o.batchSize);

@@ -41,6 +41,11 @@ export interface StepBindings {
   config?: Record<string, unknown>;
   /** The step's version (its bundle's sha256), recorded in its ingestion steps. */
   version?: string;
+  /**
+   * Every node of the pipeline by name, with its kind (locally; a deployed function knows only its
+   * neighbours), so an output naming a node it cannot reach says whether the node exists at all.
+   */
+  pipelineNodes?: Record<string, string>;
 }
 
 // Lambda's limit on an asynchronous invocation's event (an SNS notification to a function).
@@ -89,5 +94,6 @@ export function bindingsFor(pipe: Pipeline, fn: Fn, stage: string): StepBindings
     tablesDeleted: names('write', 'table'),
     payloadBucket: payloadBucketName(pipe.name, stage),
     config: fn.configFor(stage),
+    pipelineNodes: Object.fromEntries([...pipe.nodes.values()].map((n) => [n.name, n.kind])),
   };
 }

@@ -4,7 +4,7 @@
  * so a missing edge fails locally with the edge to declare. An envelope input's payload (`ctx.body`,
  * `ctx.text`, `ctx.json`) is its envelope's body, fetched already if it was offloaded.
  */
-import { PermissionDeniedError, InputError } from '../model/errors.js';
+import { PermissionDeniedError, InputError, type SluiceError } from '../model/errors.js';
 import { objectKeyProblem } from '../model/object-key.js';
 import { EnvelopeError } from '../envelope/errors.js';
 import { defaultMimeType } from '../envelope/codec.js';
@@ -209,9 +209,7 @@ function inputReaders(bindings: StepBindings, io: StepIo): Pick<Ctx, 'body' | 't
 function outputBuilders(bindings: StepBindings): Pick<Ctx, 'object' | 'message' | 'envelope' | 'dataAsset'> {
   const fnName = stepName(bindings);
   const message = (data: string | object, opts: MessageOptions = {}): MessageOutput => {
-    if (opts.to !== undefined && ![...bindings.queues, ...bindings.topics].some((t) => t.name === opts.to)) {
-      throw new PermissionDeniedError(`${fnName} has no 'send' or 'publish' permission on '${opts.to}'; declare ${bindings.node}.to(${opts.to})`, { node: bindings.node, field: opts.to, expected: 'send | publish' });
-    }
+    if (opts.to !== undefined && ![...bindings.queues, ...bindings.topics].some((t) => t.name === opts.to)) throw unreachable(bindings, 'message', opts.to);
     const text = typeof data === 'string' ? data : JSON.stringify(data);
     if (typeof text !== 'string' || text.length === 0) throw new InputError('SLUICE_E_MESSAGE_BODY', `${fnName}: a message body must be non-empty text or a JSON value (SQS-07)`, { node: bindings.node, field: 'body', expected: 'non-empty text or a JSON value' });
     return { type: 'message', body: text, attributes: toAttributes(opts.attributes), ...(opts.to ? { to: opts.to } : {}), ...(opts.subject ? { subject: opts.subject } : {}), ...(opts.delaySeconds !== undefined ? { delaySeconds: opts.delaySeconds } : {}) };
@@ -235,9 +233,7 @@ function outputBuilders(bindings: StepBindings): Pick<Ctx, 'object' | 'message' 
     object(key: string, data: string | Uint8Array, opts: ObjectOptions = {}): ObjectOutput {
       const keyProblem = objectKeyProblem(key);
       if (keyProblem) throw new InputError('SLUICE_E_OBJECT_KEY', `${fnName}: ${keyProblem}`, { node: bindings.node, field: 'key', given: key, expected: '1 to 1024 bytes of UTF-8' });
-      if (opts.bucket !== undefined && !bindings.buckets.some((b) => b.name === opts.bucket)) {
-        throw new PermissionDeniedError(`${fnName} has no 'write' permission on bucket '${opts.bucket}'; declare ${bindings.node}.to(${opts.bucket})`, { node: bindings.node, field: opts.bucket, expected: 'write' });
-      }
+      if (opts.bucket !== undefined && !bindings.buckets.some((b) => b.name === opts.bucket)) throw unreachable(bindings, 'object', opts.bucket);
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       if (!(bytes instanceof Uint8Array)) throw new InputError('SLUICE_E_OBJECT_BODY', `${fnName}: an object body must be a string or bytes (given ${typeof data})`, { node: bindings.node, field: 'body', given: typeof data, expected: 'a string or bytes' });
       return { type: 'object', key, body: bytes, ...(opts.bucket ? { bucket: opts.bucket } : {}), ...(opts.contentType ? { contentType: opts.contentType } : {}), ...(opts.metadata ? { metadata: opts.metadata } : {}) };
@@ -253,6 +249,31 @@ function outputBuilders(bindings: StepBindings): Pick<Ctx, 'object' | 'message' 
       return out;
     },
   };
+}
+
+/**
+ * The error for an output naming a node the step cannot reach: a node of the right kind that is not
+ * downstream needs its edge declared; a name no node has (or a node that takes no such output) gets
+ * the list of what the step can reach, since declaring an edge to it would not help.
+ */
+function unreachable(bindings: StepBindings, output: 'message' | 'object', name: string): SluiceError {
+  const fnName = stepName(bindings);
+  const isMessage = output === 'message';
+  const reachable = isMessage
+    ? [...bindings.queues.map((q) => `queue '${q.name}'`), ...bindings.topics.map((t) => `topic '${t.name}'`)]
+    : bindings.buckets.map((b) => `bucket '${b.name}'`);
+  const kind = bindings.pipelineNodes?.[name];
+  const details = { node: bindings.node, field: name, given: name, ...(reachable.length ? { expected: reachable.join(' | ') } : {}) };
+  if (kind === undefined ? !bindings.pipelineNodes : (isMessage ? ['queue', 'topic'] : ['bucket']).includes(kind)) {
+    // A node of the pipeline (or, on a deployed function that knows only its neighbours, maybe one): the edge is what is missing.
+    return new PermissionDeniedError(`${fnName} has no ${isMessage ? "'send' or 'publish'" : "'write'"} permission on ${kind ? `${kind} '${name}'` : `'${name}'`}; declare ${bindings.node}.to(${name})`, { node: bindings.node, field: name, expected: isMessage ? 'send | publish' : 'write' });
+  }
+  const option = isMessage ? `ctx.message(..., { to: '${name}' })` : `ctx.object(..., { bucket: '${name}' })`;
+  const problem = kind === undefined ? `no node of pipeline '${bindings.pipeline}' is named '${name}'` : `'${name}' is a ${kind}, which takes no ${output}s`;
+  const fix = reachable.length
+    ? `it can reach ${reachable.join(', ')}: name one of those, or leave '${isMessage ? 'to' : 'bucket'}' out to ${isMessage ? 'send' : 'write'} to all of them`
+    : `it reaches no ${isMessage ? 'queue or topic' : 'bucket'}: declare one downstream, e.g. ${bindings.node}.to(${isMessage ? "queue('out')" : "bucket('out')"})`;
+  return new InputError('SLUICE_E_NO_TARGET', `${fnName}: ${option}: ${problem}; ${fix}`, details);
 }
 
 /** What the step reaches besides data flowing through it: `ctx.secret` and `ctx.table`, checked against its declarations. */

@@ -4,7 +4,7 @@
  * @example const stage = await openStage(pipe, 'dev'); await stage.list('raw');
  */
 import type { Pipeline } from '../model/pipeline.js';
-import { openEngine } from '../engine/index.js';
+import { openEngine, stepSettingsFrom } from '../engine/index.js';
 import { LocalStage } from './local.js';
 import type { Stage } from './stage.js';
 
@@ -12,17 +12,26 @@ import type { Stage } from './stage.js';
 export interface OpenStageOptions {
   /** The local stage's state folder. */
   stateDir: string;
+  /**
+   * Local: load the handlers too, so `invoke` can run a function (with the config overlays and
+   * secrets found in `dir`, the pipeline file's folder). Nothing else runs: no lock is taken, and
+   * a running `sluice dev` keeps processing the stage. @default the store only
+   */
+  handlers?: { dir: string };
 }
 
 /**
- * Open a stage for data commands: the local one store-only (nothing runs there; a running
- * `sluice dev` or the next `sluice run` processes what is written), an AWS one over its stack.
+ * Open a stage for data commands: the local one store-only unless `handlers` (nothing runs there;
+ * a running `sluice dev` or the next `sluice run` processes what is written), an AWS one over its stack.
  */
 export async function openStage(pipeline: Pipeline, name: string, options: OpenStageOptions): Promise<Stage> {
-  if (name === 'local') return new LocalStage(await openEngine({ pipeline, stateDir: options.stateDir, handlers: false }), options.stateDir);
+  if (name === 'local') {
+    const running = options.handlers ? { ...stepSettingsFrom(options.handlers.dir), execution: 'run_once' } : { handlers: false };
+    return new LocalStage(await openEngine({ pipeline, stateDir: options.stateDir, ...running }), options.stateDir);
+  }
   const { AwsStage } = await import('./aws/stage.js');
   return AwsStage.open(pipeline, name);
 }
 
 export { LocalStage } from './local.js';
-export type { Stage, StageStatus, NodeStatus, DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems, FailureError } from './stage.js';
+export type { Stage, StageStatus, NodeStatus, DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems, FailureError, InvokeInput, InvokeOptions, InvokedOutput, InvocationReport } from './stage.js';

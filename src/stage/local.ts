@@ -15,7 +15,9 @@ import type { PayloadRecord } from '../engine/store/types.js';
 import type { Item } from '../runtime/types.js';
 import { keySchemaOf } from '../engine/kinds/table.js';
 import { deadLetterOf } from './dead-letters.js';
-import type { DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
+import { LOCAL_REGION, localArn } from '../engine/aws-events.js';
+import { invokeEvent } from './invoke-event.js';
+import type { DeadLetter, InvocationReport, InvokedOutput, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
 
 /** The local stage over an open engine. */
 export class LocalStage implements Stage {
@@ -124,6 +126,36 @@ export class LocalStage implements Stage {
       delete: (key: Item) => items.remove(schema, key),
       scan: (limit?: number) => items.scan(schema, limit),
       query: (pk: unknown, o?: { limit?: number; descending?: boolean }) => items.query(schema, pk, o?.limit, o?.descending),
+    };
+  }
+
+  async invoke(fn: string, input: InvokeInput, options: InvokeOptions = {}): Promise<InvocationReport> {
+    const node = nodeFor(this.pipeline, fn, 'invoke');
+    const event = await invokeEvent(this.pipeline, node, input, {
+      region: LOCAL_REGION,
+      now: () => this.engine.clock.now(),
+      // Locally a node's physical name is its own.
+      bucketName: (b) => b.name,
+      queueArn: (q) => localArn('queue', q.name),
+      topicArn: (t) => localArn('topic', t.name),
+      head: async (b, key) => this.record(b.name, key),
+    });
+    const { requestId, result, delivered } = await this.engine.invokeOnce(node.name, event, { deliver: options.deliver === true });
+    return {
+      fn: node.name,
+      requestId,
+      event,
+      ok: result.ok && result.failedRecords.length === 0,
+      ...(result.error ? { error: result.error } : {}),
+      failedRecords: result.failedRecords,
+      ...(result.response !== undefined ? { response: result.response } : {}),
+      outputs: result.outputs.map((o): InvokedOutput => (o.type === 'object'
+        ? { type: 'object', bucket: o.bucket, key: o.key, size: o.body.byteLength, ...(o.contentType ? { contentType: o.contentType } : {}), ...(o.metadata ? { metadata: o.metadata } : {}), body: Buffer.from(o.body) }
+        : { type: 'message', to: o.to, body: o.body, attributes: Object.fromEntries(Object.entries(o.attributes).map(([k, a]) => [k, a.value])), ...(o.subject ? { subject: o.subject } : {}), ...(o.delaySeconds !== undefined ? { delaySeconds: o.delaySeconds } : {}) })),
+      logs: result.logs.map((l) => ({ at: l.at, message: l.message, ...(l.data ? { data: l.data } : {}) })),
+      durationMs: result.durationMs,
+      ...(result.duplicates ? { duplicates: result.duplicates } : {}),
+      delivered,
     };
   }
 

@@ -94,6 +94,8 @@ export interface NodeStatus {
   queue?: { visible: number; inFlight: number; delayed: number };
   /** Queues and functions: entries in the dead-letter destination. */
   deadLetters?: number;
+  /** Which of `resources` (by part) holds the messages counted in `queue`, and which the dead letters. */
+  holding?: { messages?: string; deadLetters?: string };
 }
 
 /** A stage at a glance. */
@@ -118,6 +120,69 @@ export interface TableItems {
   delete(key: Item): Promise<void>;
   scan(limit?: number): Promise<Item[]>;
   query(partitionValue: unknown, options?: { limit?: number; descending?: boolean }): Promise<Item[]>;
+}
+
+/**
+ * What to invoke a function with (`sluice invoke`): an event given whole, or the event AWS would send
+ * the function for an object put into a bucket upstream of it, or a message sent to a queue or topic
+ * upstream of it, built along the edges between (an S3 event, an SQS or SNS event, wrapped as each
+ * edge delivers: an S3 event in an SQS message, SNS's notification in a queue without raw delivery).
+ */
+export type InvokeInput =
+  /** An event in any shape a function takes (S3, SQS, SNS, EventBridge), as `sam local invoke -e` takes it. */
+  | { event: unknown }
+  /** The S3 ObjectCreated event for an object already in a bucket of the stage upstream of the function. */
+  | { object: { bucket: string; key: string } }
+  /**
+   * The event for one message: sent to `from` (a queue or topic upstream of the function; by default
+   * the one queue or topic feeding it), delivered as the edges between deliver it.
+   */
+  | { message: { body: string; attributes?: Record<string, string | number>; from?: string } };
+
+/** Options of `Stage.invoke`. */
+export interface InvokeOptions {
+  /**
+   * Deliver the outputs as a real invocation would (objects written, messages sent, lineage
+   * recorded), for the rest of the pipeline to process. Without it, the local stage runs the step and
+   * only shows its outputs; an AWS stage refuses, since a deployed function writes its outputs itself.
+   * @default false
+   */
+  deliver?: boolean;
+}
+
+/** One output of an invoked step, as it would be delivered. */
+export type InvokedOutput =
+  | { type: 'object'; bucket: string; key: string; size: number; contentType?: string; metadata?: Record<string, string>; body: Buffer }
+  | { type: 'message'; to: string; body: string; attributes: Record<string, string>; subject?: string; delaySeconds?: number };
+
+/** What one invocation did. */
+export interface InvocationReport {
+  fn: string;
+  /** The request id the step saw (`ctx.requestId`). */
+  requestId: string;
+  /** The event it was invoked with. */
+  event: unknown;
+  /** Whether it succeeded, every record included. */
+  ok: boolean;
+  /** Why the whole invocation failed, when it did. */
+  error?: FailureError;
+  /** SQS records the step reported failed (batchItemFailures), with their errors where known. */
+  failedRecords: Array<{ recordId: string; error?: FailureError }>;
+  /** What the handler returned (`{ batchItemFailures }` for an SQS event). */
+  response?: unknown;
+  /**
+   * The outputs of the records that succeeded (locally). Absent on AWS: the deployed function writes
+   * its outputs itself and reports none.
+   */
+  outputs?: InvokedOutput[];
+  /** Its log lines: `ctx.log` locally, the tail of its CloudWatch log (4 KB) on AWS. */
+  logs: Array<{ at?: string; message: string; data?: Record<string, unknown> }>;
+  /** How long it ran: locally measured, on AWS as Lambda reports it (wall time otherwise). */
+  durationMs: number;
+  /** Inputs skipped as already processed (idempotency). */
+  duplicates?: number;
+  /** Whether the outputs went downstream (`deliver`), or were only shown. */
+  delivered: boolean;
 }
 
 /** A pipeline on a stage. */
@@ -153,6 +218,14 @@ export interface Stage {
   lineage(bucket: string, key: string): Promise<Lineage>;
   /** A table's items. */
   table(name: string): TableItems;
+  /**
+   * Run one function once on an event, as `sam local invoke -e` does, without running the rest of
+   * the pipeline: nothing is received from its queues, and its outputs are shown, not delivered,
+   * unless `deliver` says so. Fails with SLUICE_E_INVOKE_SOURCE for an object or message that could
+   * not reach the function, and on AWS with SLUICE_E_INVOKE_DELIVERS without `deliver`.
+   * @example await stage.invoke('copy', { object: { bucket: 'raw', key: 'a.csv' } })
+   */
+  invoke(fn: string, input: InvokeInput, options?: InvokeOptions): Promise<InvocationReport>;
   /** Every node with what the stage holds for it. */
   status(): Promise<StageStatus>;
   /** Release what the stage holds open (the local store, SDK clients). */

@@ -8,6 +8,7 @@
  * await local.settle();
  * assert.equal(await local.text('curated', 'a.txt'), 'hello');
  */
-export { localPipeline, LocalPipeline, type LocalPipelineOptions, type DeadLetter } from './local-pipeline.js';
+export { localPipeline, LocalPipeline, type LocalPipelineOptions, type DeadLetter, type QueuedMessage } from './local-pipeline.js';
 export type { Lineage } from '../engine/lineage.js';
 export type { IngestionStep, IngestionInput, IngestionOutput } from '../envelope/ingestion-step.js';
+export type { InvokeInput, InvokeOptions, InvocationReport, InvokedOutput } from '../stage/stage.js';

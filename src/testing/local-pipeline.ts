@@ -12,7 +12,7 @@ import type { ConfigLayers } from '../runtime/config.js';
 import type { IngestionStep } from '../envelope/ingestion-step.js';
 import type { Item } from '../runtime/types.js';
 import { LocalStage } from '../stage/local.js';
-import type { DeadLetter, StoredObject } from '../stage/stage.js';
+import type { DeadLetter, InvocationReport, InvokeInput, InvokeOptions, StoredObject } from '../stage/stage.js';
 
 /** Options of `localPipeline`. */
 export interface LocalPipelineOptions {
@@ -45,6 +45,36 @@ export interface LocalPipelineOptions {
 
 export type { DeadLetter };
 
+/** A message waiting in a queue, as `messages()` gives it. */
+export interface QueuedMessage {
+  id: string;
+  body: string;
+  /** Attributes, SNS-typed: `{ type: 'String' | 'Number' | ..., value }`. */
+  attributes: Record<string, { type: string; value: string }>;
+  /** Unwrapped from SNS's notification: the topic it was published to. */
+  topic?: string;
+  /** Unwrapped from SNS's notification: its subject, when published with one. */
+  subject?: string;
+}
+
+/** The message a consumer reads from a queue message holding SNS's notification (wrapped delivery, SNS-01); others as they are. */
+function unwrapNotification(m: QueuedMessage): QueuedMessage {
+  let n: { Type?: unknown; MessageId?: unknown; TopicArn?: unknown; Message?: unknown; Subject?: unknown; MessageAttributes?: Record<string, { Type: string; Value: string }> };
+  try {
+    n = JSON.parse(m.body) as typeof n;
+  } catch {
+    return m;
+  }
+  if (n === null || typeof n !== 'object' || n.Type !== 'Notification' || typeof n.Message !== 'string' || typeof n.TopicArn !== 'string') return m;
+  return {
+    id: typeof n.MessageId === 'string' ? n.MessageId : m.id,
+    body: n.Message,
+    attributes: Object.fromEntries(Object.entries(n.MessageAttributes ?? {}).map(([k, a]) => [k, { type: a.Type, value: a.Value }])),
+    topic: n.TopicArn.split(':').pop()!,
+    ...(typeof n.Subject === 'string' ? { subject: n.Subject } : {}),
+  };
+}
+
 /** A pipeline running on the in-memory engine. */
 export class LocalPipeline {
   constructor(
@@ -66,6 +96,31 @@ export class LocalPipeline {
   /** Run until nothing is in flight and nothing is ready now (retries and delays wait for `advance`). */
   async settle(): Promise<void> {
     await this.stage.engine.settle();
+  }
+
+  /**
+   * Run until no work is left: like `settle()`, then move the clock through every retry back-off,
+   * visibility timeout, delay and batching window in turn (not schedules, which never end), so each
+   * failing input ends in its dead-letter destination, as `sluice run` does. Returns how far the
+   * clock moved, in milliseconds.
+   * @example await local.put('raw', 'bad.csv', 'x'); await local.settleAll(); (await local.dlq('copy')).length // 1
+   */
+  async settleAll(): Promise<number> {
+    const clock = this.manualClock;
+    const from = clock.now();
+    await this.stage.engine.drain((t) => clock.set(t));
+    return clock.now() - from;
+  }
+
+  /**
+   * Run one function once on an event, as `sluice invoke` does: on an event given whole, or on the
+   * event AWS would send it for an object already in a bucket upstream (`{ object: { bucket, key } }`)
+   * or a message sent to a queue or topic upstream (`{ message: { body, attributes?, from? } }`).
+   * Nothing else runs; its outputs are returned, and written downstream only with `{ deliver: true }`.
+   * @example const { outputs } = await local.invoke('copy', { object: { bucket: 'raw', key: 'a.csv' } });
+   */
+  async invoke(fn: string, input: InvokeInput, options: InvokeOptions = {}): Promise<InvocationReport> {
+    return this.stage.invoke(fn, input, options);
   }
 
   /** Move the clock forward (`'90s'`, `'5m'`, or seconds), running schedules, retries and redeliveries on the way. */
@@ -111,9 +166,16 @@ export class LocalPipeline {
     return (await this.stage.list(bucket, prefix)).map((o) => o.key);
   }
 
-  /** Messages waiting in a queue (e.g. one no function consumes), bodies and attributes. */
-  async messages(queue: string): Promise<Array<{ id: string; body: string; attributes: Record<string, { type: string; value: string }> }>> {
-    return (await this.stage.messages(queue)).map(({ id, body, attributes }) => ({ id, body, attributes }));
+  /**
+   * Messages waiting in a queue (e.g. one no function consumes), bodies and attributes, as the queue
+   * holds them: a topic's wrapped delivery (the default, without `rawMessageDelivery`) holds SNS's
+   * notification JSON, its attributes inside it. With `{ unwrap: true }`, each such message is the
+   * one a consumer reads: the body and attributes published, with the topic and subject.
+   * @example (await local.messages('orders', { unwrap: true }))[0].body // 'hello', not '{"Type":"Notification",...}'
+   */
+  async messages(queue: string, options: { unwrap?: boolean } = {}): Promise<QueuedMessage[]> {
+    const messages = (await this.stage.messages(queue)).map(({ id, body, attributes }) => ({ id, body, attributes }));
+    return options.unwrap ? messages.map(unwrapNotification) : messages;
   }
 
   /** What landed in a node's dead-letter destination: a queue's DLQ or a function's on-failure destination. */

@@ -6,7 +6,8 @@
  * - MOTO_CFN_UNSUPPORTED_TYPES: CloudFormation creates no AWS::SNS::Subscription, so the template's
  *   subscriptions are made through the SNS API, with the template's filter policies and raw delivery;
  * - MOTO_LAMBDA_NO_DOCKER: no function runs, so a dead letter is put in the DLQ directly, as the
- *   queue's redrive policy would put it after the consumer's failed receives.
+ *   queue's redrive policy would put it after the consumer's failed receives; and an invoke is checked
+ *   against moto's Lambda in "simple" mode, which answers Invoke with the event it was given.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,6 +75,35 @@ describe('an AWS stage (moto)', { skip }, () => {
         await cloud.aws.dynamodb.send(new DeleteItemCommand({ TableName: name, Key: { id: item.id!, at: item.at! } }));
       }
     }
+  }
+
+  test('an invoke without deliver is refused on an AWS stage, before anything is called: the deployed function writes its outputs itself', async () => {
+    await assert.rejects(stage.invoke('reject', { message: { body: 'x' } }), (e: { code: string; message: string }) => e.code === 'SLUICE_E_INVOKE_DELIVERS' && /invoke it with --deliver/.test(e.message));
+  });
+
+  test("an invoke with deliver calls the deployed function through the Lambda API with the event of the stage's own queue (moto's stub answers with the event)", async () => {
+    // MOTO_LAMBDA_NO_DOCKER: moto runs no handler; with its Lambda in "simple" mode, Invoke answers with the payload it was given.
+    await lambdaRunsNoDocker(true);
+    try {
+      const report = await stage.invoke('reject', { message: { body: 'hello', attributes: { kind: 'test' } } }, { deliver: true });
+      assert.equal(report.delivered, true);
+      assert.equal(report.outputs, undefined, 'a deployed function reports no outputs: it writes them itself');
+      assert.deepEqual(report.response, report.event);
+      const record = (report.response as { Records: Array<Record<string, any>> }).Records[0]!;
+      assert.deepEqual([record.eventSource, record.eventSourceARN, record.awsRegion, record.body, record.messageAttributes.kind.stringValue], ['aws:sqs', `arn:aws:sqs:${cloud.aws.region}:123456789012:behaviour-${STAGE}-work`, cloud.aws.region, 'hello', 'test']);
+      // AND the same through the CLI, for people: the function, and where its outputs went
+      const cli = sluice(cloud, ['invoke', 'reject', ENTRY, '--message', 'hello', '--stage', STAGE, '--deliver']);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.match(cli.stdout, /✓ reject on stage 'beh' ran once in [\d.]+ ms[\s\S]*outputs: written by the deployed function itself/);
+    } finally {
+      await lambdaRunsNoDocker(false);
+    }
+  });
+
+  /** moto's Lambda in "simple" mode (no Docker: Invoke answers with its payload) or back to its default. */
+  async function lambdaRunsNoDocker(simple: boolean): Promise<void> {
+    const r = await fetch(`${cloud.moto.endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: !simple } }) });
+    assert.equal(r.status, 201);
   }
 
   for (const c of CASES) {

@@ -119,6 +119,31 @@ export const CASES: BehaviourCase[] = [
       const everything = status.nodes.find((n) => n.node === 'everything')!;
       assert.ok((everything.queue?.visible ?? 0) >= 1, JSON.stringify(everything));
       assert.equal(everything.deadLetters, 0);
+      // A stage that lists a node's resources lists them in the kind's order and names the part each figure belongs to.
+      if (everything.resources) {
+        assert.deepEqual(everything.resources.map((r) => r.part).slice(0, 2), ['Queue', 'Dlq']);
+        assert.deepEqual(everything.holding, { messages: 'Queue', deadLetters: 'Dlq' });
+      }
+    },
+  },
+  {
+    name: 'an invoked function runs once on the event of a message for its queue and reports its error, taking nothing from the queue',
+    async run(stage) {
+      const report = await stage.invoke('reject', { message: { body: 'poison' } }, { deliver: true });
+      assert.equal(report.ok, false);
+      assert.equal(report.error?.errorMessage, 'rejected by the behaviour suite');
+      const work = (await stage.status()).nodes.find((n) => n.node === 'work')!;
+      assert.deepEqual([work.queue?.visible, work.queue?.inFlight, work.deadLetters], [0, 0, 0]);
+    },
+    skip: { aws: 'MOTO_LAMBDA_NO_DOCKER: moto runs no Lambda code without Docker, so no handler runs to fail; aws.test.ts checks the event the Lambda API is given' },
+  },
+  {
+    name: 'an invoke whose object or message cannot reach the function fails with SLUICE_E_INVOKE_SOURCE before anything runs, the same on every stage',
+    async run(stage) {
+      await stage.put('landing', [{ key: 'x.txt', body: Buffer.from('x') }]);
+      assert.equal(await codeOf(stage.invoke('reject', { object: { bucket: 'landing', key: 'x.txt' } }, { deliver: true })), 'SLUICE_E_INVOKE_SOURCE');
+      assert.equal(await codeOf(stage.invoke('reject', { message: { body: 'x', from: 'events' } }, { deliver: true })), 'SLUICE_E_INVOKE_SOURCE');
+      assert.equal(await codeOf(stage.invoke('landing', { event: {} }, { deliver: true })), 'SLUICE_E_UNKNOWN_NODE');
     },
   },
   {

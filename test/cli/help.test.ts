@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sluiceAwait } from './support.js';
 
-const COMMANDS = ['run', 'dev', 'put', 'send', 'ls', 'cat', 'nodes', 'dlq', 'synth', 'lineage'];
+const COMMANDS = ['run', 'dev', 'put', 'send', 'ls', 'cat', 'nodes', 'dlq', 'synth', 'lineage', 'invoke'];
 
 test('the top-level help lists every command with a description, and exits 0', async () => {
   // WHEN the user asks for help, and for the dlq command's help

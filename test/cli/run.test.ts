@@ -139,4 +139,17 @@ describe('sluice run on the three-node example', () => {
     assert.equal(elsewhere.status, 0, elsewhere.stderr);
     assert.equal(elsewhere.stdout.trim(), "bucket 'curated' has no objects");
   });
+
+  test('put of a folder with --key puts its files under that key as a folder, joined with a /', () => {
+    // GIVEN a folder holding deep/customer.json
+    const folder = join(work, 'input', 'nested');
+    // WHEN it is put with --key nos, and again with --key in/ (given with its slash)
+    const put = parseJson(data('put', 'raw', folder, '--key', 'nos', '--json'));
+    const slashed = parseJson(data('put', 'raw', folder, '--key', 'in/', '--json'));
+    // THEN the keys are nos/deep/customer.json and in/deep/customer.json, never nosdeep/customer.json or in//deep/...
+    assert.deepEqual(put.objects, ['nos/deep/customer.json']);
+    assert.deepEqual(slashed.objects, ['in/deep/customer.json']);
+    // AND --help says so
+    assert.match(sluice(['put', '--help']).stdout, /--key in puts dir\/a\.csv as in\/a\.csv/);
+  });
 });

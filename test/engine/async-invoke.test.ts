@@ -43,6 +43,18 @@ test('retries a failing async invocation after ~1 min and ~2 min, then moves it 
   assert.deepEqual(local.stats().fail, { ...local.stats().fail, invocations: 3, failures: 3, retries: 2, deadLettered: 1 });
 });
 
+test('settleAll() runs the retries of a failing async invocation on the engine clock until its failure destination has it, 3 minutes on', async (t) => {
+  // GIVEN a bucket notifying a function that always throws, with the default 2 retries
+  const local = await startLocal(t, pipeline('async-settle-all', [bucket('raw').to(fn('fail', { handler: fixture('always-throws') }))]));
+  await local.put('raw', 'a.txt', 'x');
+  // WHEN the test settles everything, waits included
+  const movedMs = await local.settleAll();
+  // THEN it was attempted 3 times (at 0, ~1 min and ~3 min) and is in the failure destination; the clock moved 3 minutes
+  assert.equal(invocations(local, 'fail'), 3);
+  assert.equal((await local.dlq('fail'))[0]?.condition, 'RetriesExhausted');
+  assert.equal(movedMs, 180_000);
+});
+
 test('a poison object does not hold up the rest of the pipeline', async (t) => {
   // GIVEN a copy step that fails for keys containing 'poison'
   const local = await startLocal(t, pipeline('async-poison', [bucket('raw').to(fn('copy', { handler: fixture('copy-or-throw') })).to(bucket('curated'))]));

@@ -66,6 +66,35 @@ test('moves a message to the DLQ after 3 failed receives, while the rest of its 
   assert.deepEqual(await local.list('out'), ['out/a', 'out/b', 'out/c'], 'outputs written once, never duplicated');
 });
 
+test("counts a message its queue moves to the DLQ in the queue's stats().deadLettered", async (t) => {
+  // GIVEN a poison message in a queue whose consumer always fails it
+  const local = await startLocal(t, splitAndWork('q-dead-stats'));
+  await local.send('work', 'poison');
+  await local.settle();
+  assert.equal(local.stats().work!.deadLettered, 0);
+  // WHEN its receives run out and the next receive moves it to the DLQ
+  await local.advance('90s');
+  // THEN the queue counts it, as its DLQ holds it, and the consumer counts none (it never saw the move)
+  assert.equal((await local.dlq('work')).length, 1);
+  assert.equal(local.stats().work!.deadLettered, 1);
+  assert.equal(local.stats().worker!.deadLettered, 0);
+});
+
+test("settleAll() runs a poison message's receives on the engine clock until its DLQ has it: maxReceiveCount x the visibility timeout", async (t) => {
+  // GIVEN a queue with the default maxReceiveCount (3) whose consumer (timeout 5 s, so visibility 6 x 5 = 30 s) fails one message
+  const local = await startLocal(t, splitAndWork('q-settle-all'));
+  await local.send('work', 'poison');
+  await local.send('work', 'fine');
+  // WHEN the test settles everything, waits included
+  const movedMs = await local.settleAll();
+  // THEN the good message is processed, the poison one is in the DLQ after 3 receives, and the clock moved 3 x 30 s
+  assert.deepEqual(await local.list('out'), ['out/fine']);
+  assert.deepEqual((await local.dlq('work')).map((l) => [l.body, l.attempts]), [['poison', 3]]);
+  assert.deepEqual(await local.messages('work'), []);
+  assert.equal(movedMs, 3 * 30_000);
+  assert.equal(local.now().getTime(), T0 + 90_000);
+});
+
 test('maxReceiveCount sets how many receives a message gets before the DLQ', async (t) => {
   // GIVEN a queue allowing 5 receives
   const local = await startLocal(t, splitAndWork('q-receive-count', { queue: { maxReceiveCount: 5 } }));

@@ -44,3 +44,26 @@ test('a sink that returns a message fails with SLUICE_E_SINK_OUTPUT', async (t) 
   await local.settle();
   assert.equal((await local.dlq('sink'))[0]?.error?.code, 'SLUICE_E_SINK_OUTPUT');
 });
+
+test("a message sent to a name no node has says so and lists what the step can reach, instead of an edge to declare", async (t) => {
+  // GIVEN a step that sends to queue 'work' and topic 'events', beside a queue 'elsewhere' it is not wired to
+  const split = fn('split', { handler: fixture('emit'), retryAttempts: 0 });
+  const pipe = pipeline('to-nowhere', [bucket('in').to(split).to(queue('work')), split.to(topic('events')), queue('elsewhere').to(fn('other', { handler: fixture('emit') }))]);
+  const local = await startLocal(t, pipe);
+  // WHEN it sends to 'nowhere', to the bucket 'in', and to the queue 'elsewhere'
+  const plan = (to: string) => JSON.stringify({ messages: [{ body: 'x', to }] });
+  await local.put('in', 'nowhere', plan('nowhere'));
+  await local.put('in', 'bucket', plan('in'));
+  await local.put('in', 'elsewhere', plan('elsewhere'));
+  await local.settle();
+  const errors = new Map((await local.dlq('split')).map((l) => [(l.event as { Records: Array<{ s3: { object: { key: string } } }> }).Records[0]!.s3.object.key, l.error]));
+  // THEN 'nowhere' is named as no node at all, with the nodes the step can reach and no edge to declare
+  assert.equal(errors.get('nowhere')?.code, 'SLUICE_E_NO_TARGET');
+  assert.equal(errors.get('nowhere')?.errorMessage, "function 'split': ctx.message(..., { to: 'nowhere' }): no node of pipeline 'to-nowhere' is named 'nowhere'; it can reach queue 'work', topic 'events': name one of those, or leave 'to' out to send to all of them");
+  // AND a bucket is named as a node that takes no messages
+  assert.equal(errors.get('bucket')?.code, 'SLUICE_E_NO_TARGET');
+  assert.match(errors.get('bucket')!.errorMessage, /'in' is a bucket, which takes no messages; it can reach queue 'work', topic 'events'/);
+  // AND a queue of the pipeline that is not downstream still gets the edge to declare
+  assert.equal(errors.get('elsewhere')?.code, 'SLUICE_E_PERMISSION');
+  assert.match(errors.get('elsewhere')!.errorMessage, /has no 'send' or 'publish' permission on queue 'elsewhere'; declare split\.to\(elsewhere\)/);
+});

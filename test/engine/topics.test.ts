@@ -98,6 +98,24 @@ test('wrapped delivery puts the SNS envelope in the queue; raw delivery puts the
   assert.deepEqual(rawPlain!.attributes, {});
 });
 
+test('messages(queue, { unwrap: true }) gives what a consumer of a wrapped subscription reads: the message published, its attributes, topic and subject', async (t) => {
+  // GIVEN a topic delivering wrapped to one queue and raw to another
+  const events = topic('events');
+  const local = await startLocal(t, pipeline('t-unwrap', [events.to(queue('wrapped')), events.to(queue('raw'), { rawMessageDelivery: true })]));
+  // WHEN a message with attributes is published
+  await local.send('events', 'hello', { objectType: 'order', count: 3 });
+  // THEN the wrapped queue holds SNS's notification JSON
+  assert.equal(JSON.parse((await local.messages('wrapped'))[0]!.body).Type, 'Notification');
+  // AND unwrapped, it is the message published, as the consumer's input has it
+  const [unwrapped, ...rest] = await local.messages('wrapped', { unwrap: true });
+  assert.deepEqual(rest, []);
+  assert.equal(unwrapped!.body, 'hello');
+  assert.equal(unwrapped!.topic, 'events');
+  assert.deepEqual(unwrapped!.attributes, { objectType: { type: 'String', value: 'order' }, count: { type: 'Number', value: '3' } });
+  // AND a raw queue's messages are already what their consumer reads: unwrap leaves them as they are
+  assert.deepEqual(await local.messages('raw', { unwrap: true }), await local.messages('raw'));
+});
+
 test('a function subscribed to a topic receives the message as a component input', async (t) => {
   // GIVEN a component subscribed to a topic with a filter policy
   const pipe = pipeline('t-fn', [topic('events').to(fn('echo', { handler: fixture('echo-input') }), { filterPolicy: { objectType: ['order'] } }).to(bucket('seen'))]);

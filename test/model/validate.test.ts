@@ -70,6 +70,14 @@ test('rejects a filter policy SNS would reject, with its message', () => {
   assert.match(problems[0]!.message, /edge t -> q: filter policy: .*can not have more than 5 keys/);
 });
 
+test("a filter policy value that is neither a list nor an object shows the fix as an example built from it", () => {
+  // GIVEN a subscription whose policy gives one value where SNS wants a list
+  const problems = only(pipeline('pp', [topic('t').to(queue('q'), { filterPolicy: { priority: 'high' } as never })]).validate(), 'SLUICE_E_FILTER_POLICY');
+  // THEN the message says what SNS says AND shows the policy written as SNS takes it
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!.message, /filter policy: "priority" must be an object or an array; give its values as a list, e\.g\. \{ priority: \['high'\] \}/);
+});
+
 test('rejects notifications S3 would find overlapping, and accepts disjoint suffixes (S3-12)', () => {
   const raw = bucket('raw');
   const overlapping = pipeline('pp', [raw.to(step('a')), raw.to(queue('q'))]).validate();

@@ -13,7 +13,7 @@ import { onStage, withStageOptions, type StageOptions } from '../stage.js';
 export function registerData(program: Command): void {
   withStageOptions(program.command('put <bucket> <path>'))
     .description('put a file, or every file under a folder, into a bucket (keys relative to the folder)')
-    .option('--key <key>', "the object key for a file, or a key prefix for a folder's files")
+    .option('--key <key>', "the object key for a file; for a folder, the folder its files go under (--key in puts dir/a.csv as in/a.csv)")
     .action(action(async (bucket: string, path: string, options: StageOptions & { key?: string }) => {
       const { filesToPut, readBodies } = await import('../files.js');
       const files = filesToPut(path, options.key);

@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { action, withJson } from '../common.js';
 import { loadForStage, type CloudOptions } from '../cloud.js';
 import type { LogLine } from '../../cloud/deploy/logs.js';
-import { emit } from '../output.js';
+import { emit, progress } from '../output.js';
 
 interface LogsOptions extends CloudOptions {
   follow?: boolean;
@@ -43,6 +43,8 @@ export function registerLogs(program: Command): void {
           since,
           follow: options.follow === true,
           signal: controller.signal,
+          // Following waits in silence between events: say so, and for what (stderr; nothing with --json).
+          onWaiting: (printed) => progress(options, `${printed ? `waiting for new log events of '${node}'` : `no log events of '${node}' since ${new Date(since).toISOString()} yet; waiting for them`} in log group '${logGroup}' on stage '${stage}' (checked every 2 s; Ctrl-C stops)`),
           onLine: (line) => {
             if (options.json && !options.follow) collected.push(line);
             else process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `${pc.dim(line.time)} ${line.message}\n`);

@@ -18,9 +18,6 @@ export interface RunOptions {
   json?: boolean;
 }
 
-// A guard against a pipeline that keeps scheduling timed work forever.
-const MAX_CLOCK_SKIPS = 1_000_000;
-
 // `run --json` is one document, so it holds the per-input lines (core_process heartbeats,
 // timed_execution, ctx.log) up to this many and counts the rest; start heartbeats are always in, the
 // per-step timings cover every execution, and `sluice dev --json` streams every line.
@@ -99,13 +96,9 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       put += (await stage.put(bucket, readBodies(files))).length;
       progress(options, `put ${files.length} file(s) into '${bucket}'`);
     }
-    await engine.settle();
-    for (let skips = 0; skips < MAX_CLOCK_SKIPS; skips++) {
-      const next = engine.nextDueAt(false);
-      if (next === undefined || !(engine.clock instanceof SystemClock)) break;
-      engine.clock.skipTo(next);
-      await engine.settle();
-    }
+    const clock = engine.clock;
+    if (clock instanceof SystemClock) await engine.drain((t) => clock.skipTo(t));
+    else await engine.settle();
     saveClock(engine);
     // Every wait was skipped, so nothing may be left; if something is, say so instead of reporting success.
     const left = engine.pendingWork();

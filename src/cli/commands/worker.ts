@@ -12,7 +12,7 @@ import { emit } from '../output.js';
 interface WorkerCliOptions extends CloudOptions {
   untilEmpty?: boolean;
   maxMessages?: string;
-  wait: string;
+  wait?: string;
 }
 
 /**
@@ -24,9 +24,9 @@ export function registerWorker(program: Command): void {
     .description("run a function's step as a long-running worker polling its input queue on an AWS stage, with the deployed function's bindings (Ctrl-C stops after the batch in hand)")
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
     .option('--stage <name>', 'the AWS stage, e.g. dev')
-    .option('--until-empty', 'stop when the queue has no message for one long poll (batch jobs, tests)')
+    .option('--until-empty', 'stop as soon as a receive finds the queue empty (batch jobs, tests); receives then wait 1 s, not 20, unless --wait says otherwise')
     .option('--max-messages <n>', 'stop after receiving this many messages')
-    .option('--wait <seconds>', 'long-poll wait of each receive, 0-20', '20')
+    .option('--wait <seconds>', 'long-poll wait of each receive, 0-20 (default: 20, or 1 with --until-empty)')
     .addHelpText('after', `
 Each receive (up to 10 messages, or the edge's batchSize) runs as one SQS event through the Lambda
 entry, with the environment of the deployed function, so outputs, offloaded payloads, lineage,
@@ -38,8 +38,8 @@ lines from Powertools Logger either way.`)
     .action(action(async (node: string, entryArg: string | undefined, options: WorkerCliOptions) => {
       const maxMessages = options.maxMessages === undefined ? undefined : Number(options.maxMessages);
       if (maxMessages !== undefined && !(Number.isInteger(maxMessages) && maxMessages > 0)) throw new InputError('SLUICE_E_OPTION', `--max-messages must be a whole number above 0 (given '${options.maxMessages}')`);
-      const wait = Number(options.wait);
-      if (!(Number.isInteger(wait) && wait >= 0 && wait <= 20)) throw new InputError('SLUICE_E_OPTION', `--wait must be whole seconds from 0 to 20, SQS's long-poll range (given '${options.wait}')`);
+      const wait = options.wait === undefined ? undefined : Number(options.wait);
+      if (wait !== undefined && !(Number.isInteger(wait) && wait >= 0 && wait <= 20)) throw new InputError('SLUICE_E_OPTION', `--wait must be whole seconds from 0 to 20, SQS's long-poll range (given '${options.wait}')`);
       const { pipeline, stage, cacheDir } = await loadForStage(entryArg, options, 'worker');
       const [{ AwsStage }, { runWorker }] = await Promise.all([import('../../stage/aws/stage.js'), import('../../stage/aws/worker.js')]);
       const remote = await AwsStage.open(pipeline, stage);
@@ -55,7 +55,7 @@ lines from Powertools Logger either way.`)
         const summary = await runWorker(remote, node, {
           untilEmpty: options.untilEmpty === true,
           ...(maxMessages !== undefined ? { maxMessages } : {}),
-          waitSeconds: wait,
+          ...(wait !== undefined ? { waitSeconds: wait } : {}),
           signal: controller.signal,
           cacheDir,
           onBatch: (b) => {

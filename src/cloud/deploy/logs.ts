@@ -26,6 +26,8 @@ export interface ReadLogsOptions {
   /** Poll interval when following. @default 2000 */
   pollMs?: number;
   onLine: (line: LogLine) => void;
+  /** Following: called once, when the events so far are printed and it starts waiting for new ones. */
+  onWaiting?: (printed: number) => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function readLogs(aws: AwsSession, logGroup: string, options: ReadL
   const seen = new Set<string>();
   let start = options.since;
   let printed = 0;
+  let waiting = false;
   for (;;) {
     const batch: FilteredLogEvent[] = [];
     try {
@@ -71,6 +74,10 @@ export async function readLogs(aws: AwsSession, logGroup: string, options: ReadL
       start = Math.max(start, e.timestamp ?? start);
     }
     if (!options.follow || options.signal?.aborted) return printed;
+    if (!waiting) {
+      waiting = true;
+      options.onWaiting?.(printed);
+    }
     await sleep(options.pollMs ?? 2000);
     if (options.signal?.aborted) return printed;
   }

@@ -139,6 +139,8 @@ function mappingSource(queue: QueueRuntime, edge: Edge): EventSource {
         visibilityMs: props.visibilityTimeoutSeconds * 1000,
         maxReceiveCount: props.maxReceiveCount,
         deadLetter: { channel: queue.dlqChannel, retentionMs: DLQ_RETENTION_MS, sourceArn: queue.arn },
+        // SQS-21 moves the message on the receive after its last failure: counted here, where it moves.
+        onDeadLettered: () => ctx.stats(queue.node.name).deadLettered++,
       }, ctx.now);
       const redelivered = received.filter((m) => m.receiveCount > 1).length;
       if (redelivered) ctx.stats(queue.node.name).retries += redelivered;

@@ -103,7 +103,9 @@ export class MemoryMessages implements MessageStore {
       }
       if (options.maxReceiveCount !== undefined && options.deadLetter && m.receiveCount >= options.maxReceiveCount) {
         const info = { ...(m.info ? JSON.parse(m.info) : {}), deadLetterQueueSourceArn: options.deadLetter.sourceArn, receiveCount: m.receiveCount };
+        const moved = { ...m };
         this.update(m, { channel: options.deadLetter.channel, visibleAt: now, receiveCount: 0, receipt: null, firstReceiveAt: null, expiresAt: m.sentAt + options.deadLetter.retentionMs, info: JSON.stringify(info) });
+        options.onDeadLettered?.(moved);
         continue;
       }
       this.update(m, { receiveCount: m.receiveCount + 1, visibleAt, receipt: `${token}:${seq}`, firstReceiveAt: m.firstReceiveAt ?? now });

@@ -50,6 +50,8 @@ export interface ReceiveOptions {
   /** Move a message to `deadLetter` instead of returning it once it has been received this often. */
   maxReceiveCount?: number;
   deadLetter?: { channel: string; retentionMs: number; sourceArn: string };
+  /** Called for each message the receive moved to `deadLetter` (the engine counts them per queue). */
+  onDeadLettered?: (m: StoredMessage) => void;
 }
 
 /** A row of the messages table, as SQLite returns it. */
@@ -121,6 +123,7 @@ export class Messages implements MessageStore {
         }
         if (options.maxReceiveCount !== undefined && options.deadLetter && m.receiveCount >= options.maxReceiveCount) {
           this.moveToDeadLetter(m, options.deadLetter, now);
+          options.onDeadLettered?.(m);
           continue;
         }
         taken.push(m.seq);

@@ -9,7 +9,7 @@ import type { AnyNode, Kind } from '../../model/node.js';
 import type { PartOf } from '../../model/kinds.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import type { AwsSession } from '../../cloud/deploy/aws.js';
-import type { ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems } from '../stage.js';
+import type { InvocationReport, ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems } from '../stage.js';
 
 /** What a kind module may use: the session, the stage, and the physical ids of deployed resources. */
 export interface AwsStageContext {
@@ -29,6 +29,8 @@ export interface ObjectsAws {
   get(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<StoredObject>;
   /** An object's user metadata (HeadObject), for its `ingestion-id`. */
   metadata(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<Record<string, string> | undefined>;
+  /** An object's size and ETag (HeadObject), for the S3 event an invoke builds. */
+  head(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<{ size: number; eTag: string }>;
 }
 
 /** What the data commands do with one kind of deployed node. */
@@ -45,4 +47,6 @@ export interface KindAws<N extends AnyNode> {
   items: ((ctx: AwsStageContext, node: N) => TableItems) | null;
   /** How many messages wait in it (queues). */
   depth: ((ctx: AwsStageContext, node: N) => Promise<{ visible: number; inFlight: number; delayed: number } | undefined>) | null;
+  /** Run it once on an event and report what it did (functions: Lambda's Invoke, synchronously). */
+  invoke: ((ctx: AwsStageContext, node: N, event: unknown) => Promise<Omit<InvocationReport, 'fn' | 'event' | 'delivered'>>) | null;
 }

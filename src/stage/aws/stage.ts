@@ -9,6 +9,9 @@ import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
 import { kindOf, type PartOf } from '../../model/kinds.js';
+import { arnOf, arnShape, primaryPart } from '../../model/resources.js';
+import { partitionOf } from '../../cloud/deploy/preflight.js';
+import { invokeEvent } from '../invoke-event.js';
 import { nodeFor } from '../../model/lookup.js';
 import type { AnyNode, Kind } from '../../model/node.js';
 import type { Pipeline } from '../../model/pipeline.js';
@@ -20,7 +23,7 @@ import { DEPLOY_CODES, DeployError, explainAwsError, isNotFound } from '../../cl
 import { describeStack, outputsOf } from '../../cloud/deploy/stack.js';
 import { lineageTableName, stackName as stackNameOf } from '../../cloud/synth/names.js';
 import { deadLetterOf } from '../dead-letters.js';
-import type { DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from '../stage.js';
+import type { DeadLetter, InvocationReport, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from '../stage.js';
 import type { AwsStageContext, KindAws } from './kind.js';
 import { KIND_AWS } from './registry.js';
 import { attributesText, depth, peek, receiveBatch, sentAt } from './sqs.js';
@@ -160,17 +163,51 @@ export class AwsStage implements Stage, AwsStageContext {
     return this.kind(node).items!(this, node);
   }
 
+  /**
+   * Invoke the deployed function (Lambda's Invoke, synchronously) on the event the input builds, with
+   * the stage's physical names in it. Only with `deliver`: a deployed function writes its outputs
+   * itself, so nothing can keep them back (SLUICE_E_INVOKE_DELIVERS).
+   */
+  async invoke(fn: string, input: InvokeInput, options: InvokeOptions = {}): Promise<InvocationReport> {
+    const node = this.node(fn, 'invoke');
+    if (!options.deliver) {
+      throw new InputError('SLUICE_E_INVOKE_DELIVERS', `${node} on stage '${this.name}' writes its outputs itself when invoked (the deployed function puts its objects and sends its messages), so they cannot be shown without being delivered as they are locally; invoke it with --deliver to run it for real, or without --stage to see its outputs on the local engine`, { node: node.name, field: 'deliver', given: false, expected: 'true on an AWS stage' });
+    }
+    const scope = { partition: partitionOf(this.aws.region), region: this.aws.region, account: this.account };
+    const event = await invokeEvent(this.pipeline, node, input, {
+      region: this.aws.region,
+      now: () => Date.now(),
+      bucketName: (b) => this.physical(b, 'Bucket'),
+      // A queue's physical id is its URL, whose last segment is its name.
+      queueArn: (q) => arnOf(arnShape('queue', 'Queue')!, this.physical(q, 'Queue').split('/').pop()!, scope),
+      topicArn: (t) => this.physical(t, 'Topic'),
+      head: (b, key) => KIND_AWS.bucket.objects!.head(this, b, key),
+    });
+    const report = await this.kind(node).invoke!(this, node, event);
+    return { fn: node.name, event, ...report, delivered: true };
+  }
+
   async status(): Promise<StageStatus> {
     const stack = this.stack;
     const nodes = await Promise.all([...this.nodes.values()].sort((a, b) => a.node.localeCompare(b.node)).map(async (d) => {
       const node = this.pipeline.node(d.node);
       const status: StageStatus['nodes'][number] = { node: d.node, kind: d.kind ?? '', resources: d.resources };
       if (!node) return status;
+      // The parts in the kind's own order (the stack lists them by logical id: a queue's Dlq first).
+      const parts = Object.keys(kindOf(node).parts);
+      const rank = (part: string) => (parts.includes(part) ? parts.indexOf(part) : parts.length);
+      status.resources = [...d.resources].sort((a, b) => rank(a.part) - rank(b.part));
       const queue = await this.kind(node).depth?.(this, node);
-      if (queue) status.queue = queue;
+      if (queue) {
+        status.queue = queue;
+        status.holding = { messages: primaryPart(node.kind) };
+      }
       const letters = kindOf(node).deadLetters;
       const url = letters && d.resources.find((r) => r.part === letters.part)?.physicalId;
-      if (url) status.deadLetters = (await depth(this.aws, url))?.visible;
+      if (url) {
+        status.deadLetters = (await depth(this.aws, url))?.visible;
+        status.holding = { ...status.holding, deadLetters: letters.part };
+      }
       return status;
     }));
     return {

@@ -26,13 +26,19 @@ import type { AwsStage } from './stage.js';
 import { nodeFor } from '../../model/lookup.js';
 import { importUserModule } from '../../bundling/user-code.js';
 
+// A worker that stops when its queue is empty would otherwise sit out a whole 20 s long poll to learn
+// it. One second still long-polls: SQS then asks every server holding the queue, where a short poll
+// (0 s) samples some of them and may answer "empty" while messages wait (SQS developer guide,
+// "Amazon SQS short and long polling").
+const UNTIL_EMPTY_WAIT_SECONDS = 1;
+
 /** Options of `runWorker`. */
 export interface WorkerOptions {
   /** Stop when a receive finds the queue empty (batch jobs, tests); otherwise poll until stopped. */
   untilEmpty?: boolean;
   /** Stop after this many messages were received. */
   maxMessages?: number;
-  /** Long-poll wait of each receive, seconds (0-20). @default 20 */
+  /** Long-poll wait of each receive, seconds (0-20). @default 20, or 1 with `untilEmpty` */
   waitSeconds?: number;
   /** Stops the worker between batches (and cuts a long poll short). */
   signal?: AbortSignal;
@@ -84,7 +90,7 @@ export async function runWorker(stage: AwsStage, node: string, options: WorkerOp
   const queues = await polledQueues(stage, fn);
   const { handler, timeoutMs } = await deployedHandler(stage, fn, options.cacheDir ?? join(process.cwd(), '.sluice', 'cache'));
   const summary: WorkerSummary = { node, stage: stage.name, queues: queues.map((q) => q.node), batches: 0, received: 0, deleted: 0, failed: 0, stoppedBecause: 'signal' };
-  const wait = Math.max(0, Math.min(20, options.waitSeconds ?? 20));
+  const wait = Math.max(0, Math.min(20, options.waitSeconds ?? (options.untilEmpty ? UNTIL_EMPTY_WAIT_SECONDS : 20)));
   for (;;) {
     let anything = false;
     for (const queue of queues) {

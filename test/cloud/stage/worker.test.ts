@@ -126,6 +126,16 @@ describe('sluice worker and sluice lineage on a deployed stage', { skip }, () =>
     assert.equal(items.Count, 1);
   });
 
+  test('GIVEN an empty queue WHEN a worker runs --until-empty with no --wait THEN it stops after a 1 s poll, not a 20 s long poll', () => {
+    // GIVEN notifications, emptied by the sink above
+    // WHEN the sink runs as a worker until its queue is empty, with the default wait
+    const run = cli('worker', 'record-updates', '--stage', STAGE, '--until-empty', '--json');
+    // THEN it received nothing and stopped because the queue was empty, well before one 20 s long poll
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.deepEqual(lines(run.stdout).find((l) => l.type === 'summary'), { type: 'summary', node: 'record-updates', stage: STAGE, queues: ['notifications'], batches: 0, received: 0, deleted: 0, failed: 0, stoppedBecause: 'empty' });
+    assert.ok(run.ms < 15_000, `took ${Math.round(run.ms)} ms`);
+  });
+
   test('GIVEN a lake file the workers wrote WHEN sluice lineage --stage walks it THEN the chain runs writer, component, source, back to the request', () => {
     const key = cli('ls', 'lake', '--stage', STAGE, '--json').json().objects[0].key;
     const run = cli('lineage', 'lake', key, '--stage', STAGE, '--json');

@@ -1,6 +1,6 @@
 /**
  * `bucket` on an AWS stage: its objects, through S3 (PutObject, paginated ListObjectsV2, GetObject,
- * HeadObject for the `ingestion-id` lineage starts from).
+ * HeadObject for the `ingestion-id` lineage starts from, and the size and ETag an invoke's S3 event carries).
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Bucket } from '../../../model/bucket.js';
@@ -14,6 +14,16 @@ const nameOf = (ctx: AwsStageContext, bucket: AnyNode) => ctx.physical(bucket as
 
 function noSuchKey(ctx: AwsStageContext, bucket: AnyNode, key: string, physical: string): InputError {
   return new InputError('SLUICE_E_NO_SUCH_KEY', `object '${key}' does not exist in bucket '${bucket.name}' (${physical}); list the bucket with: sluice ls ${bucket.name} --stage ${ctx.stage}`, { node: bucket.name, field: 'key', given: key });
+}
+
+async function headObject(ctx: AwsStageContext, bucket: AnyNode, key: string) {
+  const name = nameOf(ctx, bucket);
+  try {
+    return await ctx.aws.s3.send(new HeadObjectCommand({ Bucket: name, Key: key }));
+  } catch (error) {
+    if (isNotFound(error)) throw noSuchKey(ctx, bucket, key, name);
+    throw explainAwsError(error, `reading the metadata of '${key}' in bucket '${bucket.name}'`, ctx.aws);
+  }
 }
 
 export const bucketAws: KindAws<Bucket> = {
@@ -55,13 +65,12 @@ export const bucketAws: KindAws<Bucket> = {
     },
 
     async metadata(ctx, bucket, key) {
-      const name = nameOf(ctx, bucket);
-      try {
-        return (await ctx.aws.s3.send(new HeadObjectCommand({ Bucket: name, Key: key }))).Metadata;
-      } catch (error) {
-        if (isNotFound(error)) throw noSuchKey(ctx, bucket, key, name);
-        throw explainAwsError(error, `reading the metadata of '${key}' in bucket '${bucket.name}'`, ctx.aws);
-      }
+      return (await headObject(ctx, bucket, key)).Metadata;
+    },
+
+    async head(ctx, bucket, key) {
+      const out = await headObject(ctx, bucket, key);
+      return { size: out.ContentLength ?? 0, eTag: (out.ETag ?? '').replace(/"/g, '') };
     },
   },
   send: null,
@@ -69,4 +78,5 @@ export const bucketAws: KindAws<Bucket> = {
   redrive: null,
   items: null,
   depth: null,
+  invoke: null,
 };

@@ -34,4 +34,5 @@ export const queueAws: KindAws<Queue> = {
 
   items: null,
   depth: (ctx, node) => depth(ctx.aws, ctx.physical(node, 'Queue')),
+  invoke: null,
 };

@@ -40,4 +40,5 @@ export const tableAws: KindAws<Table> = {
   },
 
   depth: null,
+  invoke: null,
 };

@@ -17,4 +17,5 @@ export const topicAws: KindAws<Topic> = {
   redrive: null,
   items: null,
   depth: null,
+  invoke: null,
 };
