@@ -15,7 +15,8 @@ import { registerStatus } from './status.js';
 import { registerLogs } from './logs.js';
 import { registerLineage } from './lineage.js';
 import { registerWorker } from './worker.js';
+import { registerInit } from './init.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInit];
