@@ -84,7 +84,7 @@ test('GIVEN bucket names another account holds WHEN deploying THEN it lists them
   await other.send(new CreateBucketCommand({ Bucket: 'three-node-pipe-taken-curated' }));
   const run = sluice(cloud, ['deploy', EXAMPLE, '--stage', 'taken', '--yes']);
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /cannot deploy stack 'three-node-pipe-taken': 1 name is taken:\n  - S3 bucket 'three-node-pipe-taken-curated' \(curated\/Bucket\) belongs to another AWS account\nS3 bucket names are global: choose another stage or pipeline name .*; nothing was deployed \[SLUICE_E_DEPLOY_NAME_TAKEN\]/);
+  assert.match(run.stderr, /cannot deploy stack 'three-node-pipe-taken': 1 name is taken: \[SLUICE_E_DEPLOY_NAME_TAKEN\]\n  - S3 bucket 'three-node-pipe-taken-curated' \(curated\/Bucket\) belongs to another AWS account\nS3 bucket names are global: choose another stage or pipeline name .*; nothing was deployed\n/);
   assert.deepEqual(nothingOf(await leftovers(cloud, 'three-node-pipe-taken')), EMPTY);
   // AND an assets bucket name held by another account is refused, not configured
   await other.send(new CreateBucketCommand({ Bucket: 'someone-elses-assets' }));
