@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/.sluice/**', 'test/.tmp-*/**', 'bench/.out/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-types/**', '**/.sluice/**', 'test/.tmp-*/**', 'bench/.out/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -607,6 +607,11 @@ export const ERROR_CODES = {
     meaning: 'a file or folder to put into a bucket does not exist',
     fix: 'give the path of an existing file or folder',
   },
+  SLUICE_E_INIT_NOT_EMPTY: {
+    area: 'cli',
+    meaning: "the folder sluice init was given already holds files (beyond what 'npm install sluice' writes into an empty folder: package.json with only dependencies, package-lock.json, node_modules/, and a .git/), or is a file",
+    fix: 'give sluice init a new or empty folder, e.g. sluice init my-pipeline; nothing was written',
+  },
   SLUICE_E_INTERNAL: {
     area: 'cli',
     meaning: 'a bug in sluice: an internal invariant broke (an InternalError), or an error without a code of its own reached the CLI',

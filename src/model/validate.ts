@@ -13,7 +13,8 @@ import { findOverlappingNotifications, prefixesOverlap, validateKeyFilter } from
 import { findFeedbackLoops } from './loops.js';
 import { visibilityOf } from './visibility.js';
 
-const PIPELINE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** What a pipeline name may be (with at most 40 characters): it becomes part of stack and bucket names. */
+export const PIPELINE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
 type Rule = (pipe: Pipeline, problems: Problem[]) => void;
 
