@@ -4,12 +4,10 @@
  * and open the engine with handlers in worker threads, as the local Stage those commands report on.
  */
 import { dirname } from 'node:path';
-import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadPipeline } from './load.js';
 import { stateDirFor } from './stage.js';
 import { openEngine, stepSettingsFrom, type EngineEvent } from '../engine/index.js';
-import { SluiceError } from '../model/errors.js';
+import { lockState } from './state-lock.js';
 import { LocalStage } from '../stage/local.js';
 
 /** Options of the commands that run the local engine. */
@@ -35,36 +33,5 @@ export async function openLocal(options: LocalOptions, mode: { onEvent?: (e: Eng
   } catch (error) {
     release();
     throw error;
-  }
-}
-
-/** Take the engine lock of a state folder; a stale lock (its process gone) is taken over. */
-function lockState(stateDir: string): () => void {
-  mkdirSync(stateDir, { recursive: true });
-  const lock = join(stateDir, 'engine.lock');
-  try {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new SluiceError('SLUICE_E_STATE_LOCKED', `another sluice engine (pid ${pid}) is running on ${stateDir}; stop it, or give this one its own --state DIR`);
-    }
-  } catch (error) {
-    if (error instanceof SluiceError) throw error;
-  }
-  writeFileSync(lock, String(process.pid));
-  return () => {
-    try {
-      if (readFileSync(lock, 'utf8') === String(process.pid)) unlinkSync(lock);
-    } catch {
-      // already released
-    }
-  };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -105,7 +105,7 @@ describe('sluice dev', () => {
     const result = await within(exit, 10_000, `dev to exit after SIGINT${output()}`);
     assert.equal(result.status, 0, output());
     // AND its lock is gone, so a run on the same state starts, finds nothing pending, and succeeds
-    assert.equal(existsSync(join(dir, '.sluice', 'local', 'engine.lock')), false, 'engine.lock removed');
+    assert.equal(existsSync(join(dir, '.sluice', 'local', 'engine.pid')), false, 'engine.pid removed');
     const run = cli('run', '--json');
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.equal(parseJson(run).invocations, 0);
