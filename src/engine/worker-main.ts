@@ -4,6 +4,7 @@
  * calls, secrets and idempotency records go to the main thread, which owns the store.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import { invokeHandler, resolveHandler, type ResolvedHandler } from '../runtime/invoke.js';
 import type { StepIo } from '../runtime/context.js';
@@ -12,7 +13,20 @@ import { serializedExecution, serializeError } from './invoker.js';
 import type { CallName, CallRequest, FromWorker, InvokeItem, ToWorker, WorkerCalls } from './worker-protocol.js';
 
 const port = parentPort!;
-const { bundle, bindings, version } = workerData as { bundle: string; bindings: StepBindings; version?: string };
+const { bundle, bindings, version, memoryMb } = workerData as { bundle: string; bindings: StepBindings; version?: string; memoryMb: number };
+
+/**
+ * Lambda's memory setting caps the whole sandbox, buffers included; the worker's heap limit alone
+ * would let a handler allocate gigabytes of Buffers. So this thread's heap and external memory
+ * (Buffers, ArrayBuffers) are measured while invocations run and at the end of each, and an
+ * invocation that went over is failed as Lambda fails it, its sandbox (this worker) ended.
+ */
+const MEMORY_LIMIT_BYTES = memoryMb * 1024 * 1024;
+let peakBytes = 0;
+function sampleMemory(): void {
+  const h = getHeapStatistics();
+  peakBytes = Math.max(peakBytes, h.used_heap_size + h.external_memory);
+}
 
 const send = (message: FromWorker) => port.postMessage(message);
 
@@ -85,19 +99,35 @@ let draining = false;
 
 async function drain(): Promise<void> {
   draining = true;
+  // Sampled while the queue drains (allocations held across awaits), and after each invocation.
+  const sampler = setInterval(sampleMemory, 20);
   while (queue.length) {
     const item = queue.shift()!;
     prefetched = new Map(item.objects.map(([b, k, body, metadata]) => [`${b}\0${k}`, { body, metadata }]));
+    peakBytes = 0;
     try {
       const outcome = await invokeHandler(handler!, { event: JSON.parse(item.eventJson), requestId: item.requestId, deadline: Date.now() + item.timeoutMs, bindings, io, version });
+      if (overMemory(item.id)) return;
       send({
         type: 'result', id: item.id, ok: true, response: outcome.response, outputs: outcome.outputs, logs: outcome.logs,
         failedRecords: outcome.failedRecords.map((f) => ({ recordId: f.recordId, error: serializeError(f.error) })),
         executions: outcome.executions.map(serializedExecution), consumedPayloads: outcome.consumedPayloads, completedKeys: outcome.completedKeys, duplicates: outcome.duplicates, started: outcome.started,
       });
     } catch (error) {
+      if (overMemory(item.id)) return;
       send({ type: 'result', id: item.id, ok: false, error: serializeError(error) });
     }
   }
+  clearInterval(sampler);
   draining = false;
+}
+
+/** Whether the invocation went over the memory limit; if so the engine is told, and this worker takes no more work. */
+function overMemory(id: number): boolean {
+  sampleMemory();
+  if (peakBytes <= MEMORY_LIMIT_BYTES) return false;
+  send({ type: 'memory', id, usedBytes: peakBytes });
+  queue.length = 0;
+  handler = undefined;
+  return true;
 }

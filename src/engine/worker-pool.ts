@@ -117,10 +117,10 @@ export class WorkerPool {
     const worker = new Worker(this.workerEntry, {
       // Stack traces name the handler's (and sluice's) source files, from the bundles' inline maps.
       execArgv: ['--enable-source-maps'],
-      workerData: { bundle: this.bundle.file, bindings: this.bindings, version: this.bundle.hash },
+      workerData: { bundle: this.bundle.file, bindings: this.bindings, version: this.bundle.hash, memoryMb: props.memoryMb },
       env: { ...process.env, ...props.environment, AWS_LAMBDA_FUNCTION_NAME: this.fn.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.memoryMb), AWS_REGION: LOCAL_REGION, SLUICE_NODE: this.fn.name },
-      // Lambda's memory setting caps the whole sandbox; the worker's old-generation heap is the
-      // closest local equivalent.
+      // Lambda's memory setting caps the whole sandbox: the heap is capped here, and the worker
+      // measures its heap and buffers together against the same limit (worker-main.ts).
       resourceLimits: { maxOldGenerationSizeMb: props.memoryMb },
       // What a handler prints is its log, as on Lambda: it goes to stderr, never into stdout, which
       // holds a command's result (`sluice run --json`).
@@ -151,9 +151,7 @@ export class WorkerPool {
       else this.fail(w, { errorType: 'Runtime.ImportModuleError', errorMessage: r.error?.errorMessage ?? `function '${this.fn.name}': the handler exports no handler`, trace: [] });
     });
     worker.on('message', (m) => this.onMessage(w, m));
-    worker.on('error', (e) => this.fail(w, (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? { errorType: 'Runtime.OutOfMemory', errorMessage: `function '${this.fn.name}' ran out of memory (limit ${props.memoryMb} MB); raise memory or process less at once`, trace: [] }
-      : serializeError(e)));
+    worker.on('error', (e) => this.fail(w, (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory(this.fn) : serializeError(e)));
     worker.on('exit', (code) => this.fail(w, { errorType: 'Runtime.ExitError', errorMessage: `function '${this.fn.name}': the runtime exited with code ${code} during the invocation`, trace: [] }));
     this.workers.push(w);
     return w;
@@ -166,6 +164,13 @@ export class WorkerPool {
         (value) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: true, value } satisfies ToWorker),
         (error: unknown) => w.worker.postMessage({ type: 'rpc-result', id: m.id, ok: false, error: serializeError(error) } satisfies ToWorker),
       );
+      return;
+    }
+    if (m.type === 'memory') {
+      // Lambda ends a sandbox that goes over its memory: so does the engine (the invocation fails, the
+      // ones queued behind it move to another worker).
+      void w.worker.terminate();
+      this.fail(w, outOfMemory(this.fn, Math.ceil(m.usedBytes / 1024 / 1024)));
       return;
     }
     if (m.type !== 'result') return;
@@ -219,4 +224,10 @@ export class WorkerPool {
 
 function load(w: PoolWorker): number {
   return w.queue.length + w.unsent.length;
+}
+
+/** Lambda's failure of an invocation that went over the function's memory. */
+function outOfMemory(fn: Fn, usedMb?: number): ErrorInfo {
+  const used = usedMb === undefined ? '' : ` (it used ${usedMb} MB of heap and buffers)`;
+  return { errorType: 'Runtime.OutOfMemory', errorMessage: `function '${fn.name}' ran out of memory: its limit is ${fn.resolved.memoryMb} MB${used}; raise memory or process less at once`, trace: [] };
 }

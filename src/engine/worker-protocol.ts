@@ -52,7 +52,9 @@ export type InvokeAnswer =
 export type FromWorker =
   | { type: 'ready'; ok: boolean; error?: ErrorInfo }
   | InvokeAnswer
-  | CallRequest;
+  | CallRequest
+  /** The invocation went over the function's memory: the worker stops; the engine ends it and fails the invocation. */
+  | { type: 'memory'; id: number; usedBytes: number };
 
 /** What the engine sends a worker. */
 export type ToWorker =

@@ -36,8 +36,26 @@ test('a handler that allocates past its memory fails with an out-of-memory error
   // THEN the invocation fails with an out-of-memory error naming the limit
   const [letter] = await local.dlq('hog');
   assert.equal(letter!.error?.errorType, 'Runtime.OutOfMemory');
-  assert.match(letter!.error!.errorMessage, /ran out of memory \(limit 128 MB\)/);
+  assert.match(letter!.error!.errorMessage, /ran out of memory: its limit is 128 MB/);
   // AND the next object is processed normally
+  await local.put('raw', 'ok.txt', 'fine');
+  await local.settle();
+  assert.equal(await local.text('out', 'out/ok.txt'), 'fine');
+});
+
+test('a handler that holds more Buffers than its memory fails as Lambda fails it, though its heap stays small', async (t) => {
+  // GIVEN a 128 MB function in a worker, with no retries
+  const pipe = pipeline('w-buffers', [bucket('raw').to(fn('hog', { handler: fixture('hog-or-copy'), memory: 128, retryAttempts: 0 })).to(bucket('out'))]);
+  const local = await startLocal(t, pipe, { isolation: 'worker', stateDir: tempDir(t) });
+  // WHEN it holds 1 GB of Buffers across an await
+  await local.put('raw', 'buffer-hog.txt', 'x');
+  await local.settle();
+  // THEN the invocation fails with an out-of-memory error naming the limit and what it used, and wrote nothing
+  const [letter] = await local.dlq('hog');
+  assert.equal(letter!.error?.errorType, 'Runtime.OutOfMemory', JSON.stringify(letter));
+  assert.match(letter!.error!.errorMessage, /ran out of memory: its limit is 128 MB \(it used \d+ MB of heap and buffers\)/);
+  assert.equal(await local.exists('out', 'out/buffer-hog.txt'), false);
+  // AND the next object is processed normally, by a fresh worker
   await local.put('raw', 'ok.txt', 'fine');
   await local.settle();
   assert.equal(await local.text('out', 'out/ok.txt'), 'fine');
