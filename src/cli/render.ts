@@ -22,7 +22,25 @@ export function formatDeadLetters(node: string, letters: DeadLetter[], label: st
 /** A bucket listing: time, size and key per object. */
 export function formatObjects(bucket: string, prefix: string | undefined, objects: ObjectInfo[]): string {
   if (objects.length === 0) return `bucket '${bucket}' has no objects${prefix ? ` under '${prefix}'` : ''}`;
-  return table(objects.map((o) => [o.lastModified.slice(0, 19).replace('T', ' '), o.size, o.key]));
+  return table(objects.map((o) => [o.lastModified.slice(0, 19).replace('T', ' '), o.size, displayKey(o.key)]));
+}
+
+// Characters a terminal acts on instead of showing: C0 and C1 controls, DEL, line and paragraph
+// separators, and the bidirectional overrides that make text display in another order than it reads.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0', '\x1b': '\\e' };
+
+/**
+ * An object key as a terminal can show it: as is, or, when it holds characters a terminal would act on
+ * (escape sequences, newlines, NUL), quoted with each such character escaped, as `ls` does
+ * (`"a\nb"`, `"\e[31mred"`). `--json` prints keys exactly.
+ * @example displayKey('reports/q3 summary.txt') // 'reports/q3 summary.txt'
+ */
+export function displayKey(key: string): string {
+  if (!UNPRINTABLE.test(key)) return key;
+  const escaped = key.replace(/["\\]/g, '\\$&').replace(UNPRINTABLE_ALL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${escaped}"`;
 }
 
 /** A stage's status: where it is, then each node with its resources, messages and dead letters. */
