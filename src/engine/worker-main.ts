@@ -88,6 +88,11 @@ port.on('message', (msg: ToWorker) => {
     else p?.reject(Object.assign(new Error(msg.error.errorMessage), { name: msg.error.errorType, code: msg.error.code }));
     return;
   }
+  if (msg.type === 'shutdown') {
+    // Nothing left to keep this thread alive: it ends once its output is flushed.
+    port.close();
+    return;
+  }
   if (msg.type !== 'invoke' || !handler) return;
   queue.push(...msg.items);
   if (!draining) void drain();

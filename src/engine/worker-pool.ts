@@ -218,7 +218,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     const all = this.workers.splice(0);
     for (const w of all) w.dead = true;
-    await Promise.all(all.map((w) => w.worker.terminate()));
+    await Promise.all(all.map((w) => endWorker(w.worker)));
   }
 }
 
@@ -230,4 +230,22 @@ function load(w: PoolWorker): number {
 function outOfMemory(fn: Fn, usedMb?: number): ErrorInfo {
   const used = usedMb === undefined ? '' : ` (it used ${usedMb} MB of heap and buffers)`;
   return { errorType: 'Runtime.OutOfMemory', errorMessage: `function '${fn.name}' ran out of memory: its limit is ${fn.resolved.memoryMb} MB${used}; raise memory or process less at once`, trace: [] };
+}
+
+/**
+ * End an idle worker: asked first, so it exits by itself once its output (what the handler printed) has
+ * reached the engine; terminated if it does not within a second (a handler still busy).
+ */
+async function endWorker(worker: Worker): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const output = Promise.all([worker.stdout, worker.stderr].map((stream) => new Promise<void>((resolve) => (stream.readableEnded ? resolve() : stream.once('end', () => resolve()).once('close', () => resolve())))));
+  try {
+    worker.postMessage({ type: 'shutdown' } satisfies ToWorker);
+  } catch {
+    // already gone
+  }
+  const ended = await Promise.race([exited.then(() => output).then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1000)))]);
+  clearTimeout(timer);
+  if (!ended) await worker.terminate();
 }

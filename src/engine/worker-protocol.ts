@@ -59,6 +59,8 @@ export type FromWorker =
 /** What the engine sends a worker. */
 export type ToWorker =
   | { type: 'invoke'; items: InvokeItem[] }
+  /** Stop taking work and end once idle, so what the handler printed is flushed first. */
+  | { type: 'shutdown' }
   | { type: 'rpc-result'; id: number; ok: true; value: unknown }
   | { type: 'rpc-result'; id: number; ok: false; error: ErrorInfo };
 

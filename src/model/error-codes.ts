@@ -320,6 +320,16 @@ export const ERROR_CODES = {
     meaning: 'a sink() step returned messages, but a sink has no output topic',
     fix: 'return only objects (or nothing) from a sink, or make the step a component() to send messages',
   },
+  SLUICE_E_STATE_DIR: {
+    area: 'run',
+    meaning: 'the local state folder (--state, or .sluice/local beside the pipeline) is a file, not a folder',
+    fix: 'give --state a folder, which is created if it does not exist',
+  },
+  SLUICE_E_STATE_CORRUPT: {
+    area: 'run',
+    meaning: "the local state database (state.db) is damaged or is not a SQLite database; sluice leaves it untouched, since it is the user's data",
+    fix: "move it aside (mv state.db state.db.damaged) to start with an empty state, or restore it from a copy",
+  },
   SLUICE_E_STATE_LOCKED: {
     area: 'run',
     meaning: "another live sluice engine process holds the local state folder's lock",

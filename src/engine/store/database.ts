@@ -6,7 +6,8 @@
  * invocations cheap.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { InputError } from '../../model/errors.js';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
@@ -39,19 +40,42 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (node, key)) WITHOUT ROWID;
 `;
 
-/** Open (creating if needed) the database at `path`, or an in-memory one for `':memory:'`. */
+/**
+ * Open (creating if needed) the database at `path`, or an in-memory one for `':memory:'`.
+ * @throws InputError `SLUICE_E_STATE_DIR` when the state folder is a file; `SLUICE_E_STATE_CORRUPT`
+ *   when the database is damaged or not a database (it is the user's data: it is never deleted).
+ */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  if (path !== ':memory:') {
+  if (path === ':memory:') {
+    const db = new Database(path);
+    db.exec(SCHEMA);
+    return db;
+  }
+  const dir = dirname(path);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new InputError('SLUICE_E_STATE_DIR', `the local state folder '${dir}' is a file, not a folder; give --state a folder (it is created if missing)`, { field: '--state', given: dir });
+  }
+  mkdirSync(dir, { recursive: true });
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives a process crash (SIGKILL) without losing a commit; only a power
     // loss can drop the last transactions, which is acceptable for a development engine.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
+    // A file that is not a database, or whose header or schema is damaged, fails here. (A whole-file
+    // check on every open would cost seconds on a large state; damage deeper in fails where it is read.)
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+      throw new InputError('SLUICE_E_STATE_CORRUPT', `the local state database '${path}' is damaged (SQLite: ${(error as Error).message}); it holds your local objects, queues and tables, so sluice leaves it as it is: move it aside (mv '${path}' '${path}.damaged') to start afresh, or restore it from a copy`, { field: '--state', given: path });
+    }
+    throw error;
   }
-  db.exec(SCHEMA);
-  return db;
 }
 
 /** Read and write settings in the meta table. */
