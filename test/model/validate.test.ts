@@ -44,6 +44,8 @@ test('rejects two different nodes with one name, and names that differ only in c
   assert.deepEqual(codes(cased), ['SLUICE_E_DUPLICATE_NAME']);
 });
 
+// Impossible edges and options do not compile (test/model/impossible-edges.types.ts); these tests build
+// them through AnyNode, untyped, as JavaScript or a graph built from data would.
 test('says what to do instead of an edge that cannot exist', () => {
   const [p] = pipeline('pp', [step('a').to(step('b') as AnyNode)]).validate();
   assert.equal(p!.code, 'SLUICE_E_EDGE_KIND');
