@@ -17,6 +17,7 @@ export { table, Table, type TableProps, type KeyAttribute } from './model/table.
 export { schedule, Schedule, type ScheduleProps } from './model/schedule.js';
 export { pipeline, Pipeline, type PipelineProps } from './model/pipeline.js';
 export { Node, Path, type Edge, type EdgeOptions, type Kind, type AnyNode } from './model/node.js';
+export type { EdgeOptionsOf, TargetKind } from './model/edge-types.js';
 export { SluiceError, PipelineValidationError, PermissionDeniedError, InputError, InternalError, type Problem, type ErrorDetails } from './model/errors.js';
 export { ERROR_CODES, type ErrorCode, type ErrorArea } from './model/error-codes.js';
 export { EnvelopeError } from './envelope/errors.js';

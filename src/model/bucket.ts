@@ -58,4 +58,4 @@ export const bucketKind = {
   deadLetters: null,
   data: { ops: ['objects'], hint: 'put a file into it with: sluice put {name} FILE' },
   binding: { part: 'Bucket', fields: ['keyPrefix'] },
-} satisfies KindDefinition<Bucket>;
+} as const satisfies KindDefinition<Bucket>;

@@ -258,7 +258,7 @@ export const fnKind = {
   deadLetters: { part: 'Failures', record: 'invocation', redriveTo: 'Function' },
   data: { ops: ['deadLetters', 'logs', 'invoke'] },
   binding: { part: 'Function', fields: [] },
-} satisfies KindDefinition<Fn>;
+} as const satisfies KindDefinition<Fn>;
 
 /** The problems of one fn node's own props, against AWS's limits (the pipeline adds its edges'). */
 function problemsOf(node: Fn): Problem[] {

@@ -19,6 +19,9 @@ export type Use = 'read' | 'write' | 'put' | 'send' | 'publish' | 'consume' | 'i
 /** An AWS service that delivers into a pipeline's resources by itself (S3 notifications, SNS, EventBridge). */
 export type DeliveringService = 's3' | 'sns' | 'events';
 
+/** What an impossible edge's error says when its kind's definition gives no `instead` for it. */
+export const NO_INSTEAD = 'see the edge table in the README';
+
 /** An allowed edge from this kind to another. */
 export interface EdgeDefinition {
   /** What the edge does, for docs and `sluice nodes`. */

@@ -3,11 +3,12 @@
  * continues from `b`; nodes are plain values, so shared steps are functions that return them.
  */
 import type { Problem } from './errors.js';
+import type { EdgeOptionsOf, EdgeTarget } from './edge-types.js';
 
 /** Every kind of node sluice knows. Adding one is a compile error in every backend until implemented. */
 export type Kind = 'bucket' | 'fn' | 'queue' | 'topic' | 'table' | 'schedule';
 
-/** Options on an edge; which ones apply depends on its two ends (see `edges.ts`). */
+/** Options on an edge; which ones apply depends on its two ends (the `options` of its kind's `outgoing` entry). */
 export interface EdgeOptions {
   /** bucket -> fn|queue|topic: only keys starting with this (compared with the URL-encoded key, as S3 does). */
   prefix?: string;
@@ -52,10 +53,21 @@ export abstract class Node<K extends Kind, P extends object> {
 
   /**
    * Connect this node to the next one; returns a path that continues from `target`.
+   *
+   * The types enforce the kinds' edge tables (each kind's `outgoing` in `src/model/<kind>.ts`):
+   * `target` must be of a kind this node's kind connects to, and `options` may hold only the options
+   * that edge takes. An edge that does not exist fails to compile, its target asked to be an
+   * `EdgeNotAllowed<from, to, what to do instead>`; an option the edge does not take is an unknown
+   * property (typed `EdgeTakesNoOptions<from, to>` on an edge that takes none). An edge with an end
+   * typed only as `AnyNode` (a graph built from data) is not checked by the types: validation checks
+   * every edge anyway, as it must for JavaScript callers.
    * @example raw.to(copy, { suffix: '.csv' }).to(curated)
+   * @example (node as AnyNode).to(other) // an edge only validation checks
    */
-  to<T extends AnyNode>(target: T, options: EdgeOptions = {}): Path<T> {
-    return new Path<T>([{ from: this as AnyNode, to: target, options }], target);
+  to<From extends Kind, T extends AnyNode>(this: { readonly kind: From }, target: EdgeTarget<From, T>, options?: EdgeOptionsOf<From, T['kind']>): Path<T> {
+    // Typed by `this`'s kind, not the class's K: a signature using K would make Node invariant in it, so a
+    // Bucket would no longer be an AnyNode (nor a Path<Fn> a Path).
+    return new Path<T>([{ from: this as unknown as AnyNode, to: target as T, options: (options ?? {}) as EdgeOptions }], target as T);
   }
 
   toString(): string {
@@ -70,9 +82,10 @@ export class Path<Last extends AnyNode = AnyNode> {
     readonly last: Last,
   ) {}
 
-  /** Continue the path from its last node. */
-  to<T extends AnyNode>(target: T, options: EdgeOptions = {}): Path<T> {
-    return new Path<T>([...this.edges, { from: this.last, to: target, options }], target);
+  /** Continue the path from its last node, typed as `Node.to()` is from that node. */
+  to<From extends Kind, T extends AnyNode>(this: { readonly last: { readonly kind: From } }, target: EdgeTarget<From, T>, options?: EdgeOptionsOf<From, T['kind']>): Path<T> {
+    const path = this as unknown as Path<Last>;
+    return new Path<T>([...path.edges, { from: path.last, to: target as T, options: (options ?? {}) as EdgeOptions }], target as T);
   }
 }
 

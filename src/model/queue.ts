@@ -100,7 +100,7 @@ export const queueKind = {
   data: { ops: ['send', 'messages', 'deadLetters'], hint: 'send it a message with: sluice send {name} BODY' },
   // A queue's own limit is its path's: nothing wraps what it holds.
   binding: { part: 'Queue', fields: ['maxMessageSize'] },
-} satisfies KindDefinition<Queue>;
+} as const satisfies KindDefinition<Queue>;
 
 /** The problems of one queue node's own props, against AWS's limits (the pipeline adds its edges'). */
 function problemsOf(node: Queue): Problem[] {

@@ -53,7 +53,7 @@ export const scheduleKind = {
   deadLetters: null,
   data: { ops: [] },
   binding: null,
-} satisfies KindDefinition<Schedule>;
+} as const satisfies KindDefinition<Schedule>;
 
 /** The problems of one schedule node's own props, against AWS's limits (the pipeline adds its edges'). */
 function problemsOf(node: Schedule): Problem[] {

@@ -76,7 +76,7 @@ export const tableKind = {
   deadLetters: null,
   data: { ops: ['items'] },
   binding: { part: 'Table', fields: ['keySchema'] },
-} satisfies KindDefinition<Table>;
+} as const satisfies KindDefinition<Table>;
 
 /** The problems of one table node's own props, against AWS's limits (the pipeline adds its edges'). */
 function problemsOf(node: Table): Problem[] {

@@ -59,7 +59,7 @@ export const topicKind = {
   deadLetters: null,
   data: { ops: ['send'], hint: 'publish a message with: sluice send {name} BODY' },
   binding: { part: 'Topic', fields: ['maxMessageSize', 'path'] },
-} satisfies KindDefinition<Topic>;
+} as const satisfies KindDefinition<Topic>;
 
 /** The problems of one topic node's own props, against AWS's limits (the pipeline adds its edges'). */
 function problemsOf(node: Topic): Problem[] {

@@ -7,6 +7,7 @@ import type { AnyNode, Edge } from './node.js';
 import type { ErrorCode, Problem } from './errors.js';
 import type { Pipeline } from './pipeline.js';
 import { kindOf } from './kinds.js';
+import { NO_INSTEAD } from './kind.js';
 import { durationSeconds } from './duration.js';
 import { validateFilterPolicy } from './filter-policy.js';
 import { findOverlappingNotifications, prefixesOverlap, validateKeyFilter } from './s3-notification.js';
@@ -56,7 +57,7 @@ function edgesAllowed(pipe: Pipeline, problems: Problem[]) {
   for (const edge of pipe.edges) {
     const def = kindOf(edge.from).outgoing[edge.to.kind];
     if (def) continue;
-    const instead = kindOf(edge.from).instead?.[edge.to.kind] ?? 'see the edge table in the README';
+    const instead = kindOf(edge.from).instead?.[edge.to.kind] ?? NO_INSTEAD;
     problems.push({ code: 'SLUICE_E_EDGE_KIND', node: edge.from.name, field: `to(${edge.to.name})`, message: `${edge.from} cannot connect to ${edge.to}: a ${edge.from.kind} -> ${edge.to.kind} edge does not exist; ${instead}` });
   }
 }

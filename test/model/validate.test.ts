@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucket, fn, queue, topic, table, schedule, pipeline, grantsOf, PipelineValidationError, type Problem } from 'sluice';
+import { bucket, fn, queue, topic, table, schedule, pipeline, grantsOf, PipelineValidationError, type AnyNode, type Problem } from 'sluice';
 import { visibilityOf } from '../../src/model/visibility.js';
 import { localPipeline } from '../../src/testing/index.js';
 import { synthesize } from '../../src/cloud/synth/synth.js';
@@ -21,7 +21,8 @@ test('a valid three-node pipeline has no problems', () => {
 
 test('collects every problem at once instead of stopping at the first', () => {
   // GIVEN a pipeline with a bad name, a bad node name, an impossible edge and a bad queue prop
-  const pipe = pipeline('Bad_Pipe', [bucket('Raw').to(step('copy')).to(step('again') as never), queue('q', { visibilityTimeout: 50_000 })]);
+  // (the edge through AnyNode, which the types do not check, as a JavaScript caller's would not be)
+  const pipe = pipeline('Bad_Pipe', [bucket('Raw').to(step('copy')).to(step('again') as AnyNode), queue('q', { visibilityTimeout: 50_000 })]);
   // WHEN it is validated
   const problems = pipe.validate();
   // THEN each problem is reported, with its code
@@ -43,16 +44,18 @@ test('rejects two different nodes with one name, and names that differ only in c
   assert.deepEqual(codes(cased), ['SLUICE_E_DUPLICATE_NAME']);
 });
 
+// Impossible edges and options do not compile (test/model/impossible-edges.types.ts); these tests build
+// them through AnyNode, untyped, as JavaScript or a graph built from data would.
 test('says what to do instead of an edge that cannot exist', () => {
-  const [p] = pipeline('pp', [step('a').to(step('b') as never)]).validate();
+  const [p] = pipeline('pp', [step('a').to(step('b') as AnyNode)]).validate();
   assert.equal(p!.code, 'SLUICE_E_EDGE_KIND');
   assert.match(p!.message, /fn 'a' cannot connect to fn 'b'.*put a queue or topic between them/);
-  const [q] = pipeline('pp', [bucket('a').to(bucket('b'))]).validate();
+  const [q] = pipeline('pp', [bucket('a').to(bucket('b') as AnyNode)]).validate();
   assert.match(q!.message, /put a function between them/);
 });
 
 test('rejects an option the edge does not take', () => {
-  const [p] = pipeline('pp', [bucket('raw').to(step('copy'), { batchSize: 5 })]).validate();
+  const [p] = pipeline('pp', [bucket('raw').to(step('copy') as AnyNode, { batchSize: 5 })]).validate();
   assert.equal(p!.code, 'SLUICE_E_EDGE_OPTION');
   assert.match(p!.message, /option 'batchSize' does not apply to a bucket -> fn edge \(it takes prefix, suffix\)/);
 });
