@@ -6,7 +6,8 @@
  * died, so there is no stale lock to tell from a live one and no process id to be fooled by when the
  * system reuses it. The holder's pid is written beside it only to say who holds it.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureStateDir } from '../engine/store/database.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SluiceError } from '../model/errors.js';
@@ -16,7 +17,7 @@ import { SluiceError } from '../model/errors.js';
  * it. Returns the release (also released by the process ending).
  */
 export function lockState(stateDir: string): () => void {
-  mkdirSync(stateDir, { recursive: true });
+  ensureStateDir(stateDir);
   const lockFile = join(stateDir, 'engine.lock');
   const pidFile = join(stateDir, 'engine.pid');
   let db: Database.Database;

@@ -41,6 +41,17 @@ CREATE TABLE IF NOT EXISTS idempotency (
 `;
 
 /**
+ * Create the local state folder if it is missing.
+ * @throws InputError `SLUICE_E_STATE_DIR` when it is a file.
+ */
+export function ensureStateDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new InputError('SLUICE_E_STATE_DIR', `the local state folder '${dir}' is a file, not a folder; give --state a folder (it is created if missing)`, { field: '--state', given: dir });
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+/**
  * Open (creating if needed) the database at `path`, or an in-memory one for `':memory:'`.
  * @throws InputError `SLUICE_E_STATE_DIR` when the state folder is a file; `SLUICE_E_STATE_CORRUPT`
  *   when the database is damaged or not a database (it is the user's data: it is never deleted).
@@ -51,11 +62,7 @@ export function openDatabase(path: string): Db {
     db.exec(SCHEMA);
     return db;
   }
-  const dir = dirname(path);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new InputError('SLUICE_E_STATE_DIR', `the local state folder '${dir}' is a file, not a folder; give --state a folder (it is created if missing)`, { field: '--state', given: dir });
-  }
-  mkdirSync(dir, { recursive: true });
+  ensureStateDir(dirname(path));
   let db: Db | undefined;
   try {
     db = new Database(path);
