@@ -612,6 +612,11 @@ export const ERROR_CODES = {
     meaning: 'the pipeline file given (or ./pipeline.ts by default) does not exist',
     fix: 'pass the pipeline file, e.g. sluice run path/to/pipeline.ts, or --entry FILE',
   },
+  SLUICE_E_FILE_KIND: {
+    area: 'cli',
+    meaning: 'the path given to put (or run --put) is a FIFO, socket or device, not a file or a folder: reading it would wait for a writer or never end',
+    fix: 'copy what it holds into a file and put that file',
+  },
   SLUICE_E_FILE_MISSING: {
     area: 'cli',
     meaning: 'a file or folder to put into a bucket does not exist',

@@ -14,12 +14,19 @@ export function registerData(program: Command): void {
   withStageOptions(program.command('put <bucket> <path>'))
     .description('put a file, or every file under a folder, into a bucket (keys relative to the folder)')
     .option('--key <key>', "the object key for a file; for a folder, the folder its files go under (--key in puts dir/a.csv as in/a.csv)")
-    .action(action(async (bucket: string, path: string, options: StageOptions & { key?: string }) => {
-      const { filesToPut, readBodies } = await import('../files.js');
-      const files = filesToPut(path, options.key);
+    .option('--force', 'put every file of a folder, even those the bucket already holds with the same content')
+    .addHelpText('after', `
+A folder put again skips the files the bucket already holds with the same content (so an
+interrupted put resumes, and nothing is triggered twice); --force puts them all. Symbolic links,
+FIFOs, sockets, devices and names that are not UTF-8 are skipped, and said.`)
+    .action(action(async (bucket: string, path: string, options: StageOptions & { key?: string; force?: boolean }) => {
+      const { filesToPut, putFiles, describeLeftOut } = await import('../files.js');
+      const scan = filesToPut(path, options.key);
       await onStage(options, async (stage) => {
-        const keys = await stage.put(bucket, readBodies(files));
-        emit(options, { bucket, stage: stage.name, objects: keys }, () => `put ${keys.length} object(s) into '${bucket}'${stage.label}${keys.length <= 10 ? `: ${keys.join(', ')}` : ''}\n${stage.afterWrite}`);
+        const result = await putFiles(stage, bucket, scan, { force: options.force === true });
+        const keys = result.put;
+        const leftOut = describeLeftOut(result);
+        emit(options, { bucket, stage: stage.name, objects: keys, unchanged: result.unchanged, skipped: result.skipped }, () => `put ${keys.length} object(s) into '${bucket}'${stage.label}${keys.length && keys.length <= 10 ? `: ${keys.join(', ')}` : ''}${leftOut ? `\n${leftOut}` : ''}\n${stage.afterWrite}`);
       });
     }));
 

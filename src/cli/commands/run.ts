@@ -14,6 +14,8 @@ import type { EngineEvent } from '../../engine/index.js';
 export interface RunOptions {
   entry?: string;
   put?: string[];
+  /** With `put`: put every file of a folder, even those already there with the same content. */
+  force?: boolean;
   state?: string;
   json?: boolean;
 }
@@ -33,7 +35,8 @@ interface StepTimings {
 export function registerRun(program: Command): void {
   withJson(program.command('run [entry]'))
     .description('process everything pending on the local engine until idle, then print a per-node summary (exit 1 if anything was dead-lettered)')
-    .option('--put <bucket=path>', 'put a file, or every file under a folder, into a bucket first (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option('--put <bucket=path>', 'put a file, or every file under a folder, into a bucket first (repeatable); a folder put again skips files already there with the same content', (v: string, all: string[] = []) => [...all, v])
+    .option('--force', 'with --put: put every file of a folder, even those already there with the same content')
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
     .option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)')
     .action(action(async (entryArg: string | undefined, options: RunOptions) => {
@@ -79,7 +82,7 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
     }
   };
   // The engine is loaded when a run starts, not with the CLI.
-  const [{ openLocal }, { filesToPut, readBodies }, { deadLetterDepths, deadLetteredThisRun, formatSummary, summarize }, { saveClock, SystemClock }] = await Promise.all([
+  const [{ openLocal }, { filesToPut, putFiles, describeLeftOut }, { deadLetterDepths, deadLetteredThisRun, formatSummary, summarize }, { saveClock, SystemClock }] = await Promise.all([
     import('../local.js'), import('../files.js'), import('../summary.js'), import('../../engine/index.js'),
   ]);
   const { stage, entry, stateDir, release, resumed } = await openLocal(options, { onEvent, execution: 'run_once' });
@@ -92,9 +95,10 @@ export async function runPipeline(options: RunOptions): Promise<{ deadLettered: 
       const eq = spec.indexOf('=');
       if (eq <= 0) throw new InputError('SLUICE_E_PUT_SPEC', `--put takes bucket=path (given '${spec}'), e.g. --put raw=./data`, { field: '--put', given: spec, expected: 'bucket=path' });
       const bucket = spec.slice(0, eq);
-      const files = filesToPut(spec.slice(eq + 1));
-      put += (await stage.put(bucket, readBodies(files))).length;
-      progress(options, `put ${files.length} file(s) into '${bucket}'`);
+      const result = await putFiles(stage, bucket, filesToPut(spec.slice(eq + 1)), { force: options.force === true });
+      put += result.put.length;
+      const leftOut = describeLeftOut(result);
+      progress(options, `put ${result.put.length} file(s) into '${bucket}'${leftOut ? `; ${leftOut}` : ''}`);
     }
     const clock = engine.clock;
     if (clock instanceof SystemClock) await engine.drain((t) => clock.skipTo(t));
