@@ -257,7 +257,7 @@ export const ERROR_CODES = {
   },
   SLUICE_E_MESSAGE_ATTRIBUTES: {
     area: 'run',
-    meaning: 'a message carries more attributes than its delivery allows (10 for an SQS queue, 10 for SNS raw delivery to a queue), or an attribute value is not a string, number, string array or bytes',
+    meaning: 'a message carries more attributes than its delivery allows (10 for an SQS queue, 10 for SNS raw delivery to a queue), an attribute name or value breaks SQS and SNS rules (SQS-09), or a value is not a string, number, string array or bytes',
     fix: 'send at most 10 message attributes, each a string, number, string array or bytes, and move the rest into the body',
   },
   SLUICE_E_MESSAGE_BODY: {

@@ -70,3 +70,34 @@ export function messageSize(body: string, attributes: Attributes): number {
   for (const [name, a] of Object.entries(attributes)) size += Buffer.byteLength(name) + Buffer.byteLength(a.type) + Buffer.byteLength(a.value);
   return size;
 }
+
+// SQS-07: the characters a body (and a String attribute value, SQS-09) may hold.
+const NOT_ALLOWED_IN_MESSAGES = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+/** The first character SQS refuses in a body or String attribute value (SQS-07), as `U+XXXX`, if any. */
+export function refusedCharacter(text: string): string | undefined {
+  const bad = NOT_ALLOWED_IN_MESSAGES.exec(text)?.[0];
+  return bad === undefined ? undefined : `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * What is wrong with a message attribute's name or value for SQS and SNS (SQS-09), or undefined:
+ * names are 1-256 characters of A-Z a-z 0-9 _ - ., not starting with AWS. or Amazon., not starting
+ * or ending with a period, with no two periods together; values are not empty, Number values are
+ * finite decimal numbers, and String and Number values hold only the characters a body may (SQS-07).
+ */
+export function attributeProblem(name: string, value: AttributeValue): string | undefined {
+  if (name.length === 0 || name.length > 256) return `attribute names are 1 to 256 characters (given ${JSON.stringify(name)})`;
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) return `attribute name ${JSON.stringify(name)} may hold only letters, digits, _, - and .`;
+  if (/^(aws|amazon)\./i.test(name)) return `attribute name ${JSON.stringify(name)} starts with a prefix AWS keeps for itself (AWS. or Amazon.)`;
+  if (name.startsWith('.') || name.endsWith('.') || name.includes('..')) return `attribute name ${JSON.stringify(name)} may not start or end with a period, or hold two together`;
+  if (value.value.length === 0) return `attribute '${name}' has an empty value`;
+  if (value.type === 'Number' && !(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.value) && Number.isFinite(Number(value.value)))) {
+    return `attribute '${name}' is a Number but its value ${JSON.stringify(value.value)} is not a finite decimal number`;
+  }
+  if (value.type !== 'Binary') {
+    const bad = refusedCharacter(value.value);
+    if (bad) return `attribute '${name}' holds ${bad}, a character SQS and SNS refuse in a value`;
+  }
+  return undefined;
+}

@@ -10,7 +10,7 @@ import type { Edge } from '../../model/node.js';
 import { InputError } from '../../model/errors.js';
 import type { Queue, ResolvedQueueProps } from '../../model/queue.js';
 import { visibilityOf } from '../../model/visibility.js';
-import { messageSize } from '../../runtime/attributes.js';
+import { messageSize, attributeProblem, refusedCharacter } from '../../runtime/attributes.js';
 import { localArn, snsNotification, sqsRecord, type ErrorInfo } from '../aws-events.js';
 import { settleRecords, writeOutputs, type Completion, type CompletionContext } from '../completion.js';
 import type { MessageSend } from '../delivery.js';
@@ -92,6 +92,12 @@ function sendToQueue(rt: QueueRuntime, m: MessageSend, { store, delivery, now }:
   const size = messageSize(m.body, m.attributes);
   if (size > props.maxMessageSize) throw new InputError('SLUICE_E_MESSAGE_TOO_LARGE', `queue '${queue}': a message of ${size} bytes exceeds its ${props.maxMessageSize}-byte limit (SQS-08)`, { node: queue, given: size, expected: `at most ${props.maxMessageSize} bytes` });
   if (m.body.length === 0) throw new InputError('SLUICE_E_MESSAGE_BODY', `queue '${queue}': a message body must have at least one character (SQS-07)`, { node: queue, field: 'body', given: '', expected: 'at least one character' });
+  const bad = refusedCharacter(m.body);
+  if (bad) throw new InputError('SLUICE_E_MESSAGE_BODY', `queue '${queue}': a message body may not hold ${bad} (SQS-07 allows tab, line feed, carriage return and the characters from U+0020 on, except surrogates, U+FFFE and U+FFFF); encode binary data, e.g. as base64`, { node: queue, field: 'body', given: bad, expected: 'characters SQS allows' });
+  for (const [name, value] of Object.entries(m.attributes)) {
+    const problem = attributeProblem(name, value);
+    if (problem) throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `queue '${queue}': ${problem} (SQS-09)`, { node: queue, field: name });
+  }
   const count = Object.keys(m.attributes).length;
   if (count > 10) throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `queue '${queue}': a message can carry at most 10 attributes (given ${count}, SQS-06)`, { node: queue, field: 'attributes', given: count, expected: 'at most 10' });
   const delaySeconds = m.delaySeconds ?? props.delaySeconds;

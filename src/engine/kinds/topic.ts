@@ -8,7 +8,7 @@ import { InputError } from '../../model/errors.js';
 import type { FilterPolicyScope } from '../../model/filter-policy.js';
 import { matchesFilterPolicy } from '../../model/filter-policy.js';
 import type { Topic } from '../../model/topic.js';
-import { messageSize, toSnsAttributes } from '../../runtime/attributes.js';
+import { attributeProblem, messageSize, toSnsAttributes } from '../../runtime/attributes.js';
 import type { DeliveryContext, KindEngine, RuntimeBase } from '../kind.js';
 import type { MessageSend } from '../delivery.js';
 import { unexpectedNotice } from './unexpected.js';
@@ -54,6 +54,10 @@ function publish(rt: TopicRuntime, m: MessageSend, { delivery, now }: DeliveryCo
   const topic = rt.node.name;
   const size = messageSize(m.body, m.attributes);
   if (size > rt.maxMessageSize) throw new InputError('SLUICE_E_MESSAGE_TOO_LARGE', `topic '${topic}': a message of ${size} bytes exceeds its ${rt.maxMessageSize}-byte limit (SNS-08)`, { node: topic, given: size, expected: `at most ${rt.maxMessageSize} bytes` });
+  for (const [name, value] of Object.entries(m.attributes)) {
+    const problem = attributeProblem(name, value);
+    if (problem) throw new InputError('SLUICE_E_MESSAGE_ATTRIBUTES', `topic '${topic}': ${problem} (SQS-09)`, { node: topic, field: name });
+  }
   const message = { id, body: m.body, attributes: m.attributes, subject: m.subject, timestamp: now };
   const snsAttributes = toSnsAttributes(m.attributes);
   for (const s of rt.subscriptions) {
