@@ -3,9 +3,9 @@
  * with esbuild on the way (src/bundling/user-code.ts), so it runs with no build step and no loader.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { importUserModule } from '../bundling/user-code.js';
-import { fileURLToPath } from 'node:url';
+import { describeLoadFailure } from '../bundling/user-errors.js';
 import { Pipeline } from '../model/pipeline.js';
 import { InputError } from '../model/errors.js';
 
@@ -32,10 +32,8 @@ export async function loadPipeline(entryArg?: string): Promise<LoadedPipeline> {
   try {
     mod = await importUserModule(entry, join(dirname(entry), '.sluice', 'cache'));
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    // Where in the user's own files it failed: the first frame that is theirs, not Node's or sluice's.
-    const [where] = userFrames(e.stack ?? '', 1);
-    throw new InputError('SLUICE_E_ENTRY_LOAD', `pipeline file '${entry}' failed to load: ${e.message}${where ? ` (at ${relative(process.cwd(), where)})` : ''}; fix the file so it imports`, { field: 'entry', given: entry });
+    // The build errors, or the message and the first frame of the user's own code.
+    throw new InputError('SLUICE_E_ENTRY_LOAD', `pipeline file '${entry}' failed to load: ${describeLoadFailure(error)}; fix the file so it imports`, { field: 'entry', given: entry });
   }
   const exported = [mod.default, ...Object.values(mod)];
   const pipeline = exported.find((v): v is Pipeline => v instanceof Pipeline);
@@ -48,22 +46,3 @@ export async function loadPipeline(entryArg?: string): Promise<LoadedPipeline> {
   }
   return { pipeline, entry };
 }
-
-/**
- * The frames of a stack that are the user's code (`file:line:column`): not Node's internals, not a
- * dependency's, not sluice's own. What a user needs to find their mistake, and nothing else.
- */
-export function userFrames(stack: string, max = 3): string[] {
-  const frames: string[] = [];
-  for (const line of stack.split('\n').slice(1)) {
-    const m = /(?:\(|at )((?:file:\/\/)?\/[^()]*:\d+:\d+)\)?$/.exec(line.trim());
-    if (!m) continue;
-    const location = m[1]!.replace(/^file:\/\//, '');
-    if (location.includes('/node_modules/') || location.startsWith(SLUICE_SRC)) continue;
-    frames.push(location);
-    if (frames.length >= max) break;
-  }
-  return frames;
-}
-
-const SLUICE_SRC = fileURLToPath(new URL('..', import.meta.url));

@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { missingHandlerFile } from '../bundling/handler-file.js';
+import { describeLoadFailure, whereInUserCode } from '../bundling/user-errors.js';
 
-export { missingHandlerFile };
+export { missingHandlerFile, describeLoadFailure, whereInUserCode };
 import { pathToFileURL } from 'node:url';
 import { HANDLER_INIT_LIMIT_MS, type Fn } from '../model/fn.js';
 import type { Problem } from '../model/errors.js';
@@ -132,7 +133,7 @@ export async function loadHandlerModule(fn: Fn, importer: (url: string) => Promi
     if (loaded === INIT_TIMED_OUT) return { problem: handlerInitTimeoutProblem(fn) };
     exports = loaded;
   } catch (error) {
-    return { problem: handlerLoadProblem(fn, `failed to load: ${(error as Error).message}`) };
+    return { problem: handlerLoadProblem(fn, `failed to load: ${describeLoadFailure(error)}`) };
   } finally {
     clearTimeout(timer);
   }

@@ -13,7 +13,7 @@ import { bundleHandler, type Bundle } from '../bundling/bundle.js';
 import type { StepBindings } from '../runtime/bindings.js';
 import type { StepIo } from '../runtime/context.js';
 import { inputsFromEvent, type RecordInputs } from '../runtime/events.js';
-import { handlerExportProblem, handlerInitTimeoutProblem, handlerLoadProblem, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
+import { describeLoadFailure, handlerExportProblem, handlerInitTimeoutProblem, handlerLoadProblem, whereInUserCode, missingHandlerFile, type Invoker, type InvokeRequest, type InvokeResult, type ReloadResult } from './invoker.js';
 import { WorkerPool } from './worker-pool.js';
 import { bundledFile } from '../bundling/source-ext.js';
 import type { CallHandlers } from './worker-protocol.js';
@@ -55,7 +55,7 @@ export class WorkerInvoker implements Invoker {
       try {
         bundle = await bundleHandler(fn.handlerPath, { cacheDir: this.cacheDir, target: 'local' });
       } catch (error) {
-        problems.push(handlerLoadProblem(fn, `does not build: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`));
+        problems.push(handlerLoadProblem(fn, `does not build: ${describeLoadFailure(error)}`));
         return;
       }
       const pool = new WorkerPool(fn, bundle, bindings.get(fn.name)!, this.workerBundle!.file, workersFor(fn), this.calls);
@@ -65,7 +65,7 @@ export class WorkerInvoker implements Invoker {
         problems.push(ready.initTimedOut
           ? handlerInitTimeoutProblem(fn)
           : ready.error
-            ? handlerLoadProblem(fn, `failed to load: ${ready.error.errorMessage}`)
+            ? handlerLoadProblem(fn, `failed to load: ${ready.error.errorMessage}${whereInUserCode(ready.error.trace?.join("\n"))}`)
             : handlerExportProblem(fn));
       }
     }));

@@ -25,7 +25,7 @@ export interface Job {
 /** How a worker's start ended: its handler loaded, failed to (with the error), or overran the Init limit. */
 export interface WorkerReady {
   ok: boolean;
-  error?: { errorMessage: string };
+  error?: { errorMessage: string; trace?: string[] };
   initTimedOut?: boolean;
 }
 

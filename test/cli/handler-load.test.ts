@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { ROOT } from '../helpers/cli.js';
 import { assertUserError, sluiceAwait } from './support.js';
 import { tempDir } from '../helpers/cli.js';
@@ -25,7 +25,8 @@ test('GIVEN handler files that throw, export nothing, loop or wait forever WHEN 
     for (const result of [run, dev]) {
       // THEN both exit by themselves with every problem at once
       assertUserError(result, 'SLUICE_E_PIPELINE_INVALID', [
-        "fn 'throws': handler file './handlers/throws.ts' failed to load: the handler broke on purpose while loading [SLUICE_E_HANDLER_LOAD]",
+        // The cause, and where in the user's file it was thrown.
+        "fn 'throws': handler file './handlers/throws.ts' failed to load: the handler broke on purpose while loading (at test/fixtures/cli/handler-load/handlers/throws.ts:2:7) [SLUICE_E_HANDLER_LOAD]",
         "fn 'no-export': handler file './handlers/no-export.ts' exports neither a default component()/source()/sink() nor a 'handler' function",
         "fn 'endless-loop': handler file './handlers/endless-loop.ts' did not finish loading within 10 seconds (Lambda's limit for a function's Init phase)",
         "fn 'unsettled': handler file './handlers/unsettled.ts' did not finish loading within 10 seconds",
@@ -46,5 +47,23 @@ test('GIVEN a handler whose top-level code never finishes WHEN synthesized THEN 
     assertUserError(unsettled!, 'SLUICE_E_HANDLER_INIT_TIMEOUT', ["fn 'unsettled': its handler file", 'handlers/unsettled.ts', 'a top-level await waits on a promise that can never settle']);
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('GIVEN a pipeline file and a handler with syntax errors WHEN loaded THEN each error names the file, line and column, with no stack trace', async () => {
+  const dir = tempDir();
+  try {
+    mkdirSync(join(dir, 'handlers'));
+    writeFileSync(join(dir, 'broken-pipeline.ts'), "import { pipeline } from 'sluice';\nconst x = ;\nexport default pipeline('x', []);\n");
+    writeFileSync(join(dir, 'pipeline.ts'), "import { bucket, fn, pipeline } from 'sluice';\nexport default pipeline('syntax', [bucket('raw').to(fn('copy', { handler: './handlers/copy.ts' }))]);\n");
+    writeFileSync(join(dir, 'handlers', 'copy.ts'), "import { component } from 'sluice/runtime';\nexport default component(async () => { return [ });\n");
+    const [pipelineError, handlerError] = await Promise.all([
+      sluiceAwait(['nodes', 'broken-pipeline.ts'], { cwd: dir }),
+      sluiceAwait(['run', 'pipeline.ts', '--state', join(dir, 'state')], { cwd: dir }),
+    ]);
+    assertUserError(pipelineError, 'SLUICE_E_ENTRY_LOAD', ['failed to load: broken-pipeline.ts:2:11: Unexpected ";"']);
+    assertUserError(handlerError, 'SLUICE_E_PIPELINE_INVALID', ["fn 'copy': handler file './handlers/copy.ts' does not build: handlers/copy.ts:2:49: Unexpected \"}\" [SLUICE_E_HANDLER_LOAD]"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

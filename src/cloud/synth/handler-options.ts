@@ -17,6 +17,7 @@ import type { HandlerTraits } from '../../runtime/handler.js';
 import { bundleHandler } from '../../bundling/bundle.js';
 import { bundledFile } from '../../bundling/source-ext.js';
 import { SynthError } from './errors.js';
+import { describeLoadFailure, whereInUserCode } from '../../bundling/user-errors.js';
 
 /** The parts of a handler's options that decide its AWS resources, grants and environment. */
 export type HandlerOptions = HandlerTraits;
@@ -24,7 +25,7 @@ export type HandlerOptions = HandlerTraits;
 /** Options assumed for a handler not read (its file is missing, which is reported as a problem). */
 export const UNREAD_HANDLER: HandlerOptions = { kind: 'descriptor', lineage: true, idempotency: false };
 
-type Loaded = { options: HandlerOptions } | { error: 'import'; message: string } | { error: 'export' } | { error: 'timeout' } | { error: 'unsettled' };
+type Loaded = { options: HandlerOptions } | { error: 'import'; message: string; stack?: string } | { error: 'export' } | { error: 'timeout' } | { error: 'unsettled' };
 
 // One load per distinct handler file per process.
 const loaded = new Map<string, Promise<Loaded>>();
@@ -32,7 +33,7 @@ const loaded = new Map<string, Promise<Loaded>>();
 function load(path: string, cacheDir: string): Promise<Loaded> {
   let pending = loaded.get(path);
   if (!pending) {
-    pending = bundleHandler(path, { cacheDir, target: 'local' }).then((bundle) => traitsOf(bundle.file, bundle.hash, cacheDir), (error: unknown): Loaded => ({ error: 'import', message: error instanceof Error ? error.message : String(error) }));
+    pending = bundleHandler(path, { cacheDir, target: 'local' }).then((bundle) => traitsOf(bundle.file, bundle.hash, cacheDir), (error: unknown): Loaded => ({ error: 'import', message: describeLoadFailure(error) }));
     loaded.set(path, pending);
   }
   return pending;
@@ -51,7 +52,7 @@ const { workerData, parentPort } = require('node:worker_threads');
   const { handlerTraits } = await import(workerData.traits);
   let exports;
   try { exports = await import(workerData.bundle); }
-  catch (error) { parentPort.postMessage({ error: 'import', message: error instanceof Error ? error.message : String(error) }); return; }
+  catch (error) { parentPort.postMessage({ error: 'import', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }); return; }
   const options = handlerTraits(exports);
   parentPort.postMessage(options ? { options } : { error: 'export' });
 })();
@@ -62,7 +63,8 @@ async function traitsOf(bundleFile: string, hash: string, cacheDir: string): Pro
   if (existsSync(known)) return { options: JSON.parse(readFileSync(known, 'utf8')) as HandlerOptions };
   // Output the handler prints while loading is not synth's: the worker's stdout and stderr are dropped.
   const traits = await bundleHandler(TRAITS_SOURCE, { cacheDir, target: 'local' });
-  const worker = new Worker(PROBE, { eval: true, workerData: { bundle: pathToFileURL(bundleFile).href, traits: pathToFileURL(traits.file).href }, stdout: true, stderr: true });
+  // Source maps on, so a failure is reported at the handler's own file and line.
+  const worker = new Worker(PROBE, { eval: true, execArgv: ['--enable-source-maps'], workerData: { bundle: pathToFileURL(bundleFile).href, traits: pathToFileURL(traits.file).href }, stdout: true, stderr: true });
   worker.stdout.resume();
   worker.stderr.resume();
   let timer: NodeJS.Timeout | undefined;
@@ -101,7 +103,7 @@ export async function handlerOptionsOf(fns: readonly Fn[], cacheDir: string): Pr
     if ('options' in result) {
       options.set(fn.name, result.options);
     } else if (result.error === 'import') {
-      throw new SynthError('SLUICE_E_HANDLER_LOAD', `${fn}: its handler file '${file}' failed to import while synthesizing (synth reads the handler's options: lineage, idempotencyKey): ${result.message}; fix the file so it imports`, { node: fn.name });
+      throw new SynthError('SLUICE_E_HANDLER_LOAD', `${fn}: its handler file '${file}' failed to import while synthesizing (synth reads the handler's options: lineage, idempotencyKey): ${result.message}${whereInUserCode(result.stack)}; fix the file so it imports`, { node: fn.name });
     } else if (result.error === 'timeout' || result.error === 'unsettled') {
       const what = result.error === 'timeout' ? `did not finish loading within ${HANDLER_INIT_LIMIT_MS / 1000} seconds while synthesizing` : 'never finishes loading: a top-level await waits on a promise that can never settle';
       throw new SynthError('SLUICE_E_HANDLER_INIT_TIMEOUT', `${fn}: its handler file '${file}' ${what} (Lambda stops a function's Init phase after ${HANDLER_INIT_LIMIT_MS / 1000} seconds); move slow or endless work at its top level into the step`, { node: fn.name });

@@ -222,7 +222,7 @@ test('GIVEN a handler file whose import throws WHEN synthesized THEN a SynthErro
     assert.ok(error instanceof SynthError);
     assert.equal(error.code, 'SLUICE_E_HANDLER_LOAD');
     assert.equal(error.node, 'load');
-    assert.match(error.message, /fn 'load': its handler file '.*fixtures\/handlers\/broken\.ts' failed to import while synthesizing .*this module throws when imported; fix the file/);
+    assert.match(error.message, /fn 'load': its handler file '.*fixtures\/handlers\/broken\.ts' failed to import while synthesizing .*this module throws when imported \(at test\/cloud\/synth\/fixtures\/handlers\/broken\.ts:2:7\); fix the file/);
     return true;
   });
 });
