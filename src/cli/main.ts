@@ -3,7 +3,11 @@
  * program. Every command takes `--json`; the pipeline entry defaults to `./pipeline.ts`.
  */
 import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
 import { commands } from './commands/index.js';
+
+// The version is the package's own (read once; package.json sits two folders up from src/cli and dist/cli).
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 // Usage mistakes (unknown option, missing argument) exit 2 like every other bad input: commander's
 // default of 1 is what `sluice run` uses for "something was dead-lettered", so a script could not
@@ -11,7 +15,7 @@ import { commands } from './commands/index.js';
 const json = process.argv.includes('--json');
 const program = new Command('sluice')
   .description('Typed AWS data pipelines: run them locally with AWS semantics, synthesize and deploy them.')
-  .version('0.1.0')
+  .version(version)
   .showHelpAfterError(json ? false : '(run with --help for usage)')
   .configureOutput(json ? { outputError: () => {} } : {})
   .exitOverride((error: CommanderError) => {
