@@ -77,9 +77,12 @@ const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Every example pipeline file (`examples/<name>/pipeline.ts`). */
 export function examplePipelineFiles(): string[] {
-  const dir = join(REPO, 'examples');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).map((d) => join(dir, d, 'pipeline.ts')).filter((f) => existsSync(f)).sort();
+  // The examples, and the projects `sluice init` writes (templates/): users deploy both as they are.
+  return ['examples', 'templates'].flatMap((folder) => {
+    const dir = join(REPO, folder);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).map((d) => join(dir, d, 'pipeline.ts')).filter((f) => existsSync(f));
+  }).sort();
 }
 
 /** Load an example's pipeline the way the CLI does. */

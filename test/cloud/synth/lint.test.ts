@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { basename, dirname } from 'node:path';
 import { templateYaml } from '../../../src/cloud/synth/write.js';
 import type { Synthesis } from '../../../src/cloud/synth/synth.js';
 import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
@@ -25,7 +26,8 @@ test('GIVEN every example in every stage and the fixtures WHEN linted with cfn-l
   const examples = examplePipelineFiles();
   for (const file of examples) {
     const pipe = await loadExample(file);
-    for (const stage of STAGES) Object.assign(templates, files(`example-${pipe.name}-${stage}`, await synthFor(pipe, stage)));
+    // Named by folder too: the init templates share a pipeline name ('my-pipeline').
+    for (const stage of STAGES) Object.assign(templates, files(`example-${basename(dirname(file))}-${pipe.name}-${stage}`, await synthFor(pipe, stage)));
   }
   Object.assign(templates, files('three-node', await synthFor(threeNodePipeline())));
   const every = await synthFor(everyEdgePipeline());
