@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { stripVTControlCharacters } from 'node:util';
 import type { StageStatus } from '../../src/stage/index.js';
 import { formatStatus } from '../../src/cli/render.js';
 
@@ -27,7 +28,8 @@ test("status puts a queue's depth on its Queue row and its dead letters on its D
     }],
   };
   // WHEN it is rendered
-  const rows = formatStatus(status).split('\n');
+  // (colour codes stripped: picocolors colours output whenever CI is set, as on the CI machine)
+  const rows = stripVTControlCharacters(formatStatus(status)).split('\n');
   // THEN the depth is on the row naming the queue's own URL AND the dead letters on the row naming the DLQ's
   const queueRow = rows.find((r) => r.includes('orders-dev-work ') || r.endsWith('orders-dev-work'))!;
   const dlqRow = rows.find((r) => r.includes('orders-dev-work-dlq'))!;
@@ -39,5 +41,5 @@ test("status puts a queue's depth on its Queue row and its dead letters on its D
 
 test('status on the local stage, which lists no resources, shows every figure of a node on its one row', () => {
   const status: StageStatus = { pipeline: 'orders', stage: 'local', deployed: true, where: 'in memory', nodes: [{ node: 'work', kind: 'queue', queue: { visible: 4, inFlight: 0, delayed: 0 }, deadLetters: 2 }] };
-  assert.match(formatStatus(status), /^work\s+queue\s+4 waiting, 0 in flight\s+2 dead$/m);
+  assert.match(stripVTControlCharacters(formatStatus(status)), /^work\s+queue\s+4 waiting, 0 in flight\s+2 dead$/m);
 });
