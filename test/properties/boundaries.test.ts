@@ -50,14 +50,16 @@ test('object keys: any text is refused with SLUICE_E_OBJECT_KEY or survives put,
 test('message bodies and attributes: any text and attribute map is refused with a code or reaches the consumer exactly', async () => {
   const pipe = pipeline('messages', [queue('in').to(fn('echo', { handler: fixture('echo-input') })).to(bucket('seen'))]);
   const local = await localPipeline(pipe);
-  // Mostly names and text SQS takes (so most cases are delivered and compared), some anything at all.
-  const attributeName = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,10}$/) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) });
-  const attributeValue = fc.oneof({ weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) }, fc.double(), fc.integer());
+  // Mostly names and text SQS takes (so most cases are delivered and compared), some anything at all;
+  // one map in five has 8-12 attributes, past SQS's 10. Weights chosen so that, over 200 seeds, at
+  // least 35 of 150 cases are delivered (the bound asserted below is 25): the seed is random per run.
+  const attributeName = fc.oneof({ weight: 12, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,10}$/) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) });
+  const attributeValue = fc.oneof({ weight: 12, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) }, fc.double(), fc.integer());
   const messageBody = fc.oneof({ weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) });
   const consumed = new Set<string>();
   let delivered = 0;
   try {
-    await fc.assert(fc.asyncProperty(messageBody, fc.dictionary(attributeName, attributeValue, { maxKeys: 12 }), async (body, attributes) => {
+    await fc.assert(fc.asyncProperty(messageBody, fc.oneof({ weight: 4, arbitrary: fc.dictionary(attributeName, attributeValue, { maxKeys: 6 }) }, { weight: 1, arbitrary: fc.dictionary(attributeName, attributeValue, { minKeys: 8, maxKeys: 12 }) }), async (body, attributes) => {
       try {
         await local.send('in', body, attributes);
       } catch (error) {
@@ -78,7 +80,7 @@ test('message bodies and attributes: any text and attribute map is refused with 
       delivered++;
     }), { numRuns: RUNS });
     // The property says something only if most cases were delivered, not refused.
-    assert.ok(delivered > RUNS / 5, `only ${delivered} of ${RUNS} messages were delivered`);
+    assert.ok(delivered > RUNS / 6, `only ${delivered} of ${RUNS} messages were delivered`);
   } finally {
     await local.close();
   }
