@@ -11,6 +11,9 @@ import { queueEngine, type QueueRuntime } from './kinds/queue.js';
 import { topicEngine, type TopicRuntime } from './kinds/topic.js';
 import { tableEngine, type TableRuntime } from './kinds/table.js';
 import { scheduleEngine, type ScheduleRuntime } from './kinds/schedule.js';
+import { jobEngine, glueJobEngine, type JobRuntime } from './kinds/job.js';
+import { flowEngine, type FlowRuntime } from './kinds/flow.js';
+import type { GlueJob } from '../model/glue-job.js';
 
 /** Each kind's runtime. A kind missing here fails to compile in `KIND_ENGINE` below. */
 export interface RuntimeOfKind {
@@ -20,6 +23,9 @@ export interface RuntimeOfKind {
   topic: TopicRuntime;
   table: TableRuntime;
   schedule: ScheduleRuntime;
+  job: JobRuntime;
+  glueJob: JobRuntime<GlueJob>;
+  flow: FlowRuntime;
 }
 
 /** Any node's runtime. */
@@ -36,4 +42,7 @@ export const KIND_ENGINE: EngineRegistry = {
   topic: topicEngine,
   table: tableEngine,
   schedule: scheduleEngine,
+  job: jobEngine,
+  glueJob: glueJobEngine,
+  flow: flowEngine,
 };

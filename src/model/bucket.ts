@@ -39,14 +39,20 @@ export const bucketKind = {
     fn: { meaning: 'S3 ObjectCreated event, async invoke with retries', grant: { on: 'from', use: 'read' }, options: notification, invokes: 'async' },
     queue: { meaning: 'S3 ObjectCreated event sent to the queue', options: notification, delivery: { service: 's3', into: 'Queue' } },
     topic: { meaning: 'S3 ObjectCreated event published to the topic', options: notification, delivery: { service: 's3', into: 'Topic' } },
+    // Not an event: the job lists and reads the stage when its flow runs it.
+    job: { meaning: 'the job reads the stage when its flow runs it', grant: { on: 'from', use: 'readStage' }, options: [], stage: true },
+    glueJob: { meaning: 'the Glue job reads the stage when its flow runs it', grant: { on: 'from', use: 'readStage' }, options: [], stage: true },
   },
   instead: {
     bucket: 'put a function between them that copies the objects: a.to(fn(...)).to(b)',
     table: 'give a function fn.writes(table) and trigger it from the bucket',
     schedule: 'a schedule triggers a function; it cannot be the target of an edge',
+    flow: "a flow's jobs read the bucket: bucket.to(job), with the job in flow(name, [job])",
   },
   permissions: {
     read: ['s3:GetObject'],
+    // ListBucket applies to the bucket, GetObject to its objects: synth gives each its resource.
+    readStage: ['s3:ListBucket', 's3:GetObject'],
     write: ['s3:PutObject'],
   },
   // S3 bucket names: lower case, digits, hyphens; the pipeline and stage are added to the physical name.

@@ -13,6 +13,15 @@ export function edgeDefinition(edge: Edge): EdgeDefinition | undefined {
 }
 
 /**
+ * Whether events cross the edge (a notification, a subscription, a trigger): every allowed edge but
+ * one a job reads a stage over (`stage` in its definition).
+ */
+export function carriesEvents(edge: Edge): boolean {
+  const def = edgeDefinition(edge);
+  return def !== undefined && def.stage !== true;
+}
+
+/**
  * Whether something invokes `node` asynchronously (a bucket, topic or schedule: LA-10), so it has
  * retries and an on-failure destination.
  * @example invokedAsync(pipe, copy) // true for raw.to(copy)

@@ -93,12 +93,12 @@ export const ERROR_CODES = {
   },
   SLUICE_E_FN_HANDLER: {
     area: 'pipeline',
-    meaning: 'a function\'s handler is not given (neither a path nor a URL)',
+    meaning: 'a function\'s or job\'s handler is not given (neither a path nor a URL)',
     fix: 'set handler to the path of the handler file, e.g. fn(\'copy\', { handler: \'./handlers/copy.ts\' })',
   },
   SLUICE_E_FN_MEMORY: {
     area: 'pipeline',
-    meaning: "a function's memory is outside 128..10240 MB",
+    meaning: "a function's or job's memory is outside 128..10240 MB",
     fix: 'set memory to a number of MB from 128 to 10240',
   },
   SLUICE_E_FN_RETRY: {
@@ -108,8 +108,38 @@ export const ERROR_CODES = {
   },
   SLUICE_E_FN_TIMEOUT: {
     area: 'pipeline',
-    meaning: "a function's timeout is outside 1..900 seconds (or is not a duration at all)",
+    meaning: "a function's or job's timeout is outside 1..900 seconds (or is not a duration at all)",
     fix: "set timeout between 1 s and '15m'",
+  },
+  SLUICE_E_FLOW: {
+    area: 'pipeline',
+    meaning: "a flow's jobs list is empty or holds something that is not a job, or its overlap or timeout is invalid",
+    fix: "list job(...) and glueJob(...) nodes once each: flow('nightly', [extract, clean]); overlap is 'refuse' or 'queue'",
+  },
+  SLUICE_E_FLOW_CYCLE: {
+    area: 'pipeline',
+    meaning: "a flow's jobs wait for each other in a cycle (each reads a stage another of them writes)",
+    fix: 'write a new stage instead of one an earlier job of the flow reads',
+  },
+  SLUICE_E_FLOW_JOB: {
+    area: 'pipeline',
+    meaning: 'a job is in no flow (nothing would run it) or in two flows',
+    fix: 'list each job in exactly one flow; declare a second job to run the same handler in another flow',
+  },
+  SLUICE_E_GLUE_JOB: {
+    area: 'pipeline',
+    meaning: "a Glue job's props are outside what Glue accepts: script, type, glueVersion, workers, maxCapacity, timeout or arguments",
+    fix: 'follow the message: it names the prop and the values Glue takes',
+  },
+  SLUICE_E_JOB_INPUT: {
+    area: 'pipeline',
+    meaning: 'a job reads no stage (no bucket edge leads into it)',
+    fix: 'declare the bucket it reads: bucket.to(job)',
+  },
+  SLUICE_E_JOB_RETRY: {
+    area: 'pipeline',
+    meaning: "a job's retry is not { attempts: 0..10, interval: 1 s..1 h, backoff: 1..10 }",
+    fix: "set retry like { attempts: 2, interval: '30s', backoff: 2 }",
   },
   SLUICE_E_LOOP: {
     area: 'pipeline',

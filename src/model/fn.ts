@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Node } from './node.js';
+import { Node, type AnyNode } from './node.js';
 import { checkRange, type KindDefinition } from './kind.js';
 import { durationSeconds, type Duration } from './duration.js';
 import type { Problem } from './errors.js';
@@ -195,10 +195,10 @@ function notJson(value: unknown, at: string): string | undefined {
 // The rule synth applies to stage names (src/cloud/synth/names.ts): they become part of physical names.
 const STAGE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
-/** Problems with `config` and `stageConfig`: JSON only, secret paths SSM accepts, stage names. */
-function configProblems(node: Fn): Problem[] {
+/** Problems with `config` and `stageConfig` of a function or job: JSON only, secret paths SSM accepts, stage names. */
+export function configProblems(node: AnyNode, props: { config?: unknown; stageConfig?: unknown }): Problem[] {
   const problems: Problem[] = [];
-  const { config, stageConfig } = node.props;
+  const { config, stageConfig } = props ?? {};
   const check = (field: string, value: unknown) => {
     if (value === undefined) return;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -273,6 +273,6 @@ function problemsOf(node: Fn): Problem[] {
   checkRange(problems, node, 'concurrency', 'SLUICE_E_FN_CONCURRENCY', r.concurrency, 1, 1000);
   checkRange(problems, node, 'retryAttempts', 'SLUICE_E_FN_RETRY', r.retryAttempts, 0, 2);
   checkRange(problems, node, 'maxEventAge', 'SLUICE_E_FN_EVENT_AGE', r.maxEventAgeSeconds, 60, 21_600, ' seconds');
-  problems.push(...configProblems(node));
+  problems.push(...configProblems(node, node.props));
   return problems;
 }

@@ -12,9 +12,10 @@ import type { ErrorCode, Problem } from './errors.js';
 /** How a function uses a resource; each use maps to IAM actions in the kind's permission table. */
 /**
  * What a grant lets a function do with a node. `write` on a table adds, replaces and deletes items;
- * `put` only adds and replaces them (`fn.writes(table, { delete: false })`).
+ * `put` only adds and replaces them (`fn.writes(table, { delete: false })`). `readStage` on a bucket lists
+ * and reads its objects (a job's input stage).
  */
-export type Use = 'read' | 'write' | 'put' | 'send' | 'publish' | 'consume' | 'invoke';
+export type Use = 'read' | 'readStage' | 'write' | 'put' | 'send' | 'publish' | 'consume' | 'invoke';
 
 /** An AWS service that delivers into a pipeline's resources by itself (S3 notifications, SNS, EventBridge). */
 export type DeliveringService = 's3' | 'sns' | 'events';
@@ -42,6 +43,11 @@ export interface EdgeDefinition {
    * dead-letter into): that part needs a resource policy for the service, and a key it may use.
    */
   delivery?: { service: DeliveringService; into: string };
+  /**
+   * The target reads the source as a data stage when its flow runs it (bucket -> job): no event
+   * crosses the edge, so it is no notification, trigger or loop.
+   */
+  stage?: true;
 }
 
 /** How an ARN of a part is built from its physical name (AWS's documented format for the resource type). */
@@ -69,9 +75,9 @@ export interface ResourcePart {
 /**
  * What the stage commands (`sluice put`, `send`, `dlq`, `table`, `logs`, `worker`) can do with a
  * node: one list per kind, so every command finds its nodes, and reports an unknown one, the same way.
- * `invoke`: run the node's step (a worker, a single invocation).
+ * `invoke`: run the node's step (a worker, a single invocation). `executions`: start a flow and list its runs.
  */
-export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke';
+export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke' | 'executions';
 
 /** Where a node's dead letters go: the part that holds them, and what one is. */
 export interface DeadLetterDefinition {

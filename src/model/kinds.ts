@@ -11,6 +11,9 @@ import { queueKind } from './queue.js';
 import { topicKind } from './topic.js';
 import { tableKind } from './table.js';
 import { scheduleKind } from './schedule.js';
+import { jobKind } from './job.js';
+import { glueJobKind } from './glue-job.js';
+import { flowKind } from './flow.js';
 
 // In the order messages list kinds: data stores and channels first ("queues and functions").
 export const KINDS = {
@@ -20,6 +23,9 @@ export const KINDS = {
   table: tableKind,
   fn: fnKind,
   schedule: scheduleKind,
+  job: jobKind,
+  glueJob: glueJobKind,
+  flow: flowKind,
 } as const satisfies { readonly [K in Kind]: KindDefinition<NodeOfKind[K]> };
 
 /** The resource parts of a kind, by name: `PartOf<'queue'>` is `'Queue' | 'Dlq' | 'QueuePolicy' | 'DlqPolicy'`. */

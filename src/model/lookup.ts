@@ -17,6 +17,7 @@ export interface NodeOfOp {
   deadLetters: NodeOfKind['queue'] | NodeOfKind['fn'];
   items: NodeOfKind['table'];
   logs: NodeOfKind['fn'];
+  executions: NodeOfKind['flow'];
   invoke: NodeOfKind['fn'];
 }
 

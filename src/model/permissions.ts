@@ -6,7 +6,10 @@ import type { AnyNode, Edge } from './node.js';
 import type { Use } from './kind.js';
 import { kindOf } from './kinds.js';
 import { edgeDefinition } from './edges.js';
-import type { Fn } from './fn.js';
+import { Fn } from './fn.js';
+import type { Job } from './job.js';
+import type { GlueJob } from './glue-job.js';
+import type { Flow } from './flow.js';
 import type { Pipeline } from './pipeline.js';
 
 /** One grant: a use of a node by a function, and the IAM actions it needs. */
@@ -19,10 +22,10 @@ export interface Grant {
 }
 
 /**
- * Every grant a function holds in a pipeline, from its edges and its table declarations.
+ * Every grant a function, job or flow holds in a pipeline, from its edges and (functions) its table declarations.
  * @example grantsOf(pipe, copy).map((g) => `${g.use} ${g.node.name}`) // ['read raw', 'write curated']
  */
-export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
+export function grantsOf(pipe: Pipeline, fn: Fn | Job | GlueJob | Flow): Grant[] {
   const grants: Grant[] = [];
   const add = (node: AnyNode, use: Use, reason: string) => {
     if (grants.some((g) => g.node === node && g.use === use)) return;
@@ -35,6 +38,7 @@ export function grantsOf(pipe: Pipeline, fn: Fn): Grant[] {
     if (holder !== fn) continue;
     add(def.grant.on === 'from' ? edge.from : edge.to, def.grant.use, `edge ${edge.from.name} -> ${edge.to.name}`);
   }
+  if (!(fn instanceof Fn)) return grants;
   // A function that consumes a queue or topic carrying S3 events reads the objects they name.
   for (const path of s3EventPaths(pipe, fn)) {
     if (path.length > 1) add(path[0]!.from, 'read', `S3 events ${[...path.map((e) => e.from.name), fn.name].join(' -> ')}`);

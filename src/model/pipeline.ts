@@ -9,6 +9,9 @@ import type { Queue } from './queue.js';
 import type { Topic } from './topic.js';
 import type { Table } from './table.js';
 import type { Schedule } from './schedule.js';
+import type { Job } from './job.js';
+import type { GlueJob } from './glue-job.js';
+import { Flow } from './flow.js';
 
 /** The node class of each kind. */
 export interface NodeOfKind {
@@ -18,6 +21,9 @@ export interface NodeOfKind {
   topic: Topic;
   table: Table;
   schedule: Schedule;
+  job: Job;
+  glueJob: GlueJob;
+  flow: Flow;
 }
 import { PipelineValidationError, type Problem } from './errors.js';
 import { validatePipeline } from './validate.js';
@@ -54,6 +60,8 @@ export class Pipeline {
       }
       nodes.set(node.name, node);
       if (node instanceof Fn) for (const t of [...node.tablesRead, ...node.tablesWritten, ...node.bucketsRead]) addNode(t);
+      // A flow brings its jobs (validation reports an item that is not one).
+      if (node instanceof Flow && Array.isArray(node.jobs)) for (const j of node.jobs) if (j instanceof Node) addNode(j);
     };
     for (const [index, item] of (paths ?? []).entries()) {
       if (item instanceof Path) {

@@ -39,6 +39,7 @@ export const scheduleKind = {
   outgoing: {
     // EventBridge dead-letters a target it cannot invoke into the function's on-failure queue.
     fn: { meaning: 'scheduled event, async invoke with retries', options: [], delivery: { service: 'events', into: 'Failures' }, invokes: 'async' },
+    flow: { meaning: 'scheduled event starts an execution', options: [] },
   },
   instead: {
     queue: 'schedule a function that sends the message: s.to(fn(...)).to(queue)',

@@ -13,13 +13,15 @@ import { validateFilterPolicy } from './filter-policy.js';
 import { findOverlappingNotifications, prefixesOverlap, validateKeyFilter } from './s3-notification.js';
 import { findFeedbackLoops } from './loops.js';
 import { visibilityOf } from './visibility.js';
+import { flowRules } from './flow-rules.js';
+import { carriesEvents } from './edges.js';
 
 /** What a pipeline name may be (with at most 40 characters): it becomes part of stack and bucket names. */
 export const PIPELINE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
 type Rule = (pipe: Pipeline, problems: Problem[]) => void;
 
-const rules: Rule[] = [pipelineName, nodeNames, nodeProps, edgesAllowed, edgeOptions, duplicateEdges, notificationOverlaps, feedbackLoops, queueVisibility];
+const rules: Rule[] = [pipelineName, nodeNames, nodeProps, edgesAllowed, edgeOptions, duplicateEdges, notificationOverlaps, feedbackLoops, queueVisibility, flowRules];
 
 /** Run every rule over the pipeline and return what they found. */
 export function validatePipeline(pipe: Pipeline): Problem[] {
@@ -122,7 +124,7 @@ function duplicateEdges(pipe: Pipeline, problems: Problem[]) {
 
 function notificationOverlaps(pipe: Pipeline, problems: Problem[]) {
   for (const bucket of pipe.nodesOf('bucket')) {
-    const edges = uniqueEdges(pipe.outgoing(bucket));
+    const edges = uniqueEdges(pipe.outgoing(bucket).filter(carriesEvents));
     const configs = edges.map((e) => ({ events: ['s3:ObjectCreated:*'], prefix: e.options.prefix, suffix: e.options.suffix }));
     for (const [a, b] of findOverlappingNotifications(configs)) {
       // S3-12: S3 rejects the whole notification configuration; fan-out goes through a topic.
@@ -132,7 +134,8 @@ function notificationOverlaps(pipe: Pipeline, problems: Problem[]) {
 }
 
 function feedbackLoops(pipe: Pipeline, problems: Problem[]) {
-  const allowed = pipe.edges.filter((e) => kindOf(e.from).outgoing[e.to.kind]);
+  // A job is run by its flow, never by data arriving: a stage it reads cannot re-trigger it (flowRules finds cycles between jobs).
+  const allowed = pipe.edges.filter(carriesEvents);
   for (const loop of findFeedbackLoops(allowed, (into, out) => !(into.options.keyPrefix !== undefined && !prefixesOverlap(into.options.keyPrefix, out.options.prefix)))) {
     const names = loop.map((e) => e.from.name).concat(loop[0]!.from.name).join(' -> ');
     const bucketEdge = loop.find((e) => e.to.kind === 'bucket' && e.from.kind === 'fn');

@@ -5,6 +5,7 @@
  * a queue without raw delivery (SNS-01), Lambda's SQS and SNS events (LSQS-05, LA-10). Both stages
  * build invoke events here; each gives the names, ARNs and object facts of its own resources.
  */
+import { carriesEvents } from '../model/edges.js';
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../model/errors.js';
 import type { Bucket } from '../model/bucket.js';
@@ -88,7 +89,7 @@ function pathBetween(pipe: Pipeline, from: AnyNode, fn: Fn): Edge[] {
   const queue: AnyNode[] = [from];
   while (queue.length) {
     const node = queue.shift()!;
-    for (const edge of pipe.outgoing(node)) {
+    for (const edge of pipe.outgoing(node).filter(carriesEvents)) {
       const path = [...paths.get(node)!, edge];
       if (edge.to === fn) return path;
       if (paths.has(edge.to) || !['bucket', 'queue', 'topic'].includes(edge.to.kind)) continue;

@@ -7,7 +7,7 @@
  * it. Validation still rejects the same edges at run time (test/model/validate.test.ts), for JavaScript
  * callers and for nodes typed only as `AnyNode`.
  */
-import { bucket, fn, queue, topic, table, schedule, type AnyNode } from '../../src/index.js';
+import { bucket, fn, queue, topic, table, schedule, job, glueJob, flow, type AnyNode } from '../../src/index.js';
 
 const handler = './handlers/copy.ts';
 const raw = bucket('raw');
@@ -254,3 +254,21 @@ const source = Math.random() < 0.5 ? raw : work;
 source.to(copy);
 // @ts-expect-error queue -> topic is not an edge, so neither is (bucket | queue) -> topic
 source.to(events);
+
+// Jobs and flows: a job reads and writes stages; a schedule starts a flow; a flow publishes its outcome.
+const clean = job('clean', { handler: './jobs/clean.ts' });
+const enrich = glueJob('enrich', { script: './jobs/enrich.py' });
+const nightly = flow('nightly', [clean, enrich]);
+raw.to(clean).to(curated);
+raw.to(enrich).to(curated);
+hourly.to(nightly).to(events);
+// @ts-expect-error job -> job: put the stage between them
+clean.to(job('next', { handler }));
+// @ts-expect-error job -> fn: a job writes a stage the function reads
+clean.to(copy);
+// @ts-expect-error bucket -> job takes no options: a job reads the whole stage
+raw.to(clean, { prefix: 'in/' });
+// @ts-expect-error bucket -> flow: the flow's jobs read the bucket
+raw.to(nightly);
+// @ts-expect-error flow -> queue: publish the outcome to a topic
+nightly.to(work);

@@ -18,6 +18,7 @@ import { queueSynth } from './kinds/queue.js';
 import { topicSynth } from './kinds/topic.js';
 import { tableSynth } from './kinds/table.js';
 import { scheduleSynth } from './kinds/schedule.js';
+import { pendingSynth } from './kinds/pending.js';
 
 // NodeOfKind (the node class of each kind) comes from the model: a Kind missing there fails to compile below.
 
@@ -32,4 +33,7 @@ export const KIND_SYNTH: KindRegistry = {
   topic: topicSynth,
   table: tableSynth,
   schedule: scheduleSynth,
+  job: pendingSynth(),
+  glueJob: pendingSynth(),
+  flow: pendingSynth(),
 };

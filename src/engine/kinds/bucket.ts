@@ -2,6 +2,7 @@
  * `bucket` on the local engine: storing an object and sending S3's ObjectCreated event to every
  * notification whose prefix and suffix filters match (S3-11), in the same transaction.
  */
+import { carriesEvents } from '../../model/edges.js';
 import type { Bucket } from '../../model/bucket.js';
 import { matchesKeyFilter } from '../../model/s3-notification.js';
 import { objectCreatedEvent, sequencerFor } from '../../model/s3-event.js';
@@ -27,6 +28,7 @@ export const bucketEngine: KindEngine<Bucket, BucketRuntime> = {
   runtime: (node) => ({ node, notifications: [] }),
 
   connect(from, edge) {
+    if (!carriesEvents(edge)) return;
     const o = edge.options;
     from.notifications.push({ target: edge.to.name, prefix: o.prefix, suffix: o.suffix, configurationId: `${from.node.name}-to-${edge.to.name}` });
   },

@@ -11,6 +11,7 @@ import { queueAws } from './kinds/queue.js';
 import { scheduleAws } from './kinds/schedule.js';
 import { tableAws } from './kinds/table.js';
 import { topicAws } from './kinds/topic.js';
+import { nothingAws } from './kinds/nothing.js';
 
 /** One AWS-stage module per kind. */
 export type AwsRegistry = { readonly [K in Kind]: KindAws<NodeOfKind[K]> };
@@ -22,4 +23,7 @@ export const KIND_AWS: AwsRegistry = {
   topic: topicAws,
   table: tableAws,
   schedule: scheduleAws,
+  job: nothingAws,
+  glueJob: nothingAws,
+  flow: nothingAws,
 };

@@ -5,6 +5,7 @@
  * cycle (the notification needs the permission, the permission names the bucket) is broken by naming:
  * permissions and destination policies refer to the bucket by its physical name, never by `Ref`.
  */
+import { carriesEvents } from '../../../model/edges.js';
 import type { Bucket } from '../../../model/bucket.js';
 import type { Fn } from '../../../model/fn.js';
 import type { Queue } from '../../../model/queue.js';
@@ -42,7 +43,7 @@ export const bucketSynth: KindSynth<Bucket> = {
 
   synthesize(node, ctx) {
     const id = idOf(node, 'Bucket');
-    const targets = ctx.outgoing(node);
+    const targets = ctx.outgoing(node).filter(carriesEvents);
     const dependsOn: string[] = [];
     const notification: Record<string, Value[]> = {};
     const configuration = (edge: Edge, key: string, target: Value) => {
