@@ -121,12 +121,35 @@ export function localSubstitutions(plan: FlowPlan): Record<string, string> {
  * text, in the JSON of the definition. An unknown placeholder is a bug in the caller.
  */
 export function substituteDefinition(definition: AslDefinition, substitutions: Record<string, string>): AslDefinition {
-  const text = JSON.stringify(definition).replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
+  return JSON.parse(substitutedText(definition, substitutions)) as AslDefinition;
+}
+
+function substitutedText(definition: AslDefinition, substitutions: Record<string, string>): string {
+  return JSON.stringify(definition).replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
     const value = substitutions[key];
     if (value === undefined) throw new InternalError(`flow definition placeholder '\${${key}}' has no substitution (given: ${Object.keys(substitutions).join(', ') || 'none'})`);
     return JSON.stringify(value).slice(1, -1);
   });
-  return JSON.parse(text) as AslDefinition;
+}
+
+/**
+ * State machines by definition text. The interpreter validates a definition (asl-validator) each
+ * time one is constructed, which takes 100-500 ms; running one takes well under a millisecond per
+ * state, and a constructed machine runs any number of executions. So each definition is validated
+ * once per process. Bounded, oldest out first: a process runs few distinct flows.
+ */
+const machines = new Map<string, StateMachineClass>();
+const MACHINES_KEPT = 32;
+
+function machineFor(StateMachine: Library['StateMachine'], text: string): { machine: StateMachineClass; definition: AslDefinition } {
+  const definition = JSON.parse(text) as AslDefinition;
+  let machine = machines.get(text);
+  if (!machine) {
+    machine = new StateMachine(definition as never);
+    machines.set(text, machine);
+    if (machines.size > MACHINES_KEPT) machines.delete(machines.keys().next().value!);
+  }
+  return { machine, definition };
 }
 
 type Library = typeof import('aws-local-stepfunctions');
@@ -175,7 +198,7 @@ function errorOf(thrown: unknown): { type: string; message: string } {
  */
 export async function runFlow(definition: AslDefinition, options: RunFlowOptions): Promise<FlowExecutionResult> {
   const { StateMachine, ExecutionError, ExecutionTimeoutError } = await loadLibrary();
-  const resolved = substituteDefinition(definition, options.substitutions);
+  const { machine, definition: resolved } = machineFor(StateMachine, substitutedText(definition, options.substitutions));
   const executionArn = options.executionArn ?? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:local:${randomUUID()}`;
   const running = new Set<AbortController>();
   const attempts = new Map<string, number>();
@@ -247,7 +270,6 @@ export async function runFlow(definition: AslDefinition, options: RunFlowOptions
     }
   }
 
-  const machine: StateMachineClass = new StateMachine(resolved as never);
   const startedAt = new Date();
   const execution = machine.run((options.input ?? {}) as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: options.retryIntervalOverrides },
