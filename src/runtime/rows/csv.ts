@@ -89,8 +89,8 @@ function parseError(error: unknown, where: ObjectRef): unknown {
 }
 
 /**
- * CSV text for `rows`, as a byte stream; `count.rows` grows as rows pass. Dates are written in ISO
- * 8601, objects as JSON.
+ * CSV text for `rows`, as a byte stream; `count.rows` grows as rows pass. Booleans are written as
+ * true/false (csv-stringify's default is 1 and empty), dates in ISO 8601, objects as JSON.
  * @example await io.write('silver', 'a.csv', csvStream(rows, {}, count), { contentType: 'text/csv' });
  */
 export function csvStream(rows: RowSource, options: CsvWriteOptions, count: RowCount): Readable {
@@ -99,6 +99,7 @@ export function csvStream(rows: RowSource, options: CsvWriteOptions, count: RowC
     delimiter: options.delimiter ?? ',',
     ...(options.columns ? { columns: options.columns } : {}),
     cast: {
+      boolean: (value) => (value ? 'true' : 'false'),
       date: (value) => value.toISOString(),
       object: (value) => JSON.stringify(value),
       bigint: (value) => value.toString(),
