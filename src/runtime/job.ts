@@ -187,10 +187,21 @@ export function createJobCtx(options: JobCtxOptions): JobCtx {
     const { size } = await io.write(bucket, key, encode(count), { contentType });
     return { key, size, rows: count.rows };
   };
-  /** Rows of an object: the grant is checked when the iteration starts (a generator runs lazily). */
-  async function* readRows<Row>(bucket: string, key: string, decode: (stream: NodeJS.ReadableStream) => AsyncIterable<Row>): AsyncGenerator<Row> {
-    yield* decode(await open(bucket, key));
-  }
+  /**
+   * Rows of an object, opened when the iteration starts (the grant checked then), and then iterated
+   * straight from the decoder: no generator in between, since every layer costs a promise per row.
+   */
+  const readRows = <Row>(bucket: string, key: string, decode: (stream: NodeJS.ReadableStream) => AsyncIterable<Row>): AsyncIterable<Row> => ({
+    [Symbol.asyncIterator](): AsyncIterator<Row> {
+      let inner: AsyncIterator<Row> | undefined;
+      let opening: Promise<AsyncIterator<Row>> | undefined;
+      const start = () => (opening ??= open(bucket, key).then((stream) => (inner = decode(stream)[Symbol.asyncIterator]())));
+      return {
+        next: () => (inner ? inner.next() : start().then((it) => it.next())),
+        return: async (value?: unknown) => (await inner?.return?.(value)) ?? { done: true, value: value as Row },
+      };
+    },
+  });
   const rows: JobRows = {
     csv: {
       read: (bucket, key, o) => readRows(bucket, key, (s) => readCsv(s, { bucket, key }, o)),

@@ -53,7 +53,7 @@ export interface CsvWriteOptions {
  * The rows of a CSV stream, one object per record keyed by column name.
  * @example for await (const row of readCsv(stream, { bucket: 'landing', key: 'a.csv' })) console.log(row.id);
  */
-export async function* readCsv(stream: NodeJS.ReadableStream, where: ObjectRef, options: CsvReadOptions = {}): AsyncGenerator<Record<string, string>> {
+export function readCsv(stream: NodeJS.ReadableStream, where: ObjectRef, options: CsvReadOptions = {}): AsyncIterable<Record<string, string>> {
   const source = asReadable(stream);
   const onMalformed = options.onMalformed;
   const parser = parse({
@@ -70,15 +70,23 @@ export async function* readCsv(stream: NodeJS.ReadableStream, where: ObjectRef, 
       },
     } : {}),
   });
-  // An error of the source destroys the parser with it, so the loop below throws it.
+  // An error of the source destroys the parser with it, so the iteration below rejects with it.
   pipeline(source, parser, () => {});
-  try {
-    for await (const record of parser) yield record as Record<string, string>;
-  } catch (error) {
-    throw parseError(error, where);
-  } finally {
+  // The parser's own iterator, its errors named: a generator around it would cost a promise per row.
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<Record<string, string>>;
+  const fail = (error: unknown): never => {
     source.destroy();
-  }
+    throw parseError(error, where);
+  };
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => records.next().then(undefined, fail),
+      return: async (value?: unknown) => {
+        source.destroy();
+        return (await records.return?.(value)) ?? { done: true, value: value as Record<string, string> };
+      },
+    }),
+  };
 }
 
 function parseError(error: unknown, where: ObjectRef): unknown {

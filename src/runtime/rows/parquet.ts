@@ -27,6 +27,8 @@ export type { ParquetSchema, ParquetColumnType } from './parquet-schema.js';
 /** The rows of a row group by default: hyparquet-writer's default, and a few tens of MB of typical rows. */
 export const DEFAULT_ROW_GROUP_SIZE = 100_000;
 
+const CREATED_BY = 'sluice (hyparquet-writer)';
+
 /** Options of `rows.parquet.write`. */
 export interface ParquetWriteOptions {
   /** Column names to types, in order. @default inferred from the first row group (see parquet-schema.ts) */
@@ -78,32 +80,33 @@ async function* parquetChunks(rows: RowSource, where: ObjectRef, options: Parque
   let schema = options.schema === undefined ? undefined : checkSchema(options.schema, where);
   const sink = new ChunkWriter(1024 * 1024);
   let writer: ParquetWriter | undefined;
-  // The group being gathered, column by column; with an inferred schema, columns appear as the first
-  // group's rows name them (earlier rows get nulls).
-  let columns = new Map<string, unknown[]>(schema ? Object.keys(schema).map((c) => [c, []]) : []);
+  // The group being gathered, column by column (parallel arrays: this loop runs once per row); with an
+  // inferred schema, columns appear as the first group's rows name them (earlier rows get nulls).
+  const names: string[] = schema ? Object.keys(schema) : [];
+  const known = new Set(names);
+  let columns: unknown[][] = names.map(() => []);
   let inGroup = 0;
   let written = 0;
 
   const flushGroup = () => {
-    if (!schema) schema = Object.fromEntries([...columns].map(([name, values]) => [name, inferType(values)]));
-    writer ??= new ParquetWriter({ writer: sink, schema: schemaElements(schema), codec: options.codec ?? 'SNAPPY', createdBy: 'sluice (hyparquet-writer)' });
-    const columnData = Object.entries(schema).map(([name, type]) => ({ name, data: conformColumn(name, type, columns.get(name)!, written, where) }));
+    if (!schema) schema = Object.fromEntries(names.map((name, i) => [name, inferType(columns[i]!)]));
+    writer ??= new ParquetWriter({ writer: sink, schema: schemaElements(schema), codec: options.codec ?? 'SNAPPY', createdBy: CREATED_BY });
+    const columnData = names.map((name, i) => ({ name, data: conformColumn(name, schema![name]!, columns[i]!, written, where) }));
     void writer.write({ columnData, rowGroupSize: inGroup });
     written += inGroup;
     inGroup = 0;
-    columns = new Map(Object.keys(schema).map((c) => [c, []]));
+    columns = names.map(() => []);
   };
 
   for await (const row of rows as AsyncIterable<Record<string, unknown>>) {
     for (const name in row) {
-      let values = columns.get(name);
-      if (!values) {
-        if (schema) throw unknownColumn(name, written + inGroup, schema, where);
-        values = new Array<unknown>(inGroup).fill(null);
-        columns.set(name, values);
-      }
+      if (known.has(name)) continue;
+      if (schema) throw unknownColumn(name, written + inGroup, schema, where);
+      known.add(name);
+      names.push(name);
+      columns.push(new Array<unknown>(inGroup).fill(null));
     }
-    for (const [name, values] of columns) values.push(row[name]);
+    for (let c = 0; c < names.length; c++) columns[c]!.push(row[names[c]!]);
     inGroup++;
     count.rows++;
     if (inGroup === groupSize) {
@@ -111,11 +114,9 @@ async function* parquetChunks(rows: RowSource, where: ObjectRef, options: Parque
       yield* sink.take();
     }
   }
-  if (inGroup > 0 || !writer) {
-    if (inGroup > 0) flushGroup();
-    else writer = new ParquetWriter({ writer: sink, schema: schemaElements(schema ?? {}), createdBy: 'sluice (hyparquet-writer)' });
-  }
-  void writer!.finish();
+  if (inGroup > 0) flushGroup();
+  writer ??= new ParquetWriter({ writer: sink, schema: schemaElements(schema ?? {}), createdBy: CREATED_BY });
+  void writer.finish();
   yield* sink.take();
 }
 
