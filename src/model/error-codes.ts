@@ -249,6 +249,11 @@ export const ERROR_CODES = {
     fix: "pass config as a schema (e.g. z.object({...})), idempotencyKey as (input) => key and idempotencyTtl as a positive duration such as '1h'",
   },
 
+  SLUICE_E_JOB_HANDLER: {
+    area: 'handler',
+    meaning: "job() was given something other than a function (ctx) => result, or a job's handler module does not export a job() as its default",
+    fix: 'export the job from its handler file: export default job(async (ctx) => { ... })',
+  },
   // ---------------------------------------------------------------- run
   SLUICE_E_CONFIG: {
     area: 'run',
@@ -329,6 +334,16 @@ export const ERROR_CODES = {
     area: 'run',
     meaning: 'a step used a bucket, queue, topic, table or secret that its function has no edge, declaration or config reference for',
     fix: "declare what the step uses: source.to(fn) or fn.reads(bucket) to read, fn.to(...) to write or send, fn.reads/writes(table), a secret('/path') in its config",
+  },
+  SLUICE_E_ROWS_PARSE: {
+    area: 'run',
+    meaning: "a job's ctx.rows read met a CSV record, JSON line or Parquet file it cannot parse",
+    fix: 'fix the object, or for CSV pass { onMalformed: (row) => ... } to skip malformed records and count them',
+  },
+  SLUICE_E_ROWS_SCHEMA: {
+    area: 'run',
+    meaning: "rows written with ctx.rows.parquet.write do not fit the file's schema (a value of another type, a column not in the schema), or the schema or rowGroupSize option is invalid",
+    fix: "convert the values, or give each column's type in { schema }, e.g. { id: 'INT64', name: 'STRING' }",
   },
   SLUICE_E_SECRET: {
     area: 'run',
@@ -580,6 +595,11 @@ export const ERROR_CODES = {
   },
 
   // ---------------------------------------------------------------- runtime
+  SLUICE_E_JOB_PAYLOAD: {
+    area: 'runtime',
+    meaning: "a job's Lambda function was invoked with something other than the state machine's payload { flow, job, execution, input }",
+    fix: "start the job through its flow (sluice trigger <flow>), not by invoking its function directly",
+  },
   SLUICE_E_BINDINGS: {
     area: 'runtime',
     meaning: "a deployed function's SLUICE_BINDINGS variable is not a JSON object (reported at cold start, with any other malformed variables)",

@@ -8,7 +8,15 @@
  * @example
  * import { component, result } from 'sluice/runtime';
  * export default component(async (input, ctx) => result([ctx.envelope(input.envelope.body, { objectType: 'rawContent' })], { step: 'forward' }));
+ *
+ * @example
+ * import { job } from 'sluice/runtime';
+ * export default job(async (ctx) => ctx.rows.parquet.write('silver', 'orders.parquet', ctx.rows.csv.read('bronze', 'orders.csv')));
  */
+export { job, isJobHandler, jobHandlerOf, createJobCtx, JOB_HANDLER } from './job.js';
+export type { JobCtx, JobCtxOptions, JobGrants, JobIo, JobHandler, JobObject, JobRows, JobBody, RowFormat, WrittenObject, WrittenRows } from './job.js';
+export { memoryJobIo, type MemoryJobIo } from './job-memory-io.js';
+export type { CsvReadOptions, CsvWriteOptions, MalformedRow, ParquetReadOptions, ParquetWriteOptions, ParquetSchema, ParquetColumnType, RowSource } from './rows/index.js';
 export { component, source, sink, result, isHandlerDescriptor } from './handler.js';
 export { objectType, BUILT_IN_OBJECT_TYPES } from '../envelope/object-types.js';
 export { validateDataAsset, partitionsOf } from '../envelope/data-asset.js';
