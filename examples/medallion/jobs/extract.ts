@@ -23,7 +23,7 @@ export default job(async (ctx) => {
     const base = object.key.replace(/\.csv$/, '');
     const written = await ctx.rows.parquet.write('bronze', `${base}.parquet`, rows());
     // Written for every file, even with no line in it, so a rerun on a corrected file replaces the old one.
-    await ctx.rows.jsonl.write('quarantine', `unreadable/${base}.jsonl`, unreadable.map((m) => ({ source_file: object.key, line: m.line, reason: m.reason, raw: m.raw ?? null })));
+    await ctx.rows.jsonl.write('quarantine', `unreadable/${base}.jsonl`, unreadable.map((m) => ({ source_file: object.key, line: m.line, reason: m.reason, ...(m.raw !== undefined ? { raw: m.raw } : {}) })));
     files.push({ file: object.key, rows: written.rows, unreadable: unreadable.length });
   }
   if (files.length === 0) throw new Error("job 'extract': landing holds no CSV file under 'orders/'; put the exports there first (sluice put landing ...)");
