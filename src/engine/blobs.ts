@@ -6,7 +6,7 @@
  * the next start), never a row without its bytes. The in-memory store keeps its own (store/memory.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, unlinkSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, unlinkSync, readdirSync, statSync, renameSync, copyFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './store/database.js';
@@ -16,6 +16,11 @@ import { InternalError } from '../model/errors.js';
 export interface BlobStore {
   /** Store bytes; returns the new blob's id. */
   write(data: Uint8Array): string;
+  /**
+   * Take a finished file in as a blob (moved, not copied, when it can be: a job's output of a few GB
+   * is never read into memory); the file is gone afterwards. Returns the new blob's id.
+   */
+  adopt(path: string, size: number): string;
   read(id: string): Buffer;
   readAsync(id: string): Promise<Buffer>;
   /** The file holding the blob, when blobs are files (workers read it directly). */
@@ -44,6 +49,12 @@ export class SqliteFileBlobStore implements BlobStore {
   write(data: Uint8Array): string {
     if (data.byteLength > INLINE_BLOB_MAX) return `f${this.files.write(data)}`;
     return `i${this.s.insert.run(data).lastInsertRowid}`;
+  }
+  adopt(path: string, size: number): string {
+    if (size > INLINE_BLOB_MAX) return `f${this.files.adopt(path)}`;
+    const id = this.write(readFileSync(path));
+    unlinkSync(path);
+    return id;
   }
   read(id: string): Buffer {
     if (id.startsWith('f')) return this.files.read(id.slice(1));
@@ -85,6 +96,19 @@ export class FileBlobStore implements BlobStore {
     // A fresh name nobody references yet, so no temp-and-rename is needed: the row that points at it
     // commits only after this write returns.
     writeFileSync(join(sub, id), data);
+    return id;
+  }
+  adopt(path: string): string {
+    const id = randomUUID().replaceAll('-', '');
+    const sub = join(this.dir, id.slice(0, 2));
+    mkdirSync(sub, { recursive: true });
+    try {
+      renameSync(path, join(sub, id));
+    } catch {
+      // Another file system (a temp folder on tmpfs): copy, then remove the original.
+      copyFileSync(path, join(sub, id));
+      unlinkSync(path);
+    }
     return id;
   }
   pathOf(id: string): string {

@@ -24,6 +24,12 @@ import { applyCompletion, emptyStats, settleRecords, writeOutputs, type Completi
 import { invocationEvents, type EngineEvent } from './events.js';
 import type { DeliveryContext, DispatchContext, DispatchRuntime, EventSource, Invocation, NodeCounts } from './kind.js';
 import type { QueueRuntime } from './kinds/queue.js';
+import { FlowRunner } from './flows.js';
+import { LocalJobRunner } from './job-runner.js';
+import type { StagedWrite } from './job-protocol.js';
+import type { ExecutionRecord } from './store/executions.js';
+import { missingGlueFiles } from '../bundling/handler-file.js';
+import { join } from 'node:path';
 
 const GROUP_COMMIT_WAIT_MS = 2;
 
@@ -44,6 +50,10 @@ export interface EngineOptions {
   configLayers?: ConfigLayers;
   /** How steps run, for the start heartbeat (Pylon's `run_once`, `run_forever`). @default 'local' */
   execution?: string;
+  /** Where jobs' handler bundles and staged writes go. @default .sluice/memory/cache under the working folder */
+  cacheDir?: string;
+  /** Do not sleep a failed job's retry interval (a test's manual clock). @default false */
+  skipRetryWaits?: boolean;
 }
 
 /** Options of `put`. */
@@ -73,6 +83,9 @@ export class Engine {
   /** The bucket offloaded envelope bodies go to (`<pipeline>-<stage>-sluice-payloads`). */
   readonly payloadBucket: string;
   private completions: Completion[] = [];
+  /** The flows' executions (jobs in worker threads). */
+  private readonly flows: FlowRunner;
+  private readonly jobs: LocalJobRunner;
   private inFlight = 0;
   private wake: (() => void) | undefined;
 
@@ -92,6 +105,16 @@ export class Engine {
       this.onEvent?.({ type: 'delivery-failed', topic, target, error: stats.lastError });
     });
     for (const name of this.pipeline.nodes.keys()) this.stats.set(name, emptyStats());
+    this.jobs = new LocalJobRunner(this.store, options.cacheDir ?? join(process.cwd(), '.sluice', 'memory', 'cache'));
+    this.flows = new FlowRunner({
+      pipeline: this.pipeline, store: this.store, now: () => this.clock.now(), jobs: this.jobs, stage: options.stage ?? 'local',
+      commitWrites: (writes) => this.commitJobWrites(writes),
+      publish: (topic, message) => this.store.transaction(() => this.delivery.send(topic, { body: message, attributes: {} }, this.clock.now())),
+      changed: () => this.wake?.(),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.skipRetryWaits ? { skipRetryWaits: true } : {}),
+    });
+    this.flows.abortLeftovers();
   }
 
   /**
@@ -104,6 +127,8 @@ export class Engine {
     const stage = options.stage ?? 'local';
     const fns = pipe.nodesOf('fn');
     const nodes = fns.map((fn) => fn.name);
+    // Jobs run when their flow does, but a missing handler or twin is reported now, with everything else.
+    const jobFiles = [...pipe.nodesOf('job').flatMap((j) => missingHandlerFile(j) ?? []), ...pipe.nodesOf('glueJob').flatMap((g) => missingGlueFiles(g, true).filter((p) => p.field === 'local'))];
     const bindings = new Map<string, StepBindings>(fns.map((fn) => {
       const b = bindingsFor(pipe, fn, stage);
       return [fn.name, { ...b, config: layerConfig(b.config ?? {}, fn.name, { ...options.configLayers, nodes }) }];
@@ -113,7 +138,7 @@ export class Engine {
     const handlerProblems = modelProblems.length
       ? fns.filter((fn) => !modelProblems.some((p) => p.node === fn.name && p.code === 'SLUICE_E_FN_HANDLER')).flatMap((fn) => missingHandlerFile(fn) ?? [])
       : await options.invoker.prepare(fns, bindings);
-    const problems = [...modelProblems, ...handlerProblems];
+    const problems = [...modelProblems, ...handlerProblems, ...jobFiles.filter((p) => !modelProblems.some((m) => m.node === p.node && m.field === p.field))];
     if (problems.length) {
       await options.invoker.close();
       throw new PipelineValidationError(pipe.name, problems);
@@ -200,7 +225,7 @@ export class Engine {
     for (;;) {
       const started = this.step();
       if (this.completions.length === 0) {
-        if (this.inFlight === 0 && started === 0) return;
+        if (this.inFlight === 0 && this.flows.active === 0 && started === 0) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
       }
@@ -238,18 +263,20 @@ export class Engine {
     const starts: Array<() => void> = [];
     const replaced: string[] = [];
     const committed = this.completions;
+    let flowsStarted = 0;
     this.store.transaction(() => {
       this.commit(now, replaced);
       const ctx = this.deliveryContext(now);
       const emit = (e: EngineEvent) => this.onEvent?.(e);
       for (const rt of this.topology.tickers) engineOf(rt).tick!(rt, ctx, emit);
       this.dispatch(now, starts);
+      flowsStarted = this.flows.startDue();
     });
     this.removeBlobs(replaced);
     // Reported once committed, so whoever hears of an invocation can already read its outputs.
     if (this.onEvent) for (const c of committed) for (const e of invocationEvents(c, this.execution, this.clock.now())) this.onEvent(e);
     for (const start of starts) start();
-    return starts.length;
+    return starts.length + flowsStarted;
   }
 
   /** Let every compute node receive ready work, up to its concurrency; each invocation is queued in `starts`. */
@@ -441,7 +468,49 @@ export class Engine {
     return (await this.invoker.reload?.()) ?? { reloaded: [], failed: [] };
   }
 
+  /**
+   * Start an execution of a flow, as StartExecution does; returns its name. It runs as the engine
+   * turns (`settle()` waits for it). Refused while one runs when the flow's overlap is 'refuse'.
+   */
+  trigger(flow: string, input: unknown = {}, options: { name?: string; source?: string } = {}): string {
+    const id = this.flows.request(nodeFor(this.pipeline, flow, 'executions'), input, options);
+    this.wake?.();
+    return id;
+  }
+
+  /** The running or waiting execution of a flow (its name), if any. */
+  busyWith(flow: string): string | undefined {
+    return this.flows.busyWith(nodeFor(this.pipeline, flow, 'executions'));
+  }
+
+  /** A flow's executions, newest first. */
+  executions(flow: string, limit = 100): ExecutionRecord[] {
+    return this.store.executions.list(nodeFor(this.pipeline, flow, 'executions').name, limit);
+  }
+
+  /** One execution by name, if it exists. */
+  describeExecution(name: string): ExecutionRecord | undefined {
+    return this.store.executions.get(name);
+  }
+
+  /** Commit a job's staged writes: each file taken in as an object, its notifications enqueued, all in one transaction. */
+  private commitJobWrites(writes: StagedWrite[]): void {
+    if (writes.length === 0) return;
+    const replaced: string[] = [];
+    const now = this.clock.now();
+    this.store.transaction(() => {
+      for (const w of writes) {
+        const blob = this.store.blobs.adopt(w.path, w.size);
+        const r = this.delivery.putObject({ bucket: w.bucket, key: w.key, blob, size: w.size, eTag: w.eTag, contentType: w.contentType }, now);
+        if (r) replaced.push(r);
+      }
+    });
+    this.removeBlobs(replaced);
+  }
+
   async close(): Promise<void> {
+    await this.flows.close();
+    await this.jobs.close();
     await this.invoker.close();
     this.store.close();
   }

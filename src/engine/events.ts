@@ -19,7 +19,11 @@ export type EngineEvent =
   | { type: 'heartbeat'; fn: string; name: 'core_process'; requestId: string; ingestionId: string; at: string }
   | { type: 'timed_execution'; fn: string; requestId: string; ingestionId: string; core_process: number; total: number; at: string }
   | { type: 'schedule'; schedule: string; time: string }
-  | { type: 'delivery-failed'; topic: string; target: string; error: ErrorInfo };
+  | { type: 'delivery-failed'; topic: string; target: string; error: ErrorInfo }
+  /** A flow execution started or ended (`status` FAILED, TIMED_OUT or ABORTED when `failed`). */
+  | { type: 'flow'; flow: string; execution: string; event: 'started' | 'succeeded' | 'failed'; at: string; status?: string; failedJob?: string; error?: string; cause?: string }
+  /** A job of a flow execution started, is retried, succeeded or failed. */
+  | { type: 'job'; flow: string; execution: string; job: string; event: 'started' | 'retry' | 'succeeded' | 'failed'; at: string; durationMs?: number; error?: string; cause?: string; attempt?: number };
 
 /** The events of one committed invocation: a start heartbeat (a step's first), the invocation, then per input a core_process heartbeat and its timings. */
 export function invocationEvents(c: Completion, execution: string, now: number): EngineEvent[] {

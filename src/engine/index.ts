@@ -69,6 +69,9 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     const engine = await Engine.start({
       pipeline: options.pipeline, store, clock, invoker, onEvent: options.onEvent, defaultConcurrency: options.defaultConcurrency,
       stage: options.stage, configLayers: options.configLayers, execution: options.execution,
+      cacheDir: join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache'),
+      // A manual clock (tests) does not wait out a job's retry interval in real time.
+      skipRetryWaits: !(clock instanceof SystemClock),
     });
     if (durable) {
       // The payload bucket's lifecycle rule: bodies no consumer came back for expire.

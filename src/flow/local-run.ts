@@ -216,7 +216,14 @@ export async function runFlow(definition: AslDefinition, options: RunFlowOptions
       ? setTimeout(() => { timedOut = true; controller.abort(); }, state.TimeoutSeconds * 1000)
       : undefined;
     try {
-      const result = await run({ attempt: count, signal: controller.signal });
+      let result: T;
+      try {
+        result = await run({ attempt: count, signal: controller.signal });
+      } catch (error) {
+        // The handler's own failure once the abort reached it: the interpreter reports States.Timeout.
+        if (timedOut) return new Promise<T>(() => {});
+        throw error;
+      }
       // Past the deadline the attempt has already failed with States.Timeout (the interpreter's timer
       // fires in the same turn as ours): a result that comes after, even one the abort hastened, must
       // not count, so it never settles. Nothing holds the process open for it.

@@ -240,7 +240,7 @@ export const ERROR_CODES = {
   },
   SLUICE_E_HANDLER_MISSING: {
     area: 'handler',
-    meaning: 'a function\'s handler file does not exist where its path points (relative to the file that declares the function), found when the local engine starts, by sluice nodes or while synthesizing',
+    meaning: 'a function\'s or job\'s handler file (or a Glue job\'s script, extra file or local twin) does not exist where its path points (relative to the file that declares it), found when the local engine starts, by sluice nodes or while synthesizing',
     fix: 'create the handler file, or fix the path, which is relative to the file declaring the function',
   },
   SLUICE_E_STEP_OPTIONS: {
@@ -255,6 +255,16 @@ export const ERROR_CODES = {
     fix: 'export the job from its handler file: export default job(async (ctx) => { ... })',
   },
   // ---------------------------------------------------------------- run
+  SLUICE_E_EXECUTION_NAME: {
+    area: 'run',
+    meaning: 'a flow was triggered on the local engine with an execution name it already used (names are unique, as Step Functions requires)',
+    fix: 'choose another execution name, or leave it out for a generated one',
+  },
+  SLUICE_E_GLUE_NO_LOCAL: {
+    area: 'run',
+    meaning: 'a flow was triggered on the local engine and one of its Glue jobs has no local twin to run in its place',
+    fix: "give the Glue job a local twin (glueJob(name, { ..., local: './jobs/name.ts' })), or branch downstream of it so its output is read from the stage",
+  },
   SLUICE_E_CONFIG: {
     area: 'run',
     meaning: 'a step\'s config fails its config schema when the step starts',
@@ -429,6 +439,16 @@ export const ERROR_CODES = {
   },
 
   // ---------------------------------------------------------------- stage
+  SLUICE_E_FLOW_RUNNING: {
+    area: 'stage',
+    meaning: "a flow was triggered while an execution of it is running, and its overlap is 'refuse' (the default); the message names the running execution",
+    fix: "wait for the running execution to end (sluice executions <flow>), stop it, or declare flow(..., { overlap: 'queue' }) to start the new one after it",
+  },
+  SLUICE_E_EXECUTION_UNKNOWN: {
+    area: 'stage',
+    meaning: 'an execution id or ARN names no execution of that flow on the stage',
+    fix: 'list the executions of the flow with: sluice executions <flow> [--stage NAME], and use an id from there',
+  },
   SLUICE_E_INVOKE_DELIVERS: {
     area: 'stage',
     meaning: 'a function on an AWS stage was invoked without deliver (--deliver): the deployed function writes its outputs itself, so sluice cannot keep them back as it does locally',

@@ -17,7 +17,10 @@ import { keySchemaOf } from '../engine/kinds/table.js';
 import { deadLetterOf } from './dead-letters.js';
 import { LOCAL_REGION, localArn } from '../engine/aws-events.js';
 import { invokeEvent } from './invoke-event.js';
-import type { DeadLetter, InvocationReport, InvokedOutput, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
+import { flowRunningError, unknownExecutionError } from './executions.js';
+import { flowLevels } from '../model/flow.js';
+import type { ExecutionRecord } from '../engine/store/executions.js';
+import type { ExecutionDetail, ExecutionSummary, StartedExecution, TriggerOptions, DeadLetter, InvocationReport, InvokedOutput, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
 
 /** The local stage over an open engine. */
 export class LocalStage implements Stage {
@@ -129,6 +132,45 @@ export class LocalStage implements Stage {
     };
   }
 
+  /** One settle at a time: pause() may return before it ends, and the next pause() joins it. */
+  private settling: Promise<void> | undefined;
+
+  async pause(ms: number): Promise<void> {
+    this.settling ??= this.engine.settle().finally(() => (this.settling = undefined));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.settling, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
+  async trigger(flow: string, input: unknown = {}, options: TriggerOptions = {}): Promise<StartedExecution> {
+    const node = nodeFor(this.pipeline, flow, 'executions');
+    const busy = this.engine.busyWith(node.name);
+    if (busy && node.overlap === 'refuse') throw flowRunningError(node.name, busy, this.commandSuffix);
+    const name = this.engine.trigger(node.name, input, options.name ? { name: options.name } : {});
+    return { id: name, name, startedAt: new Date(this.engine.clock.now()).toISOString() };
+  }
+
+  async executions(flow: string, options: { limit?: number } = {}): Promise<ExecutionSummary[]> {
+    return this.engine.executions(flow, options.limit ?? 20).map(summaryOf);
+  }
+
+  async execution(flow: string, id: string): Promise<ExecutionDetail> {
+    const node = nodeFor(this.pipeline, flow, 'executions');
+    const record = this.engine.describeExecution(id);
+    if (!record || record.flow !== node.name) throw unknownExecutionError(node.name, id, this.commandSuffix);
+    const jobs = flowLevels(this.pipeline, node).levels.flat().map((step) => {
+      const p = record.jobs[step.name];
+      if (!p) return { job: step.name, kind: step.kind, status: 'pending' as const };
+      return {
+        job: step.name, kind: step.kind, status: p.status.toLowerCase() as 'running' | 'succeeded' | 'failed',
+        startedAt: new Date(p.startedAt).toISOString(), attempts: p.attempts,
+        ...(p.durationMs !== undefined ? { durationMs: p.durationMs, stoppedAt: new Date(p.startedAt + p.durationMs).toISOString() } : {}),
+        ...(p.error ? { error: p.error } : {}), ...(p.cause ? { cause: p.cause } : {}),
+      };
+    });
+    return { ...summaryOf(record), flow: node.name, input: record.input, ...(record.output !== undefined ? { output: record.output } : {}), jobs };
+  }
+
   async invoke(fn: string, input: InvokeInput, options: InvokeOptions = {}): Promise<InvocationReport> {
     const node = nodeFor(this.pipeline, fn, 'invoke');
     const event = await invokeEvent(this.pipeline, node, input, {
@@ -191,4 +233,13 @@ export class LocalStage implements Stage {
 
 function info(o: ObjectRecord): ObjectInfo {
   return { key: o.key, size: o.size, eTag: o.eTag, lastModified: new Date(o.lastModified).toISOString() };
+}
+
+/** An execution record as the Stage reports it. */
+function summaryOf(r: ExecutionRecord): ExecutionSummary {
+  return {
+    id: r.id, name: r.name, status: r.status, startedAt: new Date(r.startedAt).toISOString(),
+    ...(r.stoppedAt !== undefined ? { stoppedAt: new Date(r.stoppedAt).toISOString(), durationMs: r.stoppedAt - r.startedAt } : {}),
+    ...(r.failedJob ? { failedJob: r.failedJob } : {}), ...(r.error ? { error: r.error } : {}), ...(r.cause ? { cause: r.cause } : {}),
+  };
 }

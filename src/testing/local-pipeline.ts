@@ -12,7 +12,7 @@ import type { ConfigLayers } from '../runtime/config.js';
 import type { IngestionStep } from '../envelope/ingestion-step.js';
 import type { Item } from '../runtime/types.js';
 import { LocalStage } from '../stage/local.js';
-import type { DeadLetter, InvocationReport, InvokeInput, InvokeOptions, StoredObject } from '../stage/stage.js';
+import type { DeadLetter, ExecutionDetail, ExecutionSummary, InvocationReport, InvokeInput, InvokeOptions, StoredObject, TriggerOptions } from '../stage/stage.js';
 
 /** Options of `localPipeline`. */
 export interface LocalPipelineOptions {
@@ -110,6 +110,24 @@ export class LocalPipeline {
     const from = clock.now();
     await this.stage.engine.drain((t) => clock.set(t));
     return clock.now() - from;
+  }
+
+  /**
+   * Run an execution of a flow to its end, as `sluice trigger` does, and return it with each job's
+   * progress: its status, the failed job and its error, the output (each job's result by name). The
+   * work its jobs' writes start downstream (event-driven steps) is settled too. A job's retry interval
+   * is not waited out in real time on the harness's manual clock.
+   * @example const run = await local.trigger('nightly'); assert.equal(run.status, 'SUCCEEDED');
+   */
+  async trigger(flow: string, input: unknown = {}, options: TriggerOptions = {}): Promise<ExecutionDetail> {
+    const started = await this.stage.trigger(flow, input, options);
+    await this.stage.engine.settle();
+    return this.stage.execution(flow, started.id);
+  }
+
+  /** A flow's executions, newest first. */
+  async executions(flow: string, limit = 20): Promise<ExecutionSummary[]> {
+    return this.stage.executions(flow, { limit });
   }
 
   /**

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { action, withJson } from '../common.js';
+import { flowLine } from '../flow-progress.js';
 import type { EngineEvent } from '../../engine/index.js';
 
 const POLL_MS = 200;
@@ -25,6 +26,7 @@ export function registerDev(program: Command): void {
         if (e.type === 'heartbeat' && e.name === 'start') return print(e, `${pc.dim(time)} ${pc.magenta('♥')} ${e.fn} started (${e.execution})`);
         // Per-input heartbeats and timings are lines for programs; people see them summed per invocation.
         if (e.type === 'heartbeat' || e.type === 'timed_execution') return options.json ? print(e, '') : undefined;
+        if (e.type === 'flow' || e.type === 'job') return print(e, `${pc.dim(time)} ${flowLine(e)}`);
         const mark = e.ok ? pc.green('✓') : pc.red('✗');
         print(e, `${pc.dim(time)} ${mark} ${e.fn} ${pc.dim(`${e.durationMs.toFixed(1)} ms, ${e.records} record(s)`)}${e.error ? ` ${pc.red(`${e.error.errorType}: ${e.error.errorMessage}`)}` : ''}`);
         for (const log of e.logs) print({ type: 'log', ...log }, `${pc.dim(time)}   ${pc.dim(e.fn)} ${log.message}${log.data ? ` ${pc.dim(JSON.stringify(log.data))}` : ''}`);

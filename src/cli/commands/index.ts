@@ -17,7 +17,8 @@ import { registerLineage } from './lineage.js';
 import { registerWorker } from './worker.js';
 import { registerInvoke } from './invoke.js';
 import { registerInit } from './init.js';
+import { registerTrigger } from './trigger.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger];

@@ -12,6 +12,7 @@ import { Payloads } from './payloads.js';
 import { Idempotency } from './idempotency.js';
 import type { BlobStore } from '../blobs.js';
 import type { EngineStore } from './types.js';
+import { Executions } from './executions.js';
 
 /** Everything the engine persists, in SQLite. */
 export class Store implements EngineStore {
@@ -23,6 +24,7 @@ export class Store implements EngineStore {
   readonly lineage: Lineage;
   readonly payloads: Payloads;
   readonly idempotency: Idempotency;
+  readonly executions: Executions;
   private readonly scheduleGet;
   private readonly scheduleSet;
 
@@ -40,6 +42,7 @@ export class Store implements EngineStore {
     this.lineage = new Lineage(this.db);
     this.payloads = new Payloads(this.db);
     this.idempotency = new Idempotency(this.db);
+    this.executions = new Executions(this.db);
     this.scheduleGet = this.db.prepare('SELECT started_at AS startedAt, last_fired_at AS lastFiredAt FROM schedules WHERE name = ?');
     this.scheduleSet = this.db.prepare('INSERT INTO schedules (name, started_at, last_fired_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_fired_at = excluded.last_fired_at');
   }

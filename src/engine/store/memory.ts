@@ -12,6 +12,8 @@ import type { EngineStore, ItemStore, ObjectStore } from './types.js';
 import { MemoryMessages } from './memory-messages.js';
 import { UndoLog } from './undo-log.js';
 import { MemoryIdempotency, MemoryLineage, MemoryPayloads } from './memory-components.js';
+import { MemoryExecutions } from './executions.js';
+import { readFileSync, unlinkSync } from 'node:fs';
 
 /** In-memory object metadata. */
 class MemoryObjects implements ObjectStore {
@@ -142,6 +144,11 @@ class MemoryBlobs implements BlobStore {
     this.log.record(() => this.blobs.delete(id));
     return id;
   }
+  adopt(path: string): string {
+    const id = this.write(readFileSync(path));
+    unlinkSync(path);
+    return id;
+  }
   read(id: string): Buffer {
     const b = this.blobs.get(id);
     if (!b) throw new InternalError(`blob ${id} is missing from the store`);
@@ -180,6 +187,7 @@ export class MemoryStore implements EngineStore {
   readonly lineage = new MemoryLineage(this.log);
   readonly payloads = new MemoryPayloads(this.log);
   readonly idempotency = new MemoryIdempotency(this.log);
+  readonly executions = new MemoryExecutions();
   readonly keepsPayloads = true;
   private readonly settings = new Map<string, string>();
   private readonly schedules = new Map<string, { startedAt: number; lastFiredAt: number | null }>();

@@ -8,6 +8,7 @@ import type { NewMessage, ReceiveOptions, StoredMessage } from './messages.js';
 import type { ObjectRecord } from './objects.js';
 import type { Item, KeySchema } from './items.js';
 import type { IngestionStep } from '../../envelope/ingestion-step.js';
+import type { ExecutionStore } from './executions.js';
 
 /** Message channels with SQS semantics. */
 export interface MessageStore {
@@ -115,6 +116,8 @@ export interface EngineStore {
   readonly lineage: LineageStore;
   readonly payloads: PayloadStore;
   readonly idempotency: IdempotencyStore;
+  /** Flow executions (written outside transactions: an execution outlives many of them). */
+  readonly executions: ExecutionStore;
   readonly blobs: BlobStore;
   /** Whether async events are kept as values (`payload`) rather than JSON text. */
   readonly keepsPayloads: boolean;

@@ -27,6 +27,8 @@ import type { DeadLetter, InvocationReport, InvokeInput, InvokeOptions, ObjectIn
 import type { AwsStageContext, KindAws } from './kind.js';
 import { KIND_AWS } from './registry.js';
 import { attributesText, depth, peek, receiveBatch, sentAt } from './sqs.js';
+import type { StartedExecution, ExecutionSummary, ExecutionDetail } from '../stage.js';
+import { InternalError } from '../../model/errors.js';
 
 type StackDescription = Awaited<ReturnType<typeof describeStack>>;
 
@@ -238,5 +240,22 @@ export class AwsStage implements Stage, AwsStageContext {
 
   private kind<N extends AnyNode>(node: N): KindAws<N> {
     return KIND_AWS[node.kind] as unknown as KindAws<N>;
+  }
+
+  // TEMPORARY (issue 11 in progress): flow executions on AWS land with the flows' synthesizer.
+  async trigger(): Promise<StartedExecution> {
+    throw new InternalError('flow executions on an AWS stage are not built yet');
+  }
+
+  async executions(): Promise<ExecutionSummary[]> {
+    throw new InternalError('flow executions on an AWS stage are not built yet');
+  }
+
+  async execution(): Promise<ExecutionDetail> {
+    throw new InternalError('flow executions on an AWS stage are not built yet');
+  }
+
+  async pause(ms: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * `sluice trigger <flow> [entry] [--input JSON] [--name NAME] [--no-wait]` starts an execution of a
+ * flow and follows it, printing each job as it starts, succeeds or fails; `sluice executions <flow>`
+ * lists past executions (or shows one with `--id`). The same on every stage, through the Stage.
+ * Locally, trigger runs the engine itself when no other engine holds the state; beside a running
+ * `sluice dev` it leaves the execution to it and follows it from the state.
+ */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { action } from '../common.js';
+import { emit, progress } from '../output.js';
+import { onStage, withStageOptions, type StageOptions } from '../stage.js';
+import { InputError } from '../../model/errors.js';
+import { duration, jobError } from '../flow-progress.js';
+import type { ExecutionDetail, ExecutionSummary, Stage } from '../../stage/index.js';
+
+interface TriggerCliOptions extends StageOptions {
+  input?: string;
+  name?: string;
+  wait?: boolean;
+}
+
+/** How often a followed execution is looked at. */
+const POLL_MS = 250;
+
+/**
+ * Register `sluice trigger` and `sluice executions`.
+ * @example sluice trigger nightly --input '{"day":"2026-01-01"}'
+ */
+export function registerTrigger(program: Command): void {
+  withStageOptions(program.command('trigger <flow> [entry]'), { entry: false })
+    .description("start an execution of a flow and show each job's progress until it ends (exit 1 unless it succeeded)")
+    .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
+    .option('--input <json>', "the execution's input, as JSON (default: {})")
+    .option('--name <name>', "the execution's name (default: generated); unique per flow")
+    .option('--no-wait', 'start it and return its id without following it')
+    .addHelpText('after', `
+Locally the flow runs on the embedded engine, from the same state machine definition synth deploys:
+jobs run in worker threads, in dependency order, with their retries and timeouts. When a 'sluice dev'
+is running on the state, the execution is left to it and followed from the state. On an AWS stage
+(--stage dev) StartExecution starts the deployed state machine and its history is followed. With the
+flow's overlap 'refuse' (the default), a trigger while an execution runs is refused, naming it.`)
+    .action(action(async (flow: string, entryArg: string | undefined, options: TriggerCliOptions) => {
+      const input = parseInput(options.input);
+      const follow = async (stage: Stage) => {
+        const started = await stage.trigger(flow, input, options.name ? { name: options.name } : {});
+        if (options.wait === false) {
+          emit(options, { stage: stage.name, flow, ...started }, () => `started execution ${started.name} of flow '${flow}'${stage.label}; follow it with: sluice executions ${flow} --id ${started.id}${stage.commandSuffix}`);
+          return;
+        }
+        progress(options, `▶ flow '${flow}' execution ${started.name}${stage.label}`);
+        const detail = await followExecution(stage, flow, started.id, (line) => progress(options, line));
+        emit(options, { stage: stage.name, ...detail }, () => formatOutcome(detail));
+        if (detail.status !== 'SUCCEEDED') process.exitCode = 1;
+      };
+      if ((options.stage ?? 'local') !== 'local' || options.wait === false) return onStage(options, follow, entryArg);
+      // Locally this process runs the engine when it can take the state; else a running engine (sluice dev) does.
+      const { openLocal } = await import('../local.js');
+      let local: Awaited<ReturnType<typeof openLocal>> | undefined;
+      try {
+        local = await openLocal({ ...options, entry: entryArg ?? options.entry }, { execution: 'run_once' });
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SLUICE_E_STATE_LOCKED') throw error;
+        progress(options, 'another engine holds the state (sluice dev?): it runs the execution');
+        return onStage(options, follow, entryArg);
+      }
+      try {
+        await follow(local.stage);
+        // What the jobs' writes started downstream (event-driven steps) finishes too.
+        await local.stage.engine.settle();
+      } finally {
+        await local.stage.close();
+        local.release();
+      }
+    }));
+
+  withStageOptions(program.command('executions <flow> [entry]'), { entry: false })
+    .description("list a flow's executions, newest first, with status, start, duration and the job that failed; --id shows one with each job")
+    .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
+    .option('--id <id>', 'show one execution (an id from the list), job by job')
+    .option('--limit <n>', 'how many to list', '20')
+    .action(action(async (flow: string, entryArg: string | undefined, options: StageOptions & { id?: string; limit: string }) => {
+      await onStage(options, async (stage) => {
+        if (options.id) {
+          const detail = await stage.execution(flow, options.id);
+          emit(options, { stage: stage.name, ...detail }, () => formatDetail(detail));
+          return;
+        }
+        const limit = Number(options.limit);
+        if (!Number.isInteger(limit) || limit < 1) throw new InputError('SLUICE_E_USAGE', `--limit takes a whole number of executions, 1 or more (given '${options.limit}')`, { field: '--limit', given: options.limit });
+        const list = await stage.executions(flow, { limit });
+        emit(options, { stage: stage.name, flow, executions: list }, () => formatList(flow, list, stage));
+      }, entryArg);
+    }));
+}
+
+/** The input option as JSON, or a coded error saying what is wrong with it. */
+function parseInput(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError('SLUICE_E_USAGE', `--input must be JSON, e.g. --input '{"day":"2026-01-01"}' (${(error as Error).message})`, { field: '--input', given: text });
+  }
+}
+
+/** Follow an execution until it ends, reporting each job's change of status as a line. */
+export async function followExecution(stage: Stage, flow: string, id: string, line: (text: string) => void): Promise<ExecutionDetail> {
+  const seen = new Map<string, string>();
+  for (;;) {
+    const detail = await stage.execution(flow, id);
+    for (const j of detail.jobs) {
+      const key = `${j.status}:${j.attempts ?? 0}`;
+      if (seen.get(j.job) === key || j.status === 'pending') continue;
+      seen.set(j.job, key);
+      if (j.status === 'running') line(`  · ${j.job} started${(j.attempts ?? 1) > 1 ? ` (attempt ${j.attempts})` : ''}`);
+      else if (j.status === 'succeeded') line(`  ✓ ${j.job} ${duration(j.durationMs)}`);
+      else line(`  ✗ ${j.job} failed${j.durationMs !== undefined ? ` after ${duration(j.durationMs)}` : ''}: ${jobError(j.error, j.cause)}`);
+    }
+    if (detail.status !== 'RUNNING') return detail;
+    await stage.pause(POLL_MS);
+  }
+}
+
+function formatOutcome(d: ExecutionDetail): string {
+  if (d.status === 'SUCCEEDED') return `${pc.green('✓')} flow '${d.flow}' succeeded in ${duration(d.durationMs)} (execution ${d.name})`;
+  return `${pc.red('✗')} flow '${d.flow}' ${d.status.toLowerCase().replace('_', ' ')}${d.failedJob ? ` at job '${d.failedJob}'` : ''} (execution ${d.name}): ${jobError(d.error, d.cause)}${d.failedJob ? `\n  jobs after it did not run; the failed job's writes were not committed` : ''}`;
+}
+
+function formatDetail(d: ExecutionDetail): string {
+  const rows = d.jobs.map((j) => `  ${j.status === 'succeeded' ? pc.green('✓') : j.status === 'failed' ? pc.red('✗') : j.status === 'running' ? pc.cyan('·') : pc.dim('○')} ${j.job.padEnd(20)} ${j.status.padEnd(9)} ${duration(j.durationMs).padEnd(9)}${j.attempts && j.attempts > 1 ? ` ${j.attempts} attempts` : ''}${j.status === 'failed' ? ` ${pc.red(jobError(j.error, j.cause))}` : ''}`);
+  return [`${pc.bold(`flow '${d.flow}'`)} execution ${d.name}: ${d.status}${d.durationMs !== undefined ? ` in ${duration(d.durationMs)}` : ''}, started ${d.startedAt}`, ...rows].join('\n');
+}
+
+function formatList(flow: string, list: ExecutionSummary[], stage: Stage): string {
+  if (list.length === 0) return `flow '${flow}' has no executions${stage.label}; start one with: sluice trigger ${flow}${stage.commandSuffix}`;
+  const rows = list.map((e) => [e.name, e.status, e.startedAt.replace('T', ' ').slice(0, 19), duration(e.durationMs), e.failedJob ?? '']);
+  const head = ['execution', 'status', 'started', 'duration', 'failed job'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [pc.bold(line(head)), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,80 @@
+/**
+ * Entry of a job's worker thread (bundled by esbuild, as the handler workers' is): loads the job's
+ * bundled handler, runs it once with a ctx whose I/O goes to the engine, and reports its result. A
+ * job's writes stream into files in its staging folder, so a stage of a few GB never sits in memory.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID, createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { createJobCtx, jobHandlerOf, type JobIo, type JobObject } from '../runtime/job.js';
+import { serializeError } from './invoker.js';
+import type { FromJobWorker, JobCallRequest, JobCalls, JobWorkerData, ToJobWorker } from './job-protocol.js';
+
+const port = parentPort!;
+const data = workerData as JobWorkerData;
+const send = (message: FromJobWorker) => port.postMessage(message);
+
+let nextRpc = 0;
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+function call<C extends keyof JobCalls>(method: C, ...args: JobCalls[C]['args']): Promise<JobCalls[C]['result']> {
+  const id = ++nextRpc;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    send({ type: 'rpc', id, method, args } as JobCallRequest);
+  });
+}
+port.on('message', (m: ToJobWorker) => {
+  const p = pending.get(m.id);
+  if (!p) return;
+  pending.delete(m.id);
+  if (m.ok) p.resolve(m.value);
+  else p.reject(Object.assign(new Error(m.error.errorMessage), { name: m.error.errorType, ...(m.error.code ? { code: m.error.code } : {}) }));
+});
+
+const io: JobIo = {
+  async *list(bucket: string, prefix = ''): AsyncIterable<JobObject> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await call('list', bucket, prefix, after);
+      for (const o of page) yield { key: o.key, size: o.size, lastModified: new Date(o.lastModified) };
+      if (page.length < 1000) return;
+      after = page[page.length - 1]!.key;
+    }
+  },
+  async open(bucket, key) {
+    const where = await call('open', bucket, key);
+    return 'path' in where ? createReadStream(where.path) : Readable.from([Buffer.from(where.bytes.buffer, where.bytes.byteOffset, where.bytes.byteLength)]);
+  },
+  async write(bucket, key, body, options) {
+    const path = join(data.stagingDir, randomUUID());
+    const md5 = createHash('md5');
+    let size = 0;
+    const measure = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(body as NodeJS.ReadableStream, measure, createWriteStream(path));
+    await call('stage', { bucket, key, path, size, eTag: `"${md5.digest('hex')}"`, ...(options.contentType ? { contentType: options.contentType } : {}) });
+    return { size };
+  },
+};
+
+try {
+  const handler = jobHandlerOf(await import(pathToFileURL(data.bundle).href) as Record<string, unknown>, data.job);
+  const ctx = createJobCtx({
+    job: data.job, flow: data.flow, execution: data.execution, input: data.input, config: data.config, io, grants: data.grants,
+    // Job output goes to stderr with the engine's other logs: stdout belongs to the CLI (`--json`).
+    log: (message, extra) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), level: 'info', job: data.job, message, ...(extra ? { data: extra } : {}) })}\n`),
+  });
+  const result = await handler.run(ctx);
+  send({ type: 'done', ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
+} catch (error) {
+  send({ type: 'done', ok: false, error: serializeError(error) });
+}
