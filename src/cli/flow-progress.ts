@@ -16,8 +16,10 @@ export function duration(ms: number | undefined): string {
 /** The error of a failed job, from its cause when that is Lambda's JSON error. */
 export function jobError(error: string | undefined, cause: string | undefined): string {
   if (cause) {
+    // Lambda's error as JSON, alone or after the state machine's `<ErrorType>: ` (a failed flow's cause).
+    const json = cause.startsWith('{') ? cause : cause.slice(cause.indexOf(': {') + 2);
     try {
-      const parsed = JSON.parse(cause) as { errorType?: string; errorMessage?: string; ErrorMessage?: string };
+      const parsed = JSON.parse(json) as { errorType?: string; errorMessage?: string; ErrorMessage?: string };
       if (parsed.errorMessage) return `${parsed.errorType ?? error}: ${parsed.errorMessage}`;
       if (parsed.ErrorMessage) return parsed.ErrorMessage;
     } catch {

@@ -485,12 +485,15 @@ export class Engine {
 
   /** A flow's executions, newest first. */
   executions(flow: string, limit = 100): ExecutionRecord[] {
-    return this.store.executions.list(nodeFor(this.pipeline, flow, 'executions').name, limit);
+    const node = nodeFor(this.pipeline, flow, 'executions');
+    return [...this.flows.waiting(node), ...this.store.executions.list(node.name, limit)].slice(0, limit);
   }
 
-  /** One execution by name, if it exists. */
-  describeExecution(name: string): ExecutionRecord | undefined {
-    return this.store.executions.get(name);
+  /** One execution of a flow by name, if it exists (one still waiting to start is RUNNING with no job started). */
+  describeExecution(flow: string, name: string): ExecutionRecord | undefined {
+    const node = nodeFor(this.pipeline, flow, 'executions');
+    const record = this.store.executions.get(name);
+    return record ? (record.flow === node.name ? record : undefined) : this.flows.waitingExecution(node, name);
   }
 
   /** Commit a job's staged writes: each file taken in as an object, its notifications enqueued, all in one transaction. */

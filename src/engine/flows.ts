@@ -65,6 +65,17 @@ export class FlowRunner {
     return id;
   }
 
+  /**
+   * An execution asked for but not started yet (waiting its turn, or for an engine to run it), as a
+   * record: RUNNING, as Step Functions reports an execution from StartExecution on, with no job started.
+   */
+  waitingExecution(flow: Flow, name: string): ExecutionRecord | undefined {
+    const message = this.deps.store.messages.list(flowChannel(flow.name), 1000).find((m) => (JSON.parse(m.body) as ExecutionRequest).name === name);
+    if (!message) return undefined;
+    const request = JSON.parse(message.body) as ExecutionRequest;
+    return { id: name, name, flow: flow.name, status: 'RUNNING', source: request.source, startedAt: message.sentAt, input: request.input, jobs: {} };
+  }
+
   /** The running or waiting execution of a flow, if any (its name). */
   busyWith(flow: Flow): string | undefined {
     const running = this.deps.store.executions.list(flow.name, 1)[0];
@@ -99,9 +110,9 @@ export class FlowRunner {
     return this.running.size;
   }
 
-  /** Whether any flow has a request waiting to start. */
-  waiting(): boolean {
-    return this.deps.pipeline.nodesOf('flow').some((f) => !this.running.has(f.name) && this.deps.store.messages.counts(flowChannel(f.name), this.deps.now()).visible > 0);
+  /** A flow's executions waiting to start, newest first (RUNNING, no job started: see `waitingExecution`). */
+  waiting(flow: Flow): ExecutionRecord[] {
+    return this.deps.store.messages.list(flowChannel(flow.name), 1000).map((m) => this.waitingExecution(flow, (JSON.parse(m.body) as ExecutionRequest).name ?? '')!).filter(Boolean).reverse();
   }
 
   /** Mark executions a stopped engine left RUNNING as ABORTED (at start). */

@@ -156,8 +156,8 @@ export class LocalStage implements Stage {
 
   async execution(flow: string, id: string): Promise<ExecutionDetail> {
     const node = nodeFor(this.pipeline, flow, 'executions');
-    const record = this.engine.describeExecution(id);
-    if (!record || record.flow !== node.name) throw unknownExecutionError(node.name, id, this.commandSuffix);
+    const record = this.engine.describeExecution(node.name, id);
+    if (!record) throw unknownExecutionError(node.name, id, this.commandSuffix);
     const jobs = flowLevels(this.pipeline, node).levels.flat().map((step) => {
       const p = record.jobs[step.name];
       if (!p) return { job: step.name, kind: step.kind, status: 'pending' as const };

@@ -45,7 +45,7 @@ flow's overlap 'refuse' (the default), a trigger while an execution runs is refu
       const follow = async (stage: Stage) => {
         const started = await stage.trigger(flow, input, options.name ? { name: options.name } : {});
         if (options.wait === false) {
-          emit(options, { stage: stage.name, flow, ...started }, () => `started execution ${started.name} of flow '${flow}'${stage.label}; follow it with: sluice executions ${flow} --id ${started.id}${stage.commandSuffix}`);
+          emit(options, { stage: stage.name, flow, ...started }, () => `started execution ${started.name} of flow '${flow}'${stage.label}${stage.name === 'local' ? ` (${stage.afterWrite.replace(/^they are/, 'it is')})` : ''}; follow it with: sluice executions ${flow} --id ${started.id}${stage.commandSuffix}`);
           return;
         }
         progress(options, `▶ flow '${flow}' execution ${started.name}${stage.label}`);

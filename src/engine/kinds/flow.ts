@@ -3,6 +3,7 @@
  * waits durably in the flow's channel; the engine's flow runner (engine/flows.ts) starts it when the
  * flow's overlap rule allows, and runs it from the state machine definition synth deploys.
  */
+import { randomUUID } from 'node:crypto';
 import type { Flow } from '../../model/flow.js';
 import type { KindEngine, RuntimeBase } from '../kind.js';
 import { DLQ_RETENTION_MS } from './queue.js';
@@ -38,7 +39,7 @@ export const flowEngine: KindEngine<Flow, FlowRuntime> = {
   receive(rt, notice, { store, now }) {
     if (notice.type !== 'scheduled') throw unexpectedNotice(rt, notice);
     // EventBridge starts the state machine with the scheduled event as the execution's input.
-    const request: ExecutionRequest = { source: `schedule:${String((notice.event.resources as string[] | undefined)?.[0] ?? '').split('/').pop()}`, input: notice.event };
+    const request: ExecutionRequest = { source: `schedule:${String((notice.event.resources as string[] | undefined)?.[0] ?? '').split('/').pop()}`, input: notice.event, name: randomUUID() };
     store.messages.send(rt.channel, { body: JSON.stringify(request), retentionMs: DLQ_RETENTION_MS }, now);
     return undefined;
   },
