@@ -414,6 +414,16 @@ export const ERROR_CODES = {
   },
 
   // ---------------------------------------------------------------- stage
+  SLUICE_E_FLOW_RUNNING: {
+    area: 'stage',
+    meaning: "a flow was triggered while an execution of it is running, and its overlap is 'refuse' (the default); the message names the running execution",
+    fix: "wait for the running execution to end (sluice executions <flow>), stop it, or declare flow(..., { overlap: 'queue' }) to start the new one after it",
+  },
+  SLUICE_E_EXECUTION_UNKNOWN: {
+    area: 'stage',
+    meaning: 'an execution id or ARN names no execution of that flow on the stage',
+    fix: 'list the executions of the flow with: sluice executions <flow> [--stage NAME], and use an id from there',
+  },
   SLUICE_E_INVOKE_DELIVERS: {
     area: 'stage',
     meaning: 'a function on an AWS stage was invoked without deliver (--deliver): the deployed function writes its outputs itself, so sluice cannot keep them back as it does locally',
