@@ -18,7 +18,9 @@ import { queueSynth } from './kinds/queue.js';
 import { topicSynth } from './kinds/topic.js';
 import { tableSynth } from './kinds/table.js';
 import { scheduleSynth } from './kinds/schedule.js';
-import { pendingSynth } from './kinds/pending.js';
+import { jobSynth } from './kinds/job.js';
+import { glueJobSynth } from './kinds/glue-job.js';
+import { flowSynth } from './kinds/flow.js';
 
 // NodeOfKind (the node class of each kind) comes from the model: a Kind missing there fails to compile below.
 
@@ -33,7 +35,7 @@ export const KIND_SYNTH: KindRegistry = {
   topic: topicSynth,
   table: tableSynth,
   schedule: scheduleSynth,
-  job: pendingSynth(),
-  glueJob: pendingSynth(),
-  flow: pendingSynth(),
+  job: jobSynth,
+  glueJob: glueJobSynth,
+  flow: flowSynth,
 };
