@@ -1,0 +1,21 @@
+/**
+ * Factories of flow plans for the tests of src/flow/: a job with the defaults the model gives
+ * (300 s timeout, no retries), and a plan from its levels.
+ */
+import type { FlowJob, FlowPlan } from '../../src/flow/plan.js';
+
+/** A flow job with the model's defaults, overridden where given. */
+export function flowJob(name: string, overrides: Partial<Omit<FlowJob, 'name'>> = {}): FlowJob {
+  return { name, kind: 'job', timeoutSeconds: 300, retry: { attempts: 0, intervalSeconds: 10, backoffRate: 2 }, ...overrides };
+}
+
+/** A plan of pipeline 'shop', flow 'nightly', from its levels (job names, or jobs). */
+export function flowPlan(levels: Array<Array<string | FlowJob>>, options: Partial<Omit<FlowPlan, 'levels'>> = {}): FlowPlan {
+  return {
+    pipeline: 'shop',
+    flow: 'nightly',
+    notify: false,
+    ...options,
+    levels: levels.map((level) => level.map((j) => (typeof j === 'string' ? flowJob(j) : j))),
+  };
+}
