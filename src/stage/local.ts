@@ -17,6 +17,8 @@ import { keySchemaOf } from '../engine/kinds/table.js';
 import { deadLetterOf } from './dead-letters.js';
 import { LOCAL_REGION, localArn } from '../engine/aws-events.js';
 import { invokeEvent } from './invoke-event.js';
+import type { ExecutionDetail, ExecutionSummary, StartedExecution } from './stage.js';
+import { InternalError } from '../model/errors.js';
 import type { DeadLetter, InvocationReport, InvokedOutput, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
 
 /** The local stage over an open engine. */
@@ -172,6 +174,20 @@ export class LocalStage implements Stage {
   /** Per-node counters of what this engine has run: invocations, successes, failures, retries, dead-lettered. */
   stats(): Record<string, NodeStats> {
     return Object.fromEntries(this.engine.stats);
+  }
+
+  // TEMPORARY (flow-synth branch): the lead writes the local side of these in src/stage/local.ts;
+  // take theirs when merging. They exist here only so this branch compiles.
+  async trigger(): Promise<StartedExecution> {
+    throw new InternalError('the local stage runs flows in the lead\'s branch');
+  }
+
+  async executions(): Promise<ExecutionSummary[]> {
+    throw new InternalError('the local stage lists executions in the lead\'s branch');
+  }
+
+  async execution(): Promise<ExecutionDetail> {
+    throw new InternalError('the local stage reads executions in the lead\'s branch');
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@
 import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
+import type { ExecutionDetail, ExecutionSummary, StartedExecution, TriggerOptions } from '../stage.js';
 import { kindOf, type PartOf } from '../../model/kinds.js';
 import { arnOf, arnShape, primaryPart } from '../../model/resources.js';
 import { partitionOf } from '../../cloud/deploy/preflight.js';
@@ -43,6 +44,8 @@ export class AwsStage implements Stage, AwsStageContext {
     private readonly stack: StackDescription,
     private readonly nodes: Map<string, DeployedNode>,
     private readonly other: NodeResource[],
+    /** How long a queued trigger waits between two looks at the running execution. */
+    readonly pollMs: number,
   ) {
     this.lineageTable = lineageTableName(pipeline.name, name);
   }
@@ -57,14 +60,14 @@ export class AwsStage implements Stage, AwsStageContext {
    * resources fails with SLUICE_E_DEPLOY_NOT_DEPLOYED and the deploy command to run.
    * @example const stage = await AwsStage.open(pipe, 'dev'); await stage.list('raw')
    */
-  static async open(pipe: Pipeline, stage: string, options: { aws?: AwsSession } = {}): Promise<AwsStage> {
+  static async open(pipe: Pipeline, stage: string, options: { aws?: AwsSession; pollMs?: number } = {}): Promise<AwsStage> {
     const aws = options.aws ?? (await openSession());
     const { account } = await aws.identity();
     const name = stackNameOf(pipe.name, stage);
     const stack = await describeStack(aws, name);
     const usable = stack && stack.StackStatus !== 'REVIEW_IN_PROGRESS' && stack.StackStatus !== 'ROLLBACK_COMPLETE';
     const { nodes, other } = usable ? await deployedNodes(aws, pipe, name) : { nodes: new Map<string, DeployedNode>(), other: [] };
-    return new AwsStage(pipe, stage, aws, account, name, usable ? stack : undefined, nodes, other);
+    return new AwsStage(pipe, stage, aws, account, name, usable ? stack : undefined, nodes, other, options.pollMs ?? 5_000);
   }
 
   /** Hints for people: commands to run against this stage take `--stage NAME`. */
@@ -227,6 +230,22 @@ export class AwsStage implements Stage, AwsStageContext {
       },
       other: this.other,
     };
+  }
+
+  /** Start an execution of the flow's state machine, after its overlap check (`kinds/flow.ts`). */
+  async trigger(flow: string, input?: unknown, options: TriggerOptions = {}): Promise<StartedExecution> {
+    const node = this.node(flow, 'executions');
+    return this.kind(node).executions!.start(this, node, input, options);
+  }
+
+  async executions(flow: string, options: { limit?: number } = {}): Promise<ExecutionSummary[]> {
+    const node = this.node(flow, 'executions');
+    return this.kind(node).executions!.list(this, node, options.limit ?? 20);
+  }
+
+  async execution(flow: string, id: string): Promise<ExecutionDetail> {
+    const node = this.node(flow, 'executions');
+    return this.kind(node).executions!.describe(this, node, id);
   }
 
   async close(): Promise<void> {}

@@ -14,7 +14,7 @@ import type { Job } from '../../../model/job.js';
 import { secretsIn } from '../../../model/secret.js';
 import { LOG_ACTIONS, STORE_ACTIONS, TRACING_ACTIONS } from '../actions.js';
 import { bindingsOf, bindingsValue, SLUICE_ENV } from '../bindings.js';
-import { SCRATCH, type SynthContext } from '../context.js';
+import { SCRATCH } from '../context.js';
 import { keyArn } from '../encryption.js';
 import { LAMBDA_TRUST, TRACING_REASON } from '../iam.js';
 import { idOf, paths } from '../ids.js';
