@@ -8,6 +8,8 @@
  * mappings of the queues it consumes (it references them); queues and tables reference nothing. A
  * function refers to the buckets it writes by name only, so the one kind of cycle a pipeline may have
  * (a function writing under a key prefix of the bucket that triggers it) is not a reference cycle.
+ * A flow references its jobs' functions, its Glue jobs and its outcome topic; a schedule owns the role
+ * EventBridge starts a flow with (it references the state machine); jobs reference buckets by name.
  */
 import type { Kind } from '../../model/node.js';
 import type { NodeOfKind } from '../../model/pipeline.js';
