@@ -12,7 +12,7 @@ import type { Pipeline } from '../model/pipeline.js';
 import type { Flow, FlowStep } from '../model/flow.js';
 import { stagesOf } from '../model/flow.js';
 import { flowDefinition } from '../flow/asl.js';
-import { planOf } from '../flow/plan-of.js';
+import { flowPlanOf } from '../flow/plan-of.js';
 import { localSubstitutions, runFlow, type FlowEvent } from '../flow/local-run.js';
 import type { EngineStore } from './store/types.js';
 import type { ExecutionRecord } from './store/executions.js';
@@ -141,7 +141,7 @@ export class FlowRunner {
     const emit = (e: EngineEvent) => this.deps.onEvent?.(e);
     emit({ type: 'flow', flow: flow.name, execution: id, event: 'started', at: new Date(record.startedAt).toISOString() });
     const missing = flow.jobs.find((j) => j.kind === 'glueJob' && !j.resolved.localPath);
-    const plan = planOf(pipeline, flow);
+    const plan = flowPlanOf(pipeline, flow);
     const abort = new AbortController();
     this.aborts.add(abort);
     try {
