@@ -17,6 +17,7 @@ import { s3JobIo } from '../../src/runtime/aws/job-io.js';
 import { readParquet } from '../../src/runtime/rows/parquet.js';
 import { motoUnavailable, type Moto } from '../helpers/moto.js';
 import { captureOutput, deployedEnv, startTestAws, type OutputCapture } from './aws-helpers.js';
+import { lambdaHandler } from '../../src/runtime/aws/lambda.js';
 
 const skip = motoUnavailable();
 let moto: Moto;
@@ -66,9 +67,10 @@ test('a job reads CSV from S3 and writes Parquet: the result returns as JSON, th
     ctx.log('extracted', { rows, input: ctx.input });
     return { files, rows };
   });
-  const handler = jobLambdaHandler({ default: extract }, { env: deployedEnv('extract', BINDINGS) });
+  // (through lambdaHandler, the entry synth generates for every function, which hands a job's module to the job adapter)
+  const handler = lambdaHandler({ default: extract }, { env: deployedEnv('extract', BINDINGS) });
   // WHEN the state machine invokes it
-  const result = await handler(payload({ day: '2026-01-02' }));
+  const result = await handler(payload({ day: '2026-01-02' }), { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 60_000 });
   // THEN it returns what the job returned
   assert.deepEqual(result, { files: ['orders/2026-01-01.parquet', 'orders/2026-01-02.parquet'], rows: 3 });
   // AND the Parquet objects are in the physical bronze bucket, with their rows
