@@ -8,7 +8,7 @@
  * are redacted from what it logs and from the error, as for steps.
  */
 import { InputError } from '../../model/errors.js';
-import { createJobCtx, jobHandlerOf, type JobGrants, type JobIo } from '../job.js';
+import { createJobCtx, jobHandlerOf, jsonSafe, type JobGrants, type JobIo } from '../job.js';
 import { startJob } from '../job-start.js';
 import { bindingsFromEnv } from './bindings-env.js';
 import { createClients, type AwsClients } from './clients.js';
@@ -67,7 +67,7 @@ export function jobLambdaHandler(userModule: Record<string, unknown>, options: J
       io,
       grants,
       log: (message, data) => {
-        process.stdout.write(JSON.stringify(guard.redactValue({ level: 'INFO', flow: payload.flow, job: payload.job, execution: payload.execution, message, ...data })) + '\n');
+        process.stdout.write(JSON.stringify(guard.redactValue({ level: 'INFO', flow: payload.flow, job: payload.job, execution: payload.execution, message, ...data }), jsonSafe) + '\n');
       },
     });
     try {
