@@ -64,7 +64,7 @@ test('a job reads CSV from S3 and writes Parquet: the result returns as JSON, th
       files.push(written.key);
       rows += written.rows;
     }
-    ctx.log('extracted', { rows, input: ctx.input });
+    ctx.log('extracted', { rows, input: ctx.input, lastId: 2n });
     return { files, rows };
   });
   // (through lambdaHandler, the entry synth generates for every function, which hands a job's module to the job adapter)
@@ -83,7 +83,7 @@ test('a job reads CSV from S3 and writes Parquet: the result returns as JSON, th
   assert.deepEqual(rows, [{ id: 1n, amount: 2.5, day: '2026-01-01' }, { id: 2n, amount: 3, day: '2026-01-01' }]);
   // AND its log line names the flow, job and execution
   const line = stdout.lines.find((l) => l.message === 'extracted');
-  assert.deepEqual({ ...line }, { level: 'INFO', flow: 'nightly', job: 'extract', execution: payload().execution, message: 'extracted', rows: 3, input: { day: '2026-01-02' } });
+  assert.deepEqual({ ...line }, { level: 'INFO', flow: 'nightly', job: 'extract', execution: payload().execution, message: 'extracted', rows: 3, input: { day: '2026-01-02' }, lastId: '2' });
 });
 
 test('a job writing a bucket it has no edge to fails the invocation with the edge to declare, and writes nothing', { skip }, async () => {
