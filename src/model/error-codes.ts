@@ -357,7 +357,7 @@ export const ERROR_CODES = {
   },
   SLUICE_E_SECRET: {
     area: 'run',
-    meaning: 'a step could not start because a secret its config references cannot be read: there is no secrets source, it is not set, or the SSM call failed',
+    meaning: 'a step or job could not start because a secret its config references cannot be read: there is no secrets source, it is not set, or the SSM call failed',
     fix: 'create the secret (aws ssm put-parameter, or an entry in .sluice/secrets.json) and let the function\'s role read it',
   },
   SLUICE_E_SECRET_LEAK: {
