@@ -67,7 +67,9 @@ export async function bundleHandler(handlerFile: string, options: BundleOptions)
     minify: target === 'lambda',
     sourcemap: target === 'local' ? 'inline' : false,
     // The AWS SDK v3 ships with the Lambda runtime: bundling it would add megabytes per function.
-    external: target === 'lambda' ? ['@aws-sdk/*', '@smithy/*'] : [],
+    // The Lambda runtime provides the SDK's clients and their core; lib-storage (a job's streamed S3
+    // uploads) is not among the packages it is documented to carry, so it is bundled (about 30 KB).
+    external: target === 'lambda' ? ['@aws-sdk/client-*', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-*', '@aws-sdk/core', '@aws-sdk/types', '@aws-sdk/credential-*', '@aws-sdk/middleware-*', '@smithy/*'] : [],
     // Handlers import 'sluice/runtime'; resolve it to this checkout's sources wherever the handler lives.
     alias: { 'sluice/runtime': RUNTIME },
     // ESM bundles that pull in CommonJS dependencies need a require().
@@ -85,7 +87,7 @@ export async function bundleHandler(handlerFile: string, options: BundleOptions)
 }
 
 /** Bump when the build options change, so bundles cached under the old options are rebuilt. */
-const BUNDLE_FORMAT = '2';
+const BUNDLE_FORMAT = '3';
 
 /** esbuild's version, part of every cache key (read from its package, not by loading esbuild). */
 const ESBUILD_VERSION = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;

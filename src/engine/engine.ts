@@ -25,6 +25,7 @@ import { invocationEvents, type EngineEvent } from './events.js';
 import type { DeliveryContext, DispatchContext, DispatchRuntime, EventSource, Invocation, NodeCounts } from './kind.js';
 import type { QueueRuntime } from './kinds/queue.js';
 import { FlowRunner } from './flows.js';
+import type { SecretsSource } from './local-io.js';
 import { LocalJobRunner } from './job-runner.js';
 import type { StagedWrite } from './job-protocol.js';
 import type { ExecutionRecord } from './store/executions.js';
@@ -54,6 +55,8 @@ export interface EngineOptions {
   cacheDir?: string;
   /** Do not sleep a failed job's retry interval (a test's manual clock). @default false */
   skipRetryWaits?: boolean;
+  /** Where jobs' `secret('/path')` config values are read (the local secrets file). */
+  secrets?: SecretsSource;
 }
 
 /** Options of `put`. */
@@ -113,6 +116,7 @@ export class Engine {
       changed: () => this.wake?.(),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.skipRetryWaits ? { skipRetryWaits: true } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
     });
     this.flows.abortLeftovers();
   }

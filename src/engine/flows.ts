@@ -12,7 +12,7 @@ import type { Pipeline } from '../model/pipeline.js';
 import type { Flow, FlowStep } from '../model/flow.js';
 import { stagesOf } from '../model/flow.js';
 import { flowDefinition } from '../flow/asl.js';
-import { planOf } from '../flow/plan-of.js';
+import { flowPlanOf } from '../flow/plan-of.js';
 import { localSubstitutions, runFlow, type FlowEvent } from '../flow/local-run.js';
 import type { EngineStore } from './store/types.js';
 import type { ExecutionRecord } from './store/executions.js';
@@ -21,6 +21,9 @@ import type { LocalJobRunner } from './job-runner.js';
 import { flowChannel, type ExecutionRequest } from './kinds/flow.js';
 import { DLQ_RETENTION_MS } from './kinds/queue.js';
 import type { EngineEvent } from './events.js';
+import type { SecretsSource } from './local-io.js';
+import { isSecretRef, secretPath } from '../model/secret.js';
+import type { ConfigValue } from '../model/fn.js';
 
 /** What the flow runner needs from the engine. */
 export interface FlowRunnerDeps {
@@ -39,6 +42,8 @@ export interface FlowRunnerDeps {
   onEvent?: (event: EngineEvent) => void;
   /** Wait no time before a job's retry (a test's manual clock): the Retry's intervals are not slept. */
   skipRetryWaits?: boolean;
+  /** The local secrets a job's `secret('/path')` config values are read from. */
+  secrets?: SecretsSource;
 }
 
 /** An execution's id, as the local execution ARN ends. */
@@ -141,7 +146,7 @@ export class FlowRunner {
     const emit = (e: EngineEvent) => this.deps.onEvent?.(e);
     emit({ type: 'flow', flow: flow.name, execution: id, event: 'started', at: new Date(record.startedAt).toISOString() });
     const missing = flow.jobs.find((j) => j.kind === 'glueJob' && !j.resolved.localPath);
-    const plan = planOf(pipeline, flow);
+    const plan = flowPlanOf(pipeline, flow);
     const abort = new AbortController();
     this.aborts.add(abort);
     try {
@@ -193,6 +198,26 @@ export class FlowRunner {
     emit({ type: 'flow', flow: flow.name, execution: id, event: record.status === 'SUCCEEDED' ? 'succeeded' : 'failed', at: new Date(record.stoppedAt).toISOString(), status: record.status, ...(record.failedJob ? { failedJob: record.failedJob } : {}), ...(record.error ? { error: record.error } : {}), ...(record.cause ? { cause: record.cause } : {}) });
   }
 
+  /**
+   * A job's config with its `secret('/path')` values read from the local secrets, as its Lambda reads
+   * them from SSM when it starts; a missing one fails the job naming the path and where to add it.
+   */
+  private withSecrets(step: FlowStep, config: Record<string, ConfigValue>): Record<string, unknown> {
+    const walk = (value: ConfigValue): unknown => {
+      if (isSecretRef(value)) {
+        const path = secretPath(value);
+        const { values, source } = this.deps.secrets?.() ?? { values: {}, source: 'no secrets file' };
+        const found = values[path];
+        if (found === undefined) throw new InputError('SLUICE_E_SECRET', `${step} cannot start: secret '${path}' is not set in ${source}; add it there as "${path}": "..."`, { node: step.name, field: 'config', given: path });
+        return found;
+      }
+      if (Array.isArray(value)) return value.map(walk);
+      if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+      return value;
+    };
+    return walk(config) as Record<string, unknown>;
+  }
+
   /** One job's Task: run it in a worker; commit its writes if it succeeded; throw its error if not. */
   private async runJob(flow: Flow, step: FlowStep, execution: string, input: unknown, signal: AbortSignal): Promise<unknown> {
     const { reads, writes } = stagesOf(this.deps.pipeline, step);
@@ -200,7 +225,7 @@ export class FlowRunner {
     const timeoutMs = (step.kind === 'job' ? step.resolved.timeoutSeconds : step.resolved.timeoutMinutes * 60) * 1000;
     const outcome = await this.deps.jobs.run({
       job: step.name, handlerPath, flow: flow.name, execution, input,
-      config: step.kind === 'job' ? step.configFor(this.deps.stage) : {},
+      config: step.kind === 'job' ? this.withSecrets(step, step.configFor(this.deps.stage)) : {},
       environment: step.kind === 'job' ? step.resolved.environment : {},
       grants: { reads: reads.map((b) => b.name), writes: writes.map((b) => b.name) },
       timeoutMs, memoryMb: step.kind === 'job' ? step.resolved.memoryMb : 2048, signal,

@@ -63,7 +63,8 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const clock = options.clock ?? (durable ? new SystemClock(Number(store.meta.get(CLOCK_OFFSET) ?? 0)) : new ManualClock());
   const isolation = options.isolation ?? (durable ? 'worker' : 'in-process');
   const tables = new Map(options.pipeline.nodesOf('table').map((t) => [t.name, keySchemaOf(t)]));
-  const io = localStepIo(store, { tables, now: () => clock.now(), ...(options.secrets !== undefined ? { secrets: secretsSource(options.secrets) } : {}) });
+  const secrets = options.secrets !== undefined ? secretsSource(options.secrets) : undefined;
+  const io = localStepIo(store, { tables, now: () => clock.now(), ...(secrets ? { secrets } : {}) });
   const invoker: Invoker = options.handlers === false ? new StoreOnlyInvoker() : isolation === 'worker' ? new WorkerInvoker(io, join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache')) : new InProcessInvoker(io, () => clock.now());
   try {
     const engine = await Engine.start({
@@ -72,6 +73,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
       cacheDir: join(options.stateDir ?? join(process.cwd(), '.sluice', 'memory'), 'cache'),
       // A manual clock (tests) does not wait out a job's retry interval in real time.
       skipRetryWaits: !(clock instanceof SystemClock),
+      ...(secrets ? { secrets } : {}),
     });
     if (durable) {
       // The payload bucket's lifecycle rule: bodies no consumer came back for expire.

@@ -357,7 +357,7 @@ export const ERROR_CODES = {
   },
   SLUICE_E_SECRET: {
     area: 'run',
-    meaning: 'a step could not start because a secret its config references cannot be read: there is no secrets source, it is not set, or the SSM call failed',
+    meaning: 'a step or job could not start because a secret its config references cannot be read: there is no secrets source, it is not set, or the SSM call failed',
     fix: 'create the secret (aws ssm put-parameter, or an entry in .sluice/secrets.json) and let the function\'s role read it',
   },
   SLUICE_E_SECRET_LEAK: {
@@ -486,6 +486,11 @@ export const ERROR_CODES = {
   },
 
   // ---------------------------------------------------------------- synth
+  SLUICE_E_GLUE_FILE: {
+    area: 'synth',
+    meaning: "a Glue job's script or one of its extra files does not exist, or two of them share a file name (Glue copies them side by side)",
+    fix: 'create the file or fix its path (relative to the file declaring the job), or rename one of the two files',
+  },
   SLUICE_E_BUNDLE: {
     area: 'synth',
     meaning: "a function's handler fails to bundle for Lambda with esbuild",

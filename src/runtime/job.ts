@@ -90,6 +90,11 @@ export interface JobIo {
   write(bucket: string, key: string, body: NodeJS.ReadableStream, options: { contentType?: string }): Promise<{ size: number }>;
 }
 
+/** A JSON.stringify replacer for log data: bigints (INT64 Parquet values) as strings, not a TypeError. */
+export function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
 /** Marks job handlers; `Symbol.for` so separately bundled copies of the runtime agree. */
 export const JOB_HANDLER = Symbol.for('sluice.job');
 
@@ -217,7 +222,7 @@ export function createJobCtx(options: JobCtxOptions): JobCtx {
     },
   };
   const log = options.log ?? ((message: string, data?: Record<string, unknown>) => {
-    process.stdout.write(JSON.stringify({ level: 'INFO', job: name, execution: options.execution, message, ...data }) + '\n');
+    process.stdout.write(JSON.stringify({ level: 'INFO', job: name, execution: options.execution, message, ...data }, jsonSafe) + '\n');
   });
   return Object.freeze({
     job: name,

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { bucket, fn, flow, glueJob, job, pipeline, queue, schedule, topic, type JobProps } from 'sluice';
+import { bucket, fn, flow, glueJob, job, pipeline, queue, schedule, secret, topic, type JobProps } from 'sluice';
 import { fixture, startLocal, tempDir } from '../helpers/local.js';
 
 const jobFixture = (name: string) => new URL(`../fixtures/jobs/${name}.ts`, import.meta.url);
@@ -126,4 +126,15 @@ test("GIVEN an event-driven step on a job's output stage WHEN the job's writes a
   const run = await local.trigger('nightly');
   assert.equal(run.status, 'SUCCEEDED');
   assert.ok((await local.list('seen')).some((k) => k.includes('a.txt')), `the step saw the job's object: ${(await local.list('seen')).join(', ')}`);
+});
+
+test("GIVEN a job whose config holds secret('/path') WHEN its flow runs THEN it reads the local secret's value; a secret not set fails the job naming it", async (t) => {
+  const [landing, out] = [bucket('landing'), bucket('out')];
+  const withSecret = job('with-secret', { handler: jobFixture('echo-input'), config: { to: 'out', token: secret('/orders/token') } });
+  const missing = job('missing', { handler: jobFixture('echo-input'), config: { to: 'out', token: secret('/orders/absent') } });
+  const local = await startLocal(t, pipeline('secrets', [landing.to(withSecret).to(out), landing.to(missing).to(out), flow('ok', [withSecret]), flow('broken', [missing])]), { secrets: { '/orders/token': 's3cr3t-value' } });
+  assert.equal((await local.trigger('ok')).status, 'SUCCEEDED');
+  const run = await local.trigger('broken');
+  assert.equal(run.failedJob, 'missing');
+  assert.match(run.cause ?? '', /secret '\/orders\/absent' is not set/);
 });

@@ -17,6 +17,7 @@ import { s3JobIo } from '../../src/runtime/aws/job-io.js';
 import { readParquet } from '../../src/runtime/rows/parquet.js';
 import { motoUnavailable, type Moto } from '../helpers/moto.js';
 import { captureOutput, deployedEnv, startTestAws, type OutputCapture } from './aws-helpers.js';
+import { lambdaHandler } from '../../src/runtime/aws/lambda.js';
 
 const skip = motoUnavailable();
 let moto: Moto;
@@ -63,12 +64,13 @@ test('a job reads CSV from S3 and writes Parquet: the result returns as JSON, th
       files.push(written.key);
       rows += written.rows;
     }
-    ctx.log('extracted', { rows, input: ctx.input });
+    ctx.log('extracted', { rows, input: ctx.input, lastId: 2n });
     return { files, rows };
   });
-  const handler = jobLambdaHandler({ default: extract }, { env: deployedEnv('extract', BINDINGS) });
+  // (through lambdaHandler, the entry synth generates for every function, which hands a job's module to the job adapter)
+  const handler = lambdaHandler({ default: extract }, { env: deployedEnv('extract', BINDINGS) });
   // WHEN the state machine invokes it
-  const result = await handler(payload({ day: '2026-01-02' }));
+  const result = await handler(payload({ day: '2026-01-02' }), { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 60_000 });
   // THEN it returns what the job returned
   assert.deepEqual(result, { files: ['orders/2026-01-01.parquet', 'orders/2026-01-02.parquet'], rows: 3 });
   // AND the Parquet objects are in the physical bronze bucket, with their rows
@@ -81,7 +83,7 @@ test('a job reads CSV from S3 and writes Parquet: the result returns as JSON, th
   assert.deepEqual(rows, [{ id: 1n, amount: 2.5, day: '2026-01-01' }, { id: 2n, amount: 3, day: '2026-01-01' }]);
   // AND its log line names the flow, job and execution
   const line = stdout.lines.find((l) => l.message === 'extracted');
-  assert.deepEqual({ ...line }, { level: 'INFO', flow: 'nightly', job: 'extract', execution: payload().execution, message: 'extracted', rows: 3, input: { day: '2026-01-02' } });
+  assert.deepEqual({ ...line }, { level: 'INFO', flow: 'nightly', job: 'extract', execution: payload().execution, message: 'extracted', rows: 3, input: { day: '2026-01-02' }, lastId: '2' });
 });
 
 test('a job writing a bucket it has no edge to fails the invocation with the edge to declare, and writes nothing', { skip }, async () => {

@@ -9,6 +9,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -24,6 +25,7 @@ export interface AwsClients {
   sqs: SQSClient;
   sns: SNSClient;
   dynamodb: DynamoDBClient;
+  sfn: SFNClient;
 }
 
 /** Options of `openSession`. */
@@ -76,6 +78,7 @@ export class AwsSession implements Target {
         sqs: () => new SQSClient({ ...config, ...(this.endpoint ? { useQueueUrlAsEndpoint: false } : {}) }),
         sns: () => new SNSClient(config),
         dynamodb: () => new DynamoDBClient(config),
+        sfn: () => new SFNClient(config),
       };
       client = make[service]();
       this.made.set(service, client);
@@ -90,6 +93,7 @@ export class AwsSession implements Target {
   get sqs(): SQSClient { return this.client('sqs'); }
   get sns(): SNSClient { return this.client('sns'); }
   get dynamodb(): DynamoDBClient { return this.client('dynamodb'); }
+  get sfn(): SFNClient { return this.client('sfn'); }
 
   /** Who we are: checks the credentials on first call. */
   identity(): Promise<Identity> {

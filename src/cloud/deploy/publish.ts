@@ -1,6 +1,7 @@
 /**
- * Publishing a synthesis to the assets bucket: the root template, nested templates and function
- * bundles, each under `<stack>/` and named by its sha256, so a key is written once and an unchanged
+ * Publishing a synthesis to the assets bucket: the root template, nested templates, function
+ * bundles and Glue jobs' files, each under `<stack>/` and named by its sha256 (a Glue file keeps its
+ * name under a folder named by its sha256), so a key is written once and an unchanged
  * asset is never uploaded again (HeadObject before PutObject). The root template always goes through
  * S3: a 10-stage pipeline's template already exceeds CloudFormation's 51,200-byte inline limit.
  *
@@ -24,7 +25,7 @@ import { SUPERSEDED_TAG } from './assets-bucket.js';
 
 /** One file to publish. */
 export interface PublishedFile {
-  kind: 'template' | 'nested-template' | 'lambda';
+  kind: 'template' | 'nested-template' | 'lambda' | 'file';
   /** Key relative to the stack's prefix. */
   name: string;
   body: Uint8Array;
@@ -48,13 +49,14 @@ export function assetsPrefix(stackName: string): string {
   return `${stackName}/`;
 }
 
-/** Every file a synthesis deploys: the root template, nested templates, function bundles. */
+/** Every file a synthesis deploys: the root template, nested templates, function bundles, Glue scripts and their files. */
 export function filesOf(s: Synthesis): PublishedFile[] {
   const root = Buffer.from(s.text);
   return [
     { kind: 'template', name: `${sha256(root)}.template.json`, body: root, contentType: 'application/json' },
     ...s.nested.map((n): PublishedFile => ({ kind: 'nested-template', name: n.file, body: Buffer.from(n.text), contentType: 'application/json' })),
     ...s.assets.map((a): PublishedFile => ({ kind: 'lambda', name: `${a.hash}.zip`, body: a.zip, contentType: 'application/zip', handler: a.handler })),
+    ...s.files.map((f): PublishedFile => ({ kind: 'file', name: f.key, body: f.body, contentType: f.contentType })),
   ];
 }
 

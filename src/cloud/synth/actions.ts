@@ -84,3 +84,35 @@ export const INVOKE_ACTION = KINDS.fn.permissions.invoke![0]!;
 export const SEND_ACTION = KINDS.queue.permissions.send![0]!;
 /** The one action a service needs to deliver to a topic (from the topic kind's table). */
 export const PUBLISH_ACTION = KINDS.topic.permissions.publish![0]!;
+
+/**
+ * What Step Functions needs to deliver a state machine's logs to CloudWatch Logs (vended logs):
+ * none of these has a resource type, so they are granted on `*` (docs/security-rules.md SFN-1).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+ */
+export const STATES_LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+] as const;
+
+/** Why a state machine's role holds the log delivery actions on `*`, kept in its metadata. */
+export const STATES_LOG_DELIVERY_REASON = 'CloudWatch Logs log-delivery actions (CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) have no resource type in the Service Authorization Reference, so Resource must be "*"; Step Functions needs them to deliver the execution log (SFN-1)';
+
+/**
+ * A Glue job writes its run's logs to Glue's own log groups, creating them on first use in the
+ * account: Spark jobs to `/aws-glue/jobs/{output,error,logs-v2}`, Python shell jobs to
+ * `/aws-glue/python-jobs/{output,error}`. https://docs.aws.amazon.com/glue/latest/dg/create-service-policy.html
+ */
+export const GLUE_LOG_ACTIONS = { group: ['logs:CreateLogGroup'], streams: ['logs:CreateLogStream', 'logs:PutLogEvents'] } as const;
+
+/** The log groups Glue writes a job's runs to, by job type. */
+export const GLUE_LOG_GROUPS = {
+  glueetl: ['/aws-glue/jobs/output', '/aws-glue/jobs/error', '/aws-glue/jobs/logs-v2'],
+  pythonshell: ['/aws-glue/python-jobs/output', '/aws-glue/python-jobs/error'],
+} as const;
+
+/** What a Glue job does with its script and extra files (read), and with its temporary folder. */
+export const GLUE_ASSET_ACTIONS = { read: ['s3:GetObject'], temp: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], listTemp: ['s3:ListBucket'] } as const;
+
+/** S3 actions on a bucket itself (its ARN), not on its objects (`bucket/key`): docs/security-rules.md IAM-4. */
+export const BUCKET_LEVEL_ACTIONS: ReadonlySet<string> = new Set(['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketVersions']);

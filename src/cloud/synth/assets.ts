@@ -1,5 +1,5 @@
 /**
- * Function assets: each handler bundled with esbuild for Lambda (`bundleHandler`, cached by content),
+ * Function assets (functions and jobs): each handler bundled with esbuild for Lambda (`bundleHandler`, cached by content),
  * wrapped as `index.mjs` exporting `handler`, zipped deterministically (fixed timestamps and modes)
  * and named by the sha256 of the zip. Functions sharing a handler share one asset.
  *
@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from '
 import { join } from 'node:path';
 import { bundleHandler } from '../../bundling/bundle.js';
 import type { Fn } from '../../model/fn.js';
+import type { Job } from '../../model/job.js';
 import { SynthError } from './errors.js';
 import { bundledFile, forBundling } from '../../bundling/source-ext.js';
 
@@ -39,7 +40,7 @@ const ZIP_FILE = { mtime: ZIP_TIME, os: 3, attrs: (0o100644 << 16) >>> 0, level:
  * Bundle and zip the handler of every function, once per distinct handler file.
  * @example const assets = await buildAssets([copy], { cacheDir: '.sluice/cache' }); assets.get('copy')!.hash
  */
-export async function buildAssets(fns: readonly Fn[], options: { cacheDir: string }): Promise<Map<string, FunctionAsset>> {
+export async function buildAssets(fns: ReadonlyArray<Fn | Job>, options: { cacheDir: string }): Promise<Map<string, FunctionAsset>> {
   const byHandler = new Map<string, Promise<FunctionAsset>>();
   const assets = new Map<string, FunctionAsset>();
   for (const fn of fns) {
@@ -50,7 +51,7 @@ export async function buildAssets(fns: readonly Fn[], options: { cacheDir: strin
   return assets;
 }
 
-async function buildAsset(fn: Fn, handler: string, cacheDir: string): Promise<FunctionAsset> {
+async function buildAsset(fn: Fn | Job, handler: string, cacheDir: string): Promise<FunctionAsset> {
   const entry = writeEntry(handler, cacheDir);
   let bundleHash: string;
   let bundleFile: string;

@@ -113,6 +113,27 @@ export function auditTemplate(template: Template): Finding[] {
       case 'AWS::KMS::Key':
         if (p.EnableKeyRotation !== true) find('KMS-1', id, 'key rotation must be on');
         break;
+      case 'AWS::StepFunctions::StateMachine': {
+        const destination = referencesIn(p.LoggingConfiguration?.Destinations?.[0]?.CloudWatchLogsLogGroup?.LogGroupArn)[0]?.id;
+        if (!['ERROR', 'ALL'].includes(p.LoggingConfiguration?.Level) || !destination || resources[destination]?.Type !== 'AWS::Logs::LogGroup') find('SFN-1', id, 'a state machine logs at level ERROR or ALL to a log group of its own');
+        if (p.TracingConfiguration?.Enabled !== true) find('SFN-2', id, 'tracing should be on');
+        auditRoleOf(find, id, p.RoleArn, resources, 'states.amazonaws.com');
+        break;
+      }
+      case 'AWS::Glue::Job': {
+        for (const [name, value] of Object.entries((p.DefaultArguments ?? {}) as Record<string, unknown>)) {
+          if (SECRET_NAME.test(name) || [...stringsIn(value)].some((t) => SECRET_VALUE.test(t))) find('GLUE-3', id, `argument '${name}' looks like a secret`);
+        }
+        const optedOut = ((r.Metadata?.['sluice:optOuts'] ?? []) as Array<{ rule?: string; reason?: string }>).some((o) => o.rule === 'GLUE-1' && o.reason);
+        if (p.SecurityConfiguration === undefined && !optedOut) find('GLUE-1', id, 'a Glue job needs a SecurityConfiguration, or an opt-out with its reason');
+        auditRoleOf(find, id, p.Role, resources, 'glue.amazonaws.com');
+        break;
+      }
+      case 'AWS::Events::Rule':
+        for (const target of (p.Targets ?? []) as Array<Record<string, any>>) {
+          if (target.RoleArn !== undefined) auditRoleOf(find, id, target.RoleArn, resources, 'events.amazonaws.com');
+        }
+        break;
     }
   }
   return findings;
@@ -133,6 +154,21 @@ function auditFunction(find: (rule: string, resource: string, message: string) =
     const onFailure = (config?.Properties as any)?.DestinationConfig?.OnFailure?.Destination;
     if (!onFailure && !p.DeadLetterConfig?.TargetArn) find('L-3', id, 'an asynchronously invoked function needs an on-failure destination');
   }
+}
+
+/**
+ * The role a resource runs with is in the template, trusts exactly the service that assumes it, and
+ * (for services that send them) limits the trust to this account and resource (IAM-6).
+ */
+function auditRoleOf(find: (rule: string, resource: string, message: string) => void, id: string, roleArn: unknown, resources: Record<string, Resource>, service: string): void {
+  const roleId = referencesIn(roleArn)[0]?.id;
+  const role = roleId ? resources[roleId] : undefined;
+  if (!role || role.Type !== 'AWS::IAM::Role') return find('IAM-6', id, 'its role must be a role of its own in the template');
+  const trust = ((role.Properties as any)?.AssumeRolePolicyDocument?.Statement ?? []) as Statement[];
+  const services = trust.flatMap((s) => (typeof s.Principal === 'object' && s.Principal ? [s.Principal.Service ?? []].flat() : []));
+  if (services.length !== 1 || services[0] !== service) find('IAM-6', roleId!, `the role of ${id} must trust ${service} only`);
+  // Step Functions and EventBridge send aws:SourceArn and aws:SourceAccount when they assume a role.
+  if (service !== 'glue.amazonaws.com' && !trust.every((s) => s.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined)) find('IAM-6', roleId!, `the trust of ${service} must be limited to this account (aws:SourceAccount)`);
 }
 
 function auditStatements(find: (rule: string, resource: string, message: string) => void, id: string, r: Resource, label: string, statements: Statement[], isIdempotencyTable: (resource: unknown) => boolean): void {

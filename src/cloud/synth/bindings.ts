@@ -142,8 +142,8 @@ export function describeBinding(ctx: SynthContext, node: AnyNode): Omit<Binding,
   return binding;
 }
 
-/** The bindings of a function, one per node it holds grants on, in grant order. */
-export function bindingsOf(ctx: SynthContext, fn: Fn, grants: readonly Grant[]): Map<string, Binding> {
+/** The bindings of a function (or job), one per node it holds grants on, in grant order. */
+export function bindingsOf(ctx: SynthContext, fn: AnyNode, grants: readonly Grant[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   for (const grant of grants) {
     const existing = bindings.get(grant.node.name);

@@ -13,6 +13,7 @@ import type { PartOf } from '../../model/kinds.js';
 import type { Output, Resource, Value } from './template.js';
 import type { EncryptionPlan } from './encryption.js';
 import type { FunctionAsset } from './assets.js';
+import type { GlueAssets } from './file-assets.js';
 import type { KindRegistry } from './registry.js';
 import type { Fn } from '../../model/fn.js';
 import { grantsOf, type Grant } from '../../model/permissions.js';
@@ -61,6 +62,8 @@ export class SynthContext {
     readonly grantCache = new Map<Fn, Grant[]>(),
     /** Each function's handler options (lineage, idempotencyKey), by function name (`handler-options.ts`). */
     readonly handlers: ReadonlyMap<string, HandlerOptions> = new Map(),
+    /** Each Glue job's script and extra files, by job name (`file-assets.ts`). */
+    readonly glueAssets: ReadonlyMap<string, GlueAssets> = new Map(),
   ) {
     const edges: Edge[] = [];
     for (const edge of pipe.edges) {

@@ -55,8 +55,8 @@ export function planEncryption(pipe: Pipeline, edges: readonly Edge[]): Encrypti
     const delivery = edgeDefinition(e)?.delivery;
     if (delivery) write(deliveryTarget(e.to, delivery.into), delivery.service, e.from);
   }
-  // Lambda environments are encrypted with the key (L-5).
-  const hasFunction = pipe.nodesOf('fn').length > 0;
+  // Lambda environments are encrypted with the key (L-5): functions' and jobs'.
+  const hasFunction = pipe.nodesOf('fn').length > 0 || pipe.nodesOf('job').length > 0;
   return {
     hasKey: hasFunction || services.size > 0,
     writersOf: (target) => writers.get(target) ?? NONE,

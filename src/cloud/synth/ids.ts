@@ -30,6 +30,8 @@ export const edgeIds = {
   permission: (e: Edge) => edge(e, 'Permission'),
   /** A topic's subscription of a queue or function. */
   subscription: (e: Edge) => edge(e, 'Subscription'),
+  /** The role EventBridge assumes to start a flow's execution. */
+  role: (e: Edge) => edge(e, 'Role'),
   /** A queue's event source mapping to a function. */
   mapping: (e: Edge) => edge(e, 'Mapping'),
 };

@@ -8,6 +8,8 @@
  * mappings of the queues it consumes (it references them); queues and tables reference nothing. A
  * function refers to the buckets it writes by name only, so the one kind of cycle a pipeline may have
  * (a function writing under a key prefix of the bucket that triggers it) is not a reference cycle.
+ * A flow references its jobs' functions, its Glue jobs and its outcome topic; a schedule owns the role
+ * EventBridge starts a flow with (it references the state machine); jobs reference buckets by name.
  */
 import type { Kind } from '../../model/node.js';
 import type { NodeOfKind } from '../../model/pipeline.js';
@@ -18,7 +20,9 @@ import { queueSynth } from './kinds/queue.js';
 import { topicSynth } from './kinds/topic.js';
 import { tableSynth } from './kinds/table.js';
 import { scheduleSynth } from './kinds/schedule.js';
-import { pendingSynth } from './kinds/pending.js';
+import { jobSynth } from './kinds/job.js';
+import { glueJobSynth } from './kinds/glue-job.js';
+import { flowSynth } from './kinds/flow.js';
 
 // NodeOfKind (the node class of each kind) comes from the model: a Kind missing there fails to compile below.
 
@@ -33,7 +37,7 @@ export const KIND_SYNTH: KindRegistry = {
   topic: topicSynth,
   table: tableSynth,
   schedule: scheduleSynth,
-  job: pendingSynth(),
-  glueJob: pendingSynth(),
-  flow: pendingSynth(),
+  job: jobSynth,
+  glueJob: glueJobSynth,
+  flow: flowSynth,
 };

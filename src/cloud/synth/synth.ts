@@ -11,6 +11,7 @@ import { PipelineValidationError, type Problem } from '../../model/errors.js';
 import type { Fn } from '../../model/fn.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import { buildAssets, type FunctionAsset } from './assets.js';
+import { buildGlueAssets, type FileAsset } from './file-assets.js';
 import { SynthContext, type Removal } from './context.js';
 import { planEncryption, synthesizeKey } from './encryption.js';
 import { ASSET_PARAMETERS } from './kinds/fn.js';
@@ -46,8 +47,10 @@ export interface Synthesis {
   text: string;
   /** Nested stack templates, when the pipeline exceeds one template's limits. */
   nested: NestedTemplate[];
-  /** Function bundles, one per distinct handler, by content hash. */
+  /** Function bundles (functions and jobs), one per distinct handler, by content hash. */
   assets: FunctionAsset[];
+  /** Files uploaded as they are (Glue scripts and their extra files), one per distinct content and name. */
+  files: FileAsset[];
 }
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -73,8 +76,9 @@ export async function synthesize(pipe: Pipeline, options: SynthOptions): Promise
   problems.push(...synthProblems(planning, valid));
   if (problems.length > 0) throw new PipelineValidationError(pipe.name, problems);
 
-  const assets = await buildAssets(fns, { cacheDir });
-  const ctx = new SynthContext(pipe, options.stage, KIND_SYNTH, planning.encryption, assets, settings, planning.grantCache, handlers);
+  const assets = await buildAssets([...fns, ...pipe.nodesOf('job')], { cacheDir });
+  const glueAssets = buildGlueAssets(pipe.nodesOf('glueJob'));
+  const ctx = new SynthContext(pipe, options.stage, KIND_SYNTH, planning.encryption, assets, settings, planning.grantCache, handlers, glueAssets);
   synthesizeKey(ctx);
   for (const node of pipe.nodes.values()) KIND_SYNTH[node.kind].synthesize(node as never, ctx);
   synthesizeStores(ctx);
@@ -83,7 +87,7 @@ export async function synthesize(pipe: Pipeline, options: SynthOptions): Promise
   const description = `${pipe.props.description ? `${pipe.props.description} ` : ''}(sluice pipeline '${pipe.name}', stage '${options.stage}')`;
   const metadata = { 'sluice:pipeline': pipe.name, 'sluice:stage': options.stage };
   const parameters: Record<string, Parameter> = {
-    [ASSET_PARAMETERS.bucket]: { Type: 'String', Description: 'S3 bucket holding function bundles and nested templates (uploaded by sluice deploy)' },
+    [ASSET_PARAMETERS.bucket]: { Type: 'String', Description: 'S3 bucket holding function bundles, Glue scripts and nested templates (uploaded by sluice deploy)' },
     [ASSET_PARAMETERS.prefix]: { Type: 'String', Description: 'Key prefix of the assets in that bucket', Default: 'sluice-assets/' },
   };
   const resources: Record<string, Resource> = {};
@@ -94,12 +98,13 @@ export async function synthesize(pipe: Pipeline, options: SynthOptions): Promise
     AWSTemplateFormatVersion: '2010-09-09',
     Description: description,
     Metadata: metadata,
-    ...(fns.length ? { Parameters: parameters } : {}),
+    ...(assets.size || glueAssets.size ? { Parameters: parameters } : {}),
     Resources: resources,
     ...(Object.keys(outputs).length ? { Outputs: outputs } : {}),
   };
   const unique = [...new Map([...assets.values()].map((a) => [a.hash, a])).values()];
-  const base = { pipeline: pipe.name, stage: options.stage, stackName: stackName(pipe.name, options.stage), assets: unique };
+  const files = [...new Map([...glueAssets.values()].flatMap((g) => [g.script, ...g.extraFiles]).map((f) => [f.key, f])).values()].sort((a, b) => a.key.localeCompare(b.key));
+  const base = { pipeline: pipe.name, stage: options.stage, stackName: stackName(pipe.name, options.stage), assets: unique, files };
   // Counting first spares stringifying thousands of resources only to learn they do not fit.
   const limits: Limits = { ...LIMITS, ...options.limits };
   const tooMany = Object.keys(resources).length > limits.resources || Object.keys(outputs).length > limits.outputs;

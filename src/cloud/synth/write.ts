@@ -5,6 +5,7 @@
  * <out>/<pipeline>-<stage>.template.json   the stack's template (.yaml with format 'yaml')
  * <out>/assets/<pipeline>-<stage>.manifest.json  every asset, its file (relative to <out>) and S3 key
  * <out>/assets/<sha256>.zip                function bundles
+ * <out>/assets/<sha256>/<name>             Glue scripts and their extra files, as they are
  * <out>/assets/<sha256>.template.json      nested stack templates (always JSON), when split
  * ```
  *
@@ -22,7 +23,7 @@ export type TemplateFormat = 'json' | 'yaml';
 
 /** One file deploy uploads to the assets bucket. */
 export interface AssetEntry {
-  kind: 'lambda' | 'template';
+  kind: 'lambda' | 'template' | 'file';
   /** Path relative to the output folder. */
   file: string;
   /** Key under the `AssetsPrefix` parameter. */
@@ -60,6 +61,11 @@ export function writeSynthesis(s: Synthesis, options: { outDir: string; format?:
     writeOnce(join(assetsDir, key), asset.zip);
     assets.push({ kind: 'lambda', file: `assets/${key}`, key });
   }
+  for (const file of s.files) {
+    mkdirSync(join(assetsDir, file.key, '..'), { recursive: true });
+    writeOnce(join(assetsDir, file.key), file.body);
+    assets.push({ kind: 'file', file: `assets/${file.key}`, key: file.key });
+  }
   for (const nested of s.nested) {
     writeOnce(join(assetsDir, nested.file), nested.text);
     assets.push({ kind: 'template', file: `assets/${nested.file}`, key: nested.file });
@@ -93,7 +99,7 @@ export function summarize(s: Synthesis): SynthSummary {
     }
   }
   const sorted = Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)));
-  return { stackName: s.stackName, resources, byType: sorted, nestedStacks: s.nested.length, assets: s.assets.length, assetBytes: s.assets.reduce((n, a) => n + a.zip.byteLength, 0) };
+  return { stackName: s.stackName, resources, byType: sorted, nestedStacks: s.nested.length, assets: s.assets.length + s.files.length, assetBytes: s.assets.reduce((n, a) => n + a.zip.byteLength, 0) + s.files.reduce((n, f) => n + f.body.byteLength, 0) };
 }
 
 function writeOnce(file: string, data: string | Uint8Array): void {

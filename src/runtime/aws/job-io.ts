@@ -75,7 +75,13 @@ export function s3JobIo(s3: S3Client, resources: Record<string, EnvBinding>, opt
         // A failed upload aborts its multipart upload, so no invisible parts are left to pay for.
         leavePartsOnError: false,
       });
-      await upload.done();
+      try {
+        await upload.done();
+      } catch (error) {
+        // S3 refused the upload: stop whatever produces the rows rather than leave it paused.
+        source.destroy();
+        throw error;
+      }
       return { size };
     },
   };

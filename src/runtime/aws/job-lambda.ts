@@ -7,12 +7,9 @@
  * `errorMessage`, which the state machine's retry and catch see. Secret values from the job's config
  * are redacted from what it logs and from the error, as for steps.
  */
-import { InputError, InternalError } from '../../model/errors.js';
-import { startStep } from '../config.js';
-import { component } from '../handler.js';
-import type { StepIo } from '../context.js';
-import type { HandlerDescriptor } from '../types.js';
-import { createJobCtx, jobHandlerOf, type JobGrants, type JobHandler, type JobIo } from '../job.js';
+import { InputError } from '../../model/errors.js';
+import { createJobCtx, jobHandlerOf, jsonSafe, type JobGrants, type JobIo } from '../job.js';
+import { startJob } from '../job-start.js';
 import { bindingsFromEnv } from './bindings-env.js';
 import { createClients, type AwsClients } from './clients.js';
 import { s3JobIo } from './job-io.js';
@@ -42,10 +39,6 @@ export interface JobLambdaOptions {
 /** The function Lambda calls for a job. */
 export type JobLambdaFunction = (event: unknown, context?: LambdaContext) => Promise<unknown>;
 
-// startStep reads secrets and checks config for a step descriptor; a job has no step options, so one
-// empty descriptor per job handler stands in (it is also startStep's cache key).
-const startDescriptors = new WeakMap<JobHandler, HandlerDescriptor>();
-
 /**
  * Wrap a job handler module for Lambda. Throws an `EnvironmentError` naming the variable when the
  * function's environment is malformed, and SLUICE_E_JOB_HANDLER when the module exports no job.
@@ -57,22 +50,13 @@ export function jobLambdaHandler(userModule: Record<string, unknown>, options: J
   const { step } = deployed;
   const handler = jobHandlerOf(userModule, step.node);
   const grants: JobGrants = { reads: step.readableBuckets, writes: step.buckets.map((b) => b.name) };
-  let descriptor = startDescriptors.get(handler);
-  if (!descriptor) startDescriptors.set(handler, (descriptor = component(() => [])));
   let clients: AwsClients | undefined;
   let io: JobIo | undefined;
   return async (event) => {
     const payload = jobPayload(event, step.node);
     clients ??= options.clients ?? createClients(env);
     io ??= options.io ?? s3JobIo(clients.s3, deployed.resources);
-    const secretsIo: StepIo = {
-      secrets: ssmSecrets(clients.ssm, step.node),
-      readObject: () => Promise.reject(new InternalError('a job reads objects through its JobIo, not StepIo.readObject')),
-      table: () => {
-        throw new InternalError('a job has no tables');
-      },
-    };
-    const started = await startStep(descriptor, step, secretsIo);
+    const started = await startJob(handler, step, ssmSecrets(clients.ssm, step.node));
     const { guard } = started;
     const ctx = createJobCtx({
       job: payload.job,
@@ -83,7 +67,7 @@ export function jobLambdaHandler(userModule: Record<string, unknown>, options: J
       io,
       grants,
       log: (message, data) => {
-        process.stdout.write(JSON.stringify(guard.redactValue({ level: 'INFO', flow: payload.flow, job: payload.job, execution: payload.execution, message, ...data })) + '\n');
+        process.stdout.write(JSON.stringify(guard.redactValue({ level: 'INFO', flow: payload.flow, job: payload.job, execution: payload.execution, message, ...data }), jsonSafe) + '\n');
       },
     });
     try {

@@ -25,9 +25,16 @@ import { writeOutputs } from './write-outputs.js';
 import { writeLineage } from './lineage.js';
 import { createTelemetry } from './telemetry.js';
 import type { ExecutionMode, LambdaFunction } from './types.js';
+import { isJobHandler } from '../job.js';
+import { jobLambdaHandler } from './job-lambda.js';
 
 export type { ExecutionMode, LambdaContext, LambdaFunction } from './types.js';
 export type { AwsClients } from './clients.js';
+
+/** Whether a module's default export is a `job()` (possibly nested once more by a bundle). */
+function exportsJob(userModule: Record<string, unknown>): boolean {
+  return isJobHandler(userModule.default) || isJobHandler((userModule.default as Record<string, unknown> | undefined)?.default);
+}
 
 /** Options of `lambdaHandler`. */
 export interface LambdaHandlerOptions {
@@ -46,6 +53,8 @@ export interface LambdaHandlerOptions {
  * @example const handler = lambdaHandler(userModule, { env: deployedEnv, mode: 'run_forever' }); await handler(sqsEvent, context);
  */
 export function lambdaHandler(userModule: Record<string, unknown>, options: LambdaHandlerOptions = {}): LambdaFunction {
+  // A job's function (synth's entry is the same for every kind) is run by its flow's state machine.
+  if (exportsJob(userModule)) return jobLambdaHandler(userModule, { ...(options.env ? { env: options.env } : {}), ...(options.clients ? { clients: options.clients } : {}) });
   const resolved = resolveHandler(userModule);
   if (!resolved) {
     throw new InputError('SLUICE_E_HANDLER_EXPORT', "the handler module exports neither a default component()/source()/sink() nor a 'handler' function");

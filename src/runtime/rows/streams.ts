@@ -22,7 +22,8 @@ export function asReadable(stream: NodeJS.ReadableStream): Readable {
  * backend as one kind of thing (the JobIo takes a stream).
  */
 export function bodyStream(body: string | Uint8Array | AsyncIterable<Uint8Array> | NodeJS.ReadableStream): Readable {
-  if (typeof body === 'string' || body instanceof Uint8Array) return Readable.from([Buffer.from(body as Uint8Array)], { objectMode: false });
+  if (typeof body === 'string') return Readable.from([Buffer.from(body)], { objectMode: false });
+  if (body instanceof Uint8Array) return Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)], { objectMode: false });
   if (isNodeStream(body)) return asReadable(body);
   return Readable.from(body, { objectMode: false });
 }

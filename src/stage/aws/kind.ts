@@ -9,7 +9,7 @@ import type { AnyNode, Kind } from '../../model/node.js';
 import type { PartOf } from '../../model/kinds.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import type { AwsSession } from '../../cloud/deploy/aws.js';
-import type { InvocationReport, ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems } from '../stage.js';
+import type { ExecutionDetail, ExecutionSummary, InvocationReport, ObjectInfo, ObjectToPut, QueueMessage, StartedExecution, StoredObject, TableItems, TriggerOptions } from '../stage.js';
 
 /** What a kind module may use: the session, the stage, and the physical ids of deployed resources. */
 export interface AwsStageContext {
@@ -20,6 +20,17 @@ export interface AwsStageContext {
   physical<K extends Kind>(node: AnyNode & { kind: K }, part: PartOf<K>): string;
   /** The stage's own stores: the lineage table's name. */
   readonly lineageTable: string;
+  /** What commands against this stage need after their arguments (` --stage dev`), for hints. */
+  readonly commandSuffix: string;
+  /** How long to wait between two looks at something running (a queued trigger waiting for its turn). */
+  readonly pollMs: number;
+}
+
+/** A flow's executions on AWS (Step Functions). */
+export interface ExecutionsAws<N extends AnyNode> {
+  start(ctx: AwsStageContext, node: N, input: unknown, options: TriggerOptions): Promise<StartedExecution>;
+  list(ctx: AwsStageContext, node: N, limit: number): Promise<ExecutionSummary[]>;
+  describe(ctx: AwsStageContext, node: N, id: string): Promise<ExecutionDetail>;
 }
 
 /** A bucket's objects on AWS. */
@@ -47,6 +58,8 @@ export interface KindAws<N extends AnyNode> {
   items: ((ctx: AwsStageContext, node: N) => TableItems) | null;
   /** How many messages wait in it (queues). */
   depth: ((ctx: AwsStageContext, node: N) => Promise<{ visible: number; inFlight: number; delayed: number } | undefined>) | null;
+  /** Start its executions and read them (flows). */
+  executions: ExecutionsAws<N> | null;
   /** Run it once on an event and report what it did (functions: Lambda's Invoke, synchronously). */
   invoke: ((ctx: AwsStageContext, node: N, event: unknown) => Promise<Omit<InvocationReport, 'fn' | 'event' | 'delivered'>>) | null;
 }

@@ -12,6 +12,7 @@ import { scheduleAws } from './kinds/schedule.js';
 import { tableAws } from './kinds/table.js';
 import { topicAws } from './kinds/topic.js';
 import { nothingAws } from './kinds/nothing.js';
+import { flowAws } from './kinds/flow.js';
 
 /** One AWS-stage module per kind. */
 export type AwsRegistry = { readonly [K in Kind]: KindAws<NodeOfKind[K]> };
@@ -25,5 +26,5 @@ export const KIND_AWS: AwsRegistry = {
   schedule: scheduleAws,
   job: nothingAws,
   glueJob: nothingAws,
-  flow: nothingAws,
+  flow: flowAws,
 };

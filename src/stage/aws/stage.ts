@@ -8,6 +8,7 @@
 import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
+import type { ExecutionDetail, ExecutionSummary, StartedExecution, TriggerOptions } from '../stage.js';
 import { kindOf, type PartOf } from '../../model/kinds.js';
 import { arnOf, arnShape, primaryPart } from '../../model/resources.js';
 import { partitionOf } from '../../cloud/deploy/preflight.js';
@@ -27,8 +28,6 @@ import type { DeadLetter, InvocationReport, InvokeInput, InvokeOptions, ObjectIn
 import type { AwsStageContext, KindAws } from './kind.js';
 import { KIND_AWS } from './registry.js';
 import { attributesText, depth, peek, receiveBatch, sentAt } from './sqs.js';
-import type { StartedExecution, ExecutionSummary, ExecutionDetail } from '../stage.js';
-import { InternalError } from '../../model/errors.js';
 
 type StackDescription = Awaited<ReturnType<typeof describeStack>>;
 
@@ -45,6 +44,8 @@ export class AwsStage implements Stage, AwsStageContext {
     private readonly stack: StackDescription,
     private readonly nodes: Map<string, DeployedNode>,
     private readonly other: NodeResource[],
+    /** How long a queued trigger waits between two looks at the running execution. */
+    readonly pollMs: number,
   ) {
     this.lineageTable = lineageTableName(pipeline.name, name);
   }
@@ -59,14 +60,14 @@ export class AwsStage implements Stage, AwsStageContext {
    * resources fails with SLUICE_E_DEPLOY_NOT_DEPLOYED and the deploy command to run.
    * @example const stage = await AwsStage.open(pipe, 'dev'); await stage.list('raw')
    */
-  static async open(pipe: Pipeline, stage: string, options: { aws?: AwsSession } = {}): Promise<AwsStage> {
+  static async open(pipe: Pipeline, stage: string, options: { aws?: AwsSession; pollMs?: number } = {}): Promise<AwsStage> {
     const aws = options.aws ?? (await openSession());
     const { account } = await aws.identity();
     const name = stackNameOf(pipe.name, stage);
     const stack = await describeStack(aws, name);
     const usable = stack && stack.StackStatus !== 'REVIEW_IN_PROGRESS' && stack.StackStatus !== 'ROLLBACK_COMPLETE';
     const { nodes, other } = usable ? await deployedNodes(aws, pipe, name) : { nodes: new Map<string, DeployedNode>(), other: [] };
-    return new AwsStage(pipe, stage, aws, account, name, usable ? stack : undefined, nodes, other);
+    return new AwsStage(pipe, stage, aws, account, name, usable ? stack : undefined, nodes, other, options.pollMs ?? 5_000);
   }
 
   /** Hints for people: commands to run against this stage take `--stage NAME`. */
@@ -231,6 +232,22 @@ export class AwsStage implements Stage, AwsStageContext {
     };
   }
 
+  /** Start an execution of the flow's state machine, after its overlap check (`kinds/flow.ts`). */
+  async trigger(flow: string, input?: unknown, options: TriggerOptions = {}): Promise<StartedExecution> {
+    const node = this.node(flow, 'executions');
+    return this.kind(node).executions!.start(this, node, input, options);
+  }
+
+  async executions(flow: string, options: { limit?: number } = {}): Promise<ExecutionSummary[]> {
+    const node = this.node(flow, 'executions');
+    return this.kind(node).executions!.list(this, node, options.limit ?? 20);
+  }
+
+  async execution(flow: string, id: string): Promise<ExecutionDetail> {
+    const node = this.node(flow, 'executions');
+    return this.kind(node).executions!.describe(this, node, id);
+  }
+
   async close(): Promise<void> {}
 
   /** The node named for `op`, with the command to use on a node of another kind. */
@@ -240,19 +257,6 @@ export class AwsStage implements Stage, AwsStageContext {
 
   private kind<N extends AnyNode>(node: N): KindAws<N> {
     return KIND_AWS[node.kind] as unknown as KindAws<N>;
-  }
-
-  // TEMPORARY (issue 11 in progress): flow executions on AWS land with the flows' synthesizer.
-  async trigger(): Promise<StartedExecution> {
-    throw new InternalError('flow executions on an AWS stage are not built yet');
-  }
-
-  async executions(): Promise<ExecutionSummary[]> {
-    throw new InternalError('flow executions on an AWS stage are not built yet');
-  }
-
-  async execution(): Promise<ExecutionDetail> {
-    throw new InternalError('flow executions on an AWS stage are not built yet');
   }
 
   async pause(ms: number): Promise<void> {

@@ -31,6 +31,16 @@
  * - MOTO_S3_DENY_CONDITIONS: a bucket policy Deny applies whatever its Condition, so the assets
  *   bucket's TLS-only policy is not set on a plain-HTTP endpoint.
  * - MOTO_S3_EXPECTED_OWNER: HeadBucket ignores ExpectedBucketOwner.
+ * - MOTO_CFN_SUB_DOLLARS: moto's Fn::Sub is Python's string.Template, which turns `$$` into `$`, so a
+ *   deployed definition reads `$.Execution.Id` where the template (and AWS) says `$$.Execution.Id`.
+ * - MOTO_CFN_SFN_PROPERTIES: a state machine gets only its name, DefinitionString, RoleArn and Tags:
+ *   Definition/DefinitionSubstitutions (hence synth's DefinitionString), LoggingConfiguration and
+ *   TracingConfiguration are dropped (checked in the template).
+ * - MOTO_CFN_GLUE_JOB: CloudFormation creates no AWS::Glue::Job, and resolves its Ref to 'None' (in a
+ *   state machine's definition, the Glue task's JobName); the job is checked in the deployed
+ *   template, its script and files in the assets bucket.
+ * - MOTO_SFN_NO_RUN: moto runs no state machine: an execution stays RUNNING until stopped (then
+ *   ABORTED), and its history is a fixed example unrelated to the definition (no Task events).
  * - MOTO_LAMBDA_NO_DOCKER: moto runs no Lambda code without Docker, so handlers are not invoked here
  *   (test/runtime/lambda-adapter.test.ts runs them in process against moto).
  */
@@ -41,6 +51,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
@@ -148,6 +159,9 @@ export function resolver(resources: DeployedResource[], template: Template, para
     if (pseudo[id]) return pseudo[id]!;
     if (parameters[id] !== undefined) return parameters[id]!;
     const r = physical.get(id);
+    // A Glue job's Ref is its name; moto creates none (MOTO_CFN_GLUE_JOB), so read the name from the template.
+    const glueName = template.Resources[id]?.Type === 'AWS::Glue::Job' ? (template.Resources[id]!.Properties as { Name?: string }).Name : undefined;
+    if (!r?.physicalId && glueName) return glueName;
     assert.ok(r?.physicalId, `cannot resolve Ref ${id}`);
     return r.physicalId;
   };
@@ -201,11 +215,13 @@ export async function leftovers(cloud: Cloud, stackName: string): Promise<Record
   const functions = ((await aws.lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName!).filter(starts);
   const mappings = ((await aws.lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []).map((m) => m.FunctionArn!).filter((a) => starts(a.split(':').pop()));
   const roles = ((await cloud.iam.send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).filter(starts);
-  const logGroups = ((await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${stackName}` }))).logGroups ?? []).map((g) => g.logGroupName!);
+  const logGroups: string[] = [];
+  for (const prefix of [`/aws/lambda/${stackName}`, `/aws/vendedlogs/states/${stackName}`]) logGroups.push(...((await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }))).logGroups ?? []).map((g) => g.logGroupName!));
+  const stateMachines = ((await aws.sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? []).map((m) => m.name!).filter(starts);
   const assets = await aws.s3.send(new ListObjectsV2Command({ Bucket: `sluice-assets-${ACCOUNT}-${REGION}`, Prefix: `${stackName}/` })).then((o) => (o.Contents ?? []).map((c) => c.Key!), () => []);
   const rules = JSON.parse(awsCli(cloud, ['events', 'list-rules', '--name-prefix', stackName, '--output', 'json']).stdout || '{"Rules":[]}').Rules.map((r: any) => r.Name);
   const stack = (await describeStack(aws, stackName))?.StackStatus;
-  return { stack: stack ? [stack] : [], buckets, queues, topics, tables, functions, mappings, roles, logGroups, assets, rules };
+  return { stack: stack ? [stack] : [], buckets, queues, topics, tables, functions, mappings, roles, logGroups, assets, rules, ...(stateMachines.length ? { stateMachines } : {}) };
 }
 
 /** The resources of a deployed stack. */
@@ -240,7 +256,7 @@ export async function verifyAgainstTemplate(cloud: Cloud, s: Synthesis, resource
       const policy = await rolePolicy(cloud, physical!);
       assert.deepEqual(policy.Statement, resolve(p.Policies[0].PolicyDocument.Statement), `${id}: the role holds exactly the template's policy`);
       const role = await cloud.iam.send(new GetRoleCommand({ RoleName: physical }));
-      assert.deepEqual(policyDocument(role.Role!.AssumeRolePolicyDocument!).Statement, p.AssumeRolePolicyDocument.Statement);
+      assert.deepEqual(policyDocument(role.Role!.AssumeRolePolicyDocument!).Statement, resolve(p.AssumeRolePolicyDocument.Statement));
     } else if (r.Type === 'AWS::S3::Bucket') {
       const enc = await cloud.aws.s3.send(new GetBucketEncryptionCommand({ Bucket: physical }));
       assert.equal(enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
@@ -253,6 +269,23 @@ export async function verifyAgainstTemplate(cloud: Cloud, s: Synthesis, resource
       const a = (await cloud.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: physical, AttributeNames: ['All'] }))).Attributes!;
       assert.equal(a.KmsMasterKeyId, resolve(p.KmsMasterKeyId), `${id}: encrypted with the template's key`);
       assert.equal(Number(a.MessageRetentionPeriod), p.MessageRetentionPeriod);
+    } else if (r.Type === 'AWS::StepFunctions::StateMachine') {
+      const machine = await cloud.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: physical }));
+      // moto's Fn::Sub is Python's string.Template, which turns `$$` into `$` (MOTO_CFN_SUB_DOLLARS).
+      // moto resolves the Ref of a Glue job it did not create to 'None' (MOTO_CFN_GLUE_JOB).
+      let expected = (resolve(p.DefinitionString) as string).replaceAll('$$.', '$.');
+      for (const g of Object.values(template.Resources)) if (g.Type === 'AWS::Glue::Job') expected = expected.replaceAll(JSON.stringify((g.Properties as { Name: string }).Name), '"None"');
+      assert.deepEqual(JSON.parse(machine.definition!), JSON.parse(expected), `${id}: the definition is the template's, its ARNs resolved`);
+      assert.equal(machine.roleArn, resolve(p.RoleArn));
+      assert.equal(machine.name, p.StateMachineName);
+    } else if (r.Type === 'AWS::Events::Rule') {
+      const targets = JSON.parse(awsCli(cloud, ['events', 'list-targets-by-rule', '--rule', physical!, '--output', 'json']).stdout).Targets as Array<Record<string, unknown>>;
+      for (const target of p.Targets as Array<Record<string, unknown>>) {
+        const deployed = targets.find((x) => x.Id === target.Id);
+        assert.ok(deployed, `${id}: target ${String(target.Id)} is deployed`);
+        assert.equal(deployed.Arn, resolve(target.Arn));
+        if (target.RoleArn !== undefined) assert.equal(deployed.RoleArn, resolve(target.RoleArn), `${id}: EventBridge starts ${String(target.Id)} with its own role`);
+      }
     } else if (r.Type === 'AWS::Lambda::Permission') {
       const fnName = resolve(p.FunctionName).split(':').pop();
       const statements = JSON.parse((await cloud.aws.lambda.send(new GetPolicyCommand({ FunctionName: fnName }))).Policy!).Statement;

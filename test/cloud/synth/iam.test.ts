@@ -82,16 +82,30 @@ test('GIVEN a producer of a queue and a topic on AWS-managed keys WHEN synthesiz
   assert.ok(grantLines(roleStatements(every, 'report')).includes('sns:Publish on AlertsTopic'));
 });
 
-test('GIVEN any role WHEN synthesized THEN it trusts Lambda alone, and every statement on "*" is an unscopable action explained in metadata', () => {
+test('GIVEN any role WHEN synthesized THEN it trusts the one service that assumes it, and every statement on "*" is an unscopable action explained in metadata', () => {
   const roles = Object.values(every.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
-  assert.equal(roles.length, Object.values(every.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').length);
+  const count = (type: string) => Object.values(every.Resources).filter((r) => r.Type === type).length;
+  const trusted = (service: string) => roles.filter((r) => (r.Properties as any).AssumeRolePolicyDocument.Statement[0].Principal.Service === service);
+  // One role per function and job, Glue job, state machine, and schedule -> flow edge.
+  assert.equal(trusted('lambda.amazonaws.com').length, count('AWS::Lambda::Function'));
+  assert.equal(trusted('glue.amazonaws.com').length, count('AWS::Glue::Job'));
+  assert.equal(trusted('states.amazonaws.com').length, count('AWS::StepFunctions::StateMachine'));
+  assert.equal(trusted('events.amazonaws.com').length, 1);
+  assert.equal(roles.length, count('AWS::Lambda::Function') + count('AWS::Glue::Job') + count('AWS::StepFunctions::StateMachine') + 1);
   for (const role of roles) {
     const p = role.Properties as any;
-    assert.deepEqual(p.AssumeRolePolicyDocument.Statement, [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    const [trust, ...more] = p.AssumeRolePolicyDocument.Statement;
+    assert.deepEqual(more, []);
+    assert.equal(trust.Action, 'sts:AssumeRole');
+    const service = trust.Principal.Service as string;
+    if (service === 'lambda.amazonaws.com' || service === 'glue.amazonaws.com') assert.equal(trust.Condition, undefined);
+    // Step Functions and EventBridge say which account and resource they act for: the trust requires it.
+    else assert.deepEqual(Object.keys(trust.Condition).sort(), service === 'states.amazonaws.com' ? ['ArnLike', 'StringEquals'] : ['ArnEquals', 'StringEquals']);
     const wildcard = p.Policies[0].PolicyDocument.Statement.filter((s: any) => s.Resource === '*');
-    assert.deepEqual(wildcard.map((s: any) => s.Sid), ['Tracing']);
-    const reason = (role.Metadata as any)['sluice:unscoped'].find((u: any) => u.sid === 'Tracing').reason;
-    assert.match(reason, /no resource type/);
+    const unscoped = (role.Metadata as any)['sluice:unscoped'] ?? [];
+    assert.deepEqual(wildcard.map((s: any) => s.Sid), unscoped.map((u: any) => u.sid));
+    for (const u of unscoped) assert.match(u.reason, /no resource type/);
+    if (service === 'lambda.amazonaws.com') assert.deepEqual(wildcard.map((s: any) => s.Sid), ['Tracing']);
   }
 });
 

@@ -203,8 +203,10 @@ test('GIVEN a table WHEN synthesized THEN it is on-demand with its key schema, p
 
 test('GIVEN any pipeline WHEN synthesized THEN every taggable resource carries pipeline and stage tags, and every store and function has an output', () => {
   for (const [id, r] of Object.entries(every.Resources)) {
-    const tags = (r.Properties as any).Tags;
-    if (!tags) continue;
+    const given = (r.Properties as any).Tags;
+    if (!given) continue;
+    // AWS::Glue::Job takes its tags as a map.
+    const tags = Array.isArray(given) ? given : Object.entries(given).map(([Key, Value]) => ({ Key, Value }));
     assert.ok(tags.some((t: any) => t.Key === 'sluice:pipeline' && t.Value === 'every-edge'), id);
     assert.ok(tags.some((t: any) => t.Key === 'sluice:stage' && t.Value === 'dev'), id);
   }
@@ -212,7 +214,7 @@ test('GIVEN any pipeline WHEN synthesized THEN every taggable resource carries p
   // The key gets its tags from the stack (sluice deploy tags it; see synth/encryption.ts).
   assert.deepEqual([...new Set(untagged)].sort(), ['AWS::KMS::Alias', 'AWS::KMS::Key', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Permission', 'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy']);
   const outputs = Object.values(every.Outputs!).map((o) => o.Description!.split(':')[0]);
-  for (const node of ['bucket \'raw\'', 'queue \'landing\'', 'topic \'events\'', 'table \'items\'', 'fn \'ingest\'']) assert.ok(outputs.includes(node), node);
+  for (const node of ['bucket \'raw\'', 'queue \'landing\'', 'topic \'events\'', 'table \'items\'', 'fn \'ingest\'', 'job \'summarize\'', 'glueJob \'tally\'', 'flow \'weekly\'']) assert.ok(outputs.includes(node), node);
 });
 
 test('GIVEN a pipeline WHEN an unrelated node is added THEN no existing resource changes its logical id or its content', async () => {

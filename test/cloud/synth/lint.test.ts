@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { basename, dirname } from 'node:path';
 import { templateYaml } from '../../../src/cloud/synth/write.js';
 import type { Synthesis } from '../../../src/cloud/synth/synth.js';
-import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
+import { everyEdgePipeline, flowPipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
 import { blocking, CFN_LINT, cfnLint, examplePipelineFiles, loadExample, synthFor } from './helpers.js';
 
 const STAGES = ['dev', 'prod'];
@@ -39,11 +39,15 @@ test('GIVEN every example in every stage and the fixtures WHEN linted with cfn-l
   for (const stage of STAGES) Object.assign(templates, files(`stores-${stage}`, await synthFor(storesPipeline(), stage)));
   Object.assign(templates, files('stores-destroy', await synthFor(storesPipeline(), 'scratch', { removal: 'destroy' })));
   Object.assign(templates, files('stores-split', await synthFor(storesPipeline(), 'dev', { limits: { resources: 30 } })));
+  // A flow of two jobs and a Glue job, with its schedule and outcome topic.
+  for (const stage of STAGES) Object.assign(templates, files(`flows-${stage}`, await synthFor(flowPipeline(), stage)));
+  Object.assign(templates, files('flows-split', await synthFor(flowPipeline(), 'dev', { limits: { resources: 12 } })));
   const findings = blocking(cfnLint(templates));
   assert.deepEqual(findings, []);
   const names = Object.keys(templates);
   assert.ok(names.filter((n) => n.startsWith('every-edge-split.')).length >= 2, 'the split fixture has nested templates');
   assert.ok(names.filter((n) => n.startsWith('stores-split.')).length >= 2, 'the split stores fixture has nested templates');
+  assert.ok(names.filter((n) => n.startsWith('flows-split.')).length >= 2, 'the split flow fixture has nested templates');
   assert.equal(names.filter((n) => n.startsWith('example-') && !n.includes('Stack')).length, examples.length * STAGES.length);
 });
 

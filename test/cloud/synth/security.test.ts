@@ -8,7 +8,7 @@ import { auditTemplate } from '../../../src/cloud/synth/audit.js';
 import { flatten } from '../../../src/cloud/synth/nested.js';
 import type { Template } from '../../../src/cloud/synth/template.js';
 import { chainPipeline } from '../../../bench/fixtures/synth/chain.js';
-import { everyEdgePipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
+import { everyEdgePipeline, flowPipeline, storesPipeline, threeNodePipeline } from './fixtures/pipelines.js';
 import { byPath, examplePipelineFiles, loadExample, synthFor } from './helpers.js';
 
 const every = (await synthFor(everyEdgePipeline())).template;
@@ -29,6 +29,8 @@ test('GIVEN every example in every stage, the fixtures and a split chain WHEN au
     const s = await synthFor(storesPipeline(), stage, { limits: { resources: 30 } });
     templates.push([`stores-split-${stage}`, flatten(s.template, s.nested)], [`stores-${stage}`, (await synthFor(storesPipeline(), stage)).template]);
   }
+  const flows = await synthFor(flowPipeline(), 'dev', { limits: { resources: 12 } });
+  templates.push(['flows', (await synthFor(flowPipeline())).template], ['flows-split', flatten(flows.template, flows.nested)]);
   const chain = await synthFor(chainPipeline(40));
   assert.ok(chain.nested.length > 1);
   templates.push(['chain-40', flatten(chain.template, chain.nested)]);

@@ -11,6 +11,7 @@ import { forBundling } from '../../../bundling/source-ext.js';
 import { durationSeconds } from '../../../model/duration.js';
 import type { ErrorCode, Problem } from '../../../model/errors.js';
 import type { Fn } from '../../../model/fn.js';
+import type { Job } from '../../../model/job.js';
 import { isSecretRef } from '../../../model/secret.js';
 import type { Edge } from '../../../model/node.js';
 import { edgeDefinition, invokedAsync } from '../../../model/edges.js';
@@ -149,7 +150,7 @@ export const fnSynth: KindSynth<Fn> = {
  * a value that looks like a secret (by its key or its text) must be a `secret('/path')` (docs/security-rules.md X-2).
  * @example configProblems(fetch, 'prod') // [] when apiKey is secret('/incidents/api-key')
  */
-export function configProblems(fn: Fn, stage: string): Problem[] {
+export function configProblems(fn: Fn | Job, stage: string): Problem[] {
   const problems: Problem[] = [];
   const visit = (value: unknown, key: string, name: string): void => {
     if (isSecretRef(value)) return;

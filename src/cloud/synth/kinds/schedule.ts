@@ -3,14 +3,22 @@
  * the model, docs/security-rules.md EB-4). Each target has an explicit retry policy and dead-letter queue (the
  * function's on-failure queue, EB-1); the rule owns the permission EventBridge needs to invoke
  * (EB-2). A schedule's `detail` reaches the function inside the usual Scheduled Event envelope.
+ * A flow target is started through a role of the edge's own, trusted by EventBridge for this rule
+ * only and allowed `states:StartExecution` on exactly that state machine; the scheduled event is
+ * the execution's input.
  */
 import type { Schedule } from '../../../model/schedule.js';
 import { Fn } from '../../../model/fn.js';
+import { Flow } from '../../../model/flow.js';
+import type { Edge } from '../../../model/node.js';
+import { KINDS } from '../../../model/kinds.js';
 import { INVOKE_ACTION } from '../actions.js';
+import type { SynthContext } from '../context.js';
 import { edgeIds, idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
 import { logicalStem } from '../names.js';
-import { getAtt, type Value } from '../template.js';
+import { arnByName } from '../policies.js';
+import { getAtt, ref, type Value } from '../template.js';
 
 /** EventBridge's own default, stated explicitly: retries of a failed delivery to Lambda. */
 const DELIVERY_RETRIES = 185;
@@ -29,7 +37,13 @@ export const scheduleSynth: KindSynth<Schedule> = {
     const id = idOf(node, 'Rule');
     const detail = node.props.detail;
     const targets: Value[] = [];
+    const optOuts: Value[] = [];
     for (const edge of ctx.outgoing(node)) {
+      if (edge.to instanceof Flow) {
+        targets.push(flowTarget(ctx, node, edge, edge.to, detail));
+        optOuts.push({ rule: 'EB-1', reason: `the target ${edge.to} has no dead-letter queue: a start EventBridge cannot deliver is retried ${DELIVERY_RETRIES} times over a day, and a flow's failures are its executions', listed by sluice executions` });
+        continue;
+      }
       if (!(edge.to instanceof Fn)) continue;
       const target: Record<string, Value> = {
         Id: logicalStem(edge.to.name).slice(0, 64),
@@ -54,9 +68,42 @@ export const scheduleSynth: KindSynth<Schedule> = {
         Targets: targets,
         Tags: ctx.tags(node),
       },
-    });
+    }, optOuts.length ? { 'sluice:optOuts': optOuts } : {});
   },
 };
+
+/** What EventBridge needs to start a flow's execution (from the flow kind's table). */
+const START_ACTIONS = KINDS.flow.permissions.invoke;
+
+/** A state machine target, and the role EventBridge assumes to start it (EB-1, IAM-6). */
+function flowTarget(ctx: SynthContext, schedule: Schedule, edge: Edge, flow: Flow, detail: Record<string, unknown> | undefined): Value {
+  const role = edgeIds.role(edge);
+  ctx.add(schedule.name, role, paths.edge(edge, 'Role'), {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `Lets ${schedule} of pipeline '${ctx.pipe.name}', stage '${ctx.stage}' start ${flow}`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') }, ArnEquals: { 'aws:SourceArn': arnByName('schedule', 'Rule', ctx.physical(schedule, 'Rule')) } },
+        }],
+      },
+      Policies: [{ PolicyName: 'least-privilege', PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'StartFlow', Effect: 'Allow', Action: [...START_ACTIONS!], Resource: ref(idOf(flow, 'StateMachine')) }] } }],
+      Tags: ctx.tags(schedule),
+    },
+  }, { 'sluice:grants': [{ node: flow.name, use: 'invoke', reason: `edge ${schedule.name} -> ${flow.name}` }] });
+  const target: Record<string, Value> = {
+    Id: logicalStem(flow.name).slice(0, 64),
+    Arn: ref(idOf(flow, 'StateMachine')),
+    RoleArn: getAtt(role, 'Arn'),
+    RetryPolicy: { MaximumRetryAttempts: DELIVERY_RETRIES, MaximumEventAgeInSeconds: 86_400 },
+  };
+  if (detail && Object.keys(detail).length > 0) target.InputTransformer = scheduledEventWith(detail);
+  return target;
+}
 
 /** The Scheduled Event EventBridge sends, with `detail` replaced by the schedule's own. */
 function scheduledEventWith(detail: Record<string, unknown>): Value {

@@ -76,6 +76,7 @@ export const bucketAws: KindAws<Bucket> = {
   send: null,
   messages: null,
   redrive: null,
+  executions: null,
   items: null,
   depth: null,
   invoke: null,

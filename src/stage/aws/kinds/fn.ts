@@ -22,6 +22,7 @@ export const fnAws: KindAws<Fn> = {
     }
   },
 
+  executions: null,
   items: null,
   depth: null,
 

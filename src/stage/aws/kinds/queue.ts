@@ -32,6 +32,7 @@ export const queueAws: KindAws<Queue> = {
     })));
   },
 
+  executions: null,
   items: null,
   depth: (ctx, node) => depth(ctx.aws, ctx.physical(node, 'Queue')),
   invoke: null,

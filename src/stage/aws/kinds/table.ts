@@ -12,6 +12,7 @@ export const tableAws: KindAws<Table> = {
   send: null,
   messages: null,
   redrive: null,
+  executions: null,
 
   items(ctx, node) {
     const name = ctx.physical(node, 'Table');

@@ -15,6 +15,7 @@ export const topicAws: KindAws<Topic> = {
 
   messages: null,
   redrive: null,
+  executions: null,
   items: null,
   depth: null,
   invoke: null,
