@@ -81,7 +81,9 @@ test("GIVEN overlap 'refuse' WHEN a flow is triggered while it runs THEN the sec
   await assert.rejects(local.stage.trigger('refusing'), (e: Error & { code?: string }) => e.code === 'SLUICE_E_FLOW_RUNNING' && /execution 'first'/.test(e.message));
   await local.stage.trigger('queueing', {}, { name: 'q1' });
   await local.stage.trigger('queueing', {}, { name: 'q2' });
+  await assert.rejects(local.stage.trigger('queueing', {}, { name: 'q1' }), (e: Error & { code?: string }) => e.code === 'SLUICE_E_EXECUTION_NAME');
   await local.settle();
+  await assert.rejects(local.stage.trigger('queueing', {}, { name: 'q1' }), (e: Error & { code?: string }) => e.code === 'SLUICE_E_EXECUTION_NAME' && /already has an execution named 'q1'/.test(e.message));
   const queued = await local.executions('queueing');
   assert.deepEqual(queued.map((e) => [e.name, e.status]).sort(), [['q1', 'SUCCEEDED'], ['q2', 'SUCCEEDED']]);
   const [q2, q1] = queued;
