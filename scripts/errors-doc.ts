@@ -15,6 +15,7 @@ const AREAS: Record<ErrorArea, string> = {
   stage: 'Data commands on a stage (local or AWS)',
   synth: 'Synthesis',
   deploy: 'Deploying and inspecting AWS stages',
+  import: 'Importing Glue jobs and state machines (sluice import)',
   runtime: 'The Lambda runtime of a deployed function',
   cli: 'The command line',
 };

@@ -4,7 +4,7 @@
  * runtime). Bundles are cached by the content hash of every input file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { bundledFile, forBundling } from './source-ext.js';
@@ -92,7 +92,31 @@ const BUNDLE_FORMAT = '3';
 /** esbuild's version, part of every cache key (read from its package, not by loading esbuild). */
 const ESBUILD_VERSION = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
 
+/**
+ * The content hash of a bundle's inputs, remembered in this process with each file's size and
+ * modification time: while none of those changed, the files are not read again (a flow's jobs, a
+ * warm `sluice dev`, check their bundles at every run).
+ */
+const inputsSeen = new Map<string, { stamp: string; hash: string }>();
+
 function hashInputs(inputs: string[]): string {
+  const key = inputs.join('\0');
+  const stamp = inputs.map((input) => {
+    try {
+      const st = statSync(input);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'missing';
+    }
+  }).join('|');
+  const seen = inputsSeen.get(key);
+  if (seen?.stamp === stamp) return seen.hash;
+  const hash = hashContents(inputs);
+  inputsSeen.set(key, { stamp, hash });
+  return hash;
+}
+
+function hashContents(inputs: string[]): string {
   const h = createHash('sha256').update(`${BUNDLE_FORMAT}\0${ESBUILD_VERSION}\0`);
   for (const input of inputs) {
     h.update(input);

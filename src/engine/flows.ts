@@ -64,7 +64,7 @@ export class FlowRunner {
     const twinless = flow.jobs.find((j) => j.kind === 'glueJob' && !j.resolved.localPath);
     if (twinless) throw new InputError('SLUICE_E_GLUE_NO_LOCAL', `${flow} cannot start: ${noLocalTwin(twinless)}`, { node: twinless.name, field: 'local' });
     const id = options.name ?? randomUUID();
-    if (this.deps.store.executions.get(id)) throw new InputError('SLUICE_E_EXECUTION_NAME', `${flow} already has an execution named '${id}'; execution names are unique: choose another`, { node: flow.name, field: 'name', given: id });
+    if (this.deps.store.executions.get(id) ?? this.waitingExecution(flow, id)) throw new InputError('SLUICE_E_EXECUTION_NAME', `${flow} already has an execution named '${id}'; execution names are unique: choose another`, { node: flow.name, field: 'name', given: id });
     const request: ExecutionRequest = { source: options.source ?? 'trigger', input: input ?? {}, name: id };
     this.deps.store.transaction(() => this.deps.store.messages.send(flowChannel(flow.name), { body: JSON.stringify(request), retentionMs: DLQ_RETENTION_MS }, this.deps.now()));
     return id;

@@ -5,17 +5,22 @@
  */
 import type { ErrorInfo } from './aws-events.js';
 
-/** What the engine gives a job worker (workerData). */
+/** What the engine gives a job worker (workerData): the job it runs, warm, run after run. */
 export interface JobWorkerData {
   /** The bundled handler file. */
   bundle: string;
   job: string;
+  grants: { reads: string[]; writes: string[] };
+}
+
+/** One run of the job in a worker. */
+export interface JobRunMessage {
+  type: 'run';
   flow: string;
   execution: string;
   input: unknown;
   config: Record<string, unknown>;
-  grants: { reads: string[]; writes: string[] };
-  /** Where the job's writes are staged until it succeeds. */
+  /** Where the run's writes are staged until it succeeds. */
   stagingDir: string;
 }
 
@@ -57,5 +62,6 @@ export type FromJobWorker =
 
 /** What the engine sends a job worker. */
 export type ToJobWorker =
+  | JobRunMessage
   | { type: 'rpc-result'; id: number; ok: true; value: unknown }
   | { type: 'rpc-result'; id: number; ok: false; error: ErrorInfo };

@@ -1,6 +1,8 @@
 /**
  * Runs one job of a flow execution on the local engine, as Lambda runs a job's function: in its own
- * worker thread, its heap capped at the job's memory, ended at its timeout. The job lists and opens the
+ * worker thread, its heap capped at the job's memory, ended at its timeout. A worker stays warm for
+ * the job's next run (as Lambda keeps a sandbox) unless the run timed out, was stopped or took the
+ * worker down; a changed handler (a new bundle) gets a new one. The job lists and opens the
  * stages it reads through the store, and stages its writes as files; the caller commits them only when
  * the job succeeds, so a failed job never leaves a half-written stage behind (see flows.ts).
  */
@@ -50,6 +52,8 @@ export type JobRunOutcome = JobRunEnd & {
 export class LocalJobRunner {
   private workerBundle: Promise<Bundle> | undefined;
   private readonly running = new Set<Worker>();
+  /** A warm worker per job, between runs, with the bundle it loaded. */
+  private readonly idle = new Map<string, { worker: Worker; bundle: string; memoryMb: number }>();
 
   constructor(private readonly store: EngineStore, private readonly cacheDir: string) {}
 
@@ -67,20 +71,7 @@ export class LocalJobRunner {
     const stagingRoot = join(this.cacheDir, 'staging');
     mkdirSync(stagingRoot, { recursive: true });
     const stagingDir = mkdtempSync(join(stagingRoot, `${request.job}-`));
-    const data: JobWorkerData = { bundle: handler.file, job: request.job, flow: request.flow, execution: request.execution, input: request.input, config: request.config, grants: request.grants, stagingDir };
-    const worker = new Worker((await this.workerBundle).file, {
-      // Stack traces name the handler's source files, from the bundle's inline map; nothing else of
-      // this process's flags (a test's loader) applies to a bundle.
-      execArgv: ['--enable-source-maps'],
-      workerData: data,
-      env: { ...process.env, ...request.environment, AWS_LAMBDA_FUNCTION_NAME: request.job, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(request.memoryMb), AWS_REGION: LOCAL_REGION, SLUICE_NODE: request.job },
-      resourceLimits: { maxOldGenerationSizeMb: request.memoryMb },
-      stdout: true,
-      stderr: true,
-    });
-    // What the job prints goes to stderr with the engine's logs: stdout belongs to the CLI (`--json`).
-    worker.stdout.pipe(process.stderr, { end: false });
-    worker.stderr.pipe(process.stderr, { end: false });
+    const worker = await this.workerFor(request, handler.file);
     this.running.add(worker);
     const calls: { [C in keyof JobCalls]: (...args: JobCalls[C]['args']) => Promise<JobCalls[C]['result']> } = {
       list: async (bucket, prefix, startAfter) => this.store.objects.list(bucket, prefix, 1000, startAfter).map((o) => ({ key: o.key, size: o.size, lastModified: o.lastModified })),
@@ -100,22 +91,32 @@ export class LocalJobRunner {
     const cleanup = () => rmSync(stagingDir, { recursive: true, force: true });
     const outcome = await new Promise<JobRunOutcome>((resolve) => {
       let done = false;
-      const finish = (o: JobRunEnd) => {
+      const finish = (o: JobRunEnd, keepWarm: boolean) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         request.signal?.removeEventListener('abort', onAbort);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        this.running.delete(worker);
+        if (keepWarm) {
+          // A warm worker waiting for its next run does not keep the process alive.
+          worker.unref();
+          this.idle.set(request.job, { worker, bundle: handler.file, memoryMb: request.memoryMb });
+        }
+        else void worker.terminate();
         resolve({ ...o, cleanup } as JobRunOutcome);
-        void worker.terminate();
       };
-      const fail = (error: ErrorInfo) => finish({ ok: false, error, staged: stagedList() });
+      const fail = (error: ErrorInfo) => finish({ ok: false, error, staged: stagedList() }, false);
       const timer = setTimeout(() => fail(timeoutError(request.timeoutMs)), request.timeoutMs);
       // The state machine stops a job at its TimeoutSeconds (it reports States.Timeout itself) or when the execution ends.
       const onAbort = () => fail({ errorType: 'States.Aborted', errorMessage: `job '${request.job}' was stopped by its state machine (its timeout passed, or its execution ended)`, trace: [] });
       request.signal?.addEventListener('abort', onAbort);
-      worker.on('message', (m: FromJobWorker) => {
+      const onMessage = (m: FromJobWorker) => {
         if (m.type === 'done') {
-          finish(m.ok ? { ok: true, result: m.result, staged: stagedList() } : { ok: false, error: m.error, staged: stagedList() });
+          // A handler that threw leaves its sandbox usable, as on Lambda (a module that failed to load fails each run alike until it changes).
+          finish(m.ok ? { ok: true, result: m.result, staged: stagedList() } : { ok: false, error: m.error, staged: stagedList() }, true);
           return;
         }
         const call = calls[m.method] as (...args: unknown[]) => Promise<unknown>;
@@ -123,22 +124,53 @@ export class LocalJobRunner {
           (value) => worker.postMessage({ type: 'rpc-result', id: m.id, ok: true, value } satisfies ToJobWorker),
           (error: unknown) => worker.postMessage({ type: 'rpc-result', id: m.id, ok: false, error: serializeError(error) } satisfies ToJobWorker),
         );
-      });
-      worker.on('error', (e) => fail((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      };
+      const onError = (e: Error) => fail((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? { errorType: 'Runtime.OutOfMemory', errorMessage: `job '${request.job}' ran out of memory: its limit is ${request.memoryMb} MB; raise memory or stream the stage (ctx.open, ctx.rows)`, trace: [] }
-        : serializeError(e)));
-      worker.on('exit', (code) => fail({ errorType: 'Runtime.ExitError', errorMessage: `job '${request.job}': its process exited (code ${code}) before the job finished`, trace: [] }));
+        : serializeError(e));
+      const onExit = (code: number) => fail({ errorType: 'Runtime.ExitError', errorMessage: `job '${request.job}': its process exited (code ${code}) before the job finished`, trace: [] });
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ type: 'run', flow: request.flow, execution: request.execution, input: request.input, config: request.config, stagingDir } satisfies ToJobWorker);
     });
-    this.running.delete(worker);
     // A failed job's writes are never committed: its staged files go now.
     if (!outcome.ok) cleanup();
     return outcome;
   }
 
-  /** End every running job. */
+  /** The job's warm worker when it loaded the same bundle with the same memory; else a new one. */
+  private async workerFor(request: JobRunRequest, bundle: string): Promise<Worker> {
+    const warm = this.idle.get(request.job);
+    this.idle.delete(request.job);
+    if (warm && warm.bundle === bundle && warm.memoryMb === request.memoryMb) {
+      warm.worker.ref();
+      return warm.worker;
+    }
+    if (warm) void warm.worker.terminate();
+    const data: JobWorkerData = { bundle, job: request.job, grants: request.grants };
+    const worker = new Worker((await this.workerBundle!).file, {
+      // Stack traces name the handler's source files, from the bundle's inline map; nothing else of
+      // this process's flags (a test's loader) applies to a bundle.
+      execArgv: ['--enable-source-maps'],
+      workerData: data,
+      env: { ...process.env, ...request.environment, AWS_LAMBDA_FUNCTION_NAME: request.job, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(request.memoryMb), AWS_REGION: LOCAL_REGION, SLUICE_NODE: request.job },
+      resourceLimits: { maxOldGenerationSizeMb: request.memoryMb },
+      stdout: true,
+      stderr: true,
+    });
+    // What the job prints goes to stderr with the engine's logs: stdout belongs to the CLI (`--json`).
+    // (Written through, not piped: a pipe per warm worker would pile listeners onto process.stderr.)
+    worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    return worker;
+  }
+
+  /** End every job's worker, running or warm. */
   async close(): Promise<void> {
-    await Promise.all([...this.running].map((w) => w.terminate()));
+    await Promise.all([...this.running, ...[...this.idle.values()].map((w) => w.worker)].map((w) => w.terminate()));
     this.running.clear();
+    this.idle.clear();
   }
 }
 

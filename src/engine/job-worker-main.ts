@@ -1,7 +1,8 @@
 /**
  * Entry of a job's worker thread (bundled by esbuild, as the handler workers' is): loads the job's
- * bundled handler, runs it once with a ctx whose I/O goes to the engine, and reports its result. A
- * job's writes stream into files in its staging folder, so a stage of a few GB never sits in memory.
+ * bundled handler once, then runs it whenever the engine asks (a warm sandbox, as Lambda keeps one),
+ * each run with a ctx whose I/O goes to the engine, and reports its result. A run's writes stream into
+ * files in its staging folder, so a stage of a few GB never sits in memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -12,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createJobCtx, jobHandlerOf, type JobIo, type JobObject } from '../runtime/job.js';
 import { serializeError } from './invoker.js';
-import type { FromJobWorker, JobCallRequest, JobCalls, JobWorkerData, ToJobWorker } from './job-protocol.js';
+import type { FromJobWorker, JobCallRequest, JobCalls, JobRunMessage, JobWorkerData, ToJobWorker } from './job-protocol.js';
 
 const port = parentPort!;
 const data = workerData as JobWorkerData;
@@ -28,12 +29,19 @@ function call<C extends keyof JobCalls>(method: C, ...args: JobCalls[C]['args'])
   });
 }
 port.on('message', (m: ToJobWorker) => {
+  if (m.type === 'run') {
+    void run(m);
+    return;
+  }
   const p = pending.get(m.id);
   if (!p) return;
   pending.delete(m.id);
   if (m.ok) p.resolve(m.value);
   else p.reject(Object.assign(new Error(m.error.errorMessage), { name: m.error.errorType, ...(m.error.code ? { code: m.error.code } : {}) }));
 });
+
+/** The staging folder of the run in progress (one run at a time per worker). */
+let stagingDir = '';
 
 const io: JobIo = {
   async *list(bucket: string, prefix = ''): AsyncIterable<JobObject> {
@@ -50,7 +58,7 @@ const io: JobIo = {
     return 'path' in where ? createReadStream(where.path) : Readable.from([Buffer.from(where.bytes.buffer, where.bytes.byteOffset, where.bytes.byteLength)]);
   },
   async write(bucket, key, body, options) {
-    const path = join(data.stagingDir, randomUUID());
+    const path = join(stagingDir, randomUUID());
     const md5 = createHash('md5');
     let size = 0;
     const measure = new Transform({
@@ -66,15 +74,22 @@ const io: JobIo = {
   },
 };
 
-try {
-  const handler = jobHandlerOf(await import(pathToFileURL(data.bundle).href) as Record<string, unknown>, data.job);
-  const ctx = createJobCtx({
-    job: data.job, flow: data.flow, execution: data.execution, input: data.input, config: data.config, io, grants: data.grants,
-    // Job output goes to stderr with the engine's other logs: stdout belongs to the CLI (`--json`).
-    log: (message, extra) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), level: 'info', job: data.job, message, ...(extra ? { data: extra } : {}) })}\n`),
-  });
-  const result = await handler.run(ctx);
-  send({ type: 'done', ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
-} catch (error) {
-  send({ type: 'done', ok: false, error: serializeError(error) });
+const loaded = import(pathToFileURL(data.bundle).href).then((module) => jobHandlerOf(module as Record<string, unknown>, data.job));
+// A module that fails to load fails every run with its error (the engine then ends this worker).
+loaded.catch(() => {});
+
+async function run(m: JobRunMessage): Promise<void> {
+  stagingDir = m.stagingDir;
+  try {
+    const handler = await loaded;
+    const ctx = createJobCtx({
+      job: data.job, flow: m.flow, execution: m.execution, input: m.input, config: m.config, io, grants: data.grants,
+      // Job output goes to stderr with the engine's logs: stdout belongs to the CLI (`--json`).
+      log: (message, extra) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), level: 'info', job: data.job, message, ...(extra ? { data: extra } : {}) })}\n`),
+    });
+    const result = await handler.run(ctx);
+    send({ type: 'done', ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
+  } catch (error) {
+    send({ type: 'done', ok: false, error: serializeError(error) });
+  }
 }

@@ -23,6 +23,8 @@ export type ErrorArea =
   | 'synth'
   /** Deploying, diffing, inspecting and destroying a stage on AWS. */
   | 'deploy'
+  /** Importing existing Glue jobs and state machines as pipeline code (`sluice import`). */
+  | 'import'
   /** The Lambda runtime environment of a deployed function. */
   | 'runtime'
   /** Command-line usage, and errors the CLI reports for what has no code of its own. */
@@ -619,6 +621,37 @@ export const ERROR_CODES = {
     fix: 'continue the rollback (aws cloudformation continue-update-rollback) for UPDATE_ROLLBACK_FAILED, otherwise sluice destroy the stage, then deploy again',
   },
 
+  // ---------------------------------------------------------------- import
+  SLUICE_E_IMPORT_ACCESS: {
+    area: 'import',
+    meaning: "AWS denied the credentials access to the Glue job (glue:GetJob), the state machine (states:DescribeStateMachine) or an S3 object (s3:GetObject) that sluice import reads",
+    fix: 'use credentials (--profile, AWS_PROFILE) allowed glue:GetJob, states:DescribeStateMachine and s3:GetObject on the job\'s script and extra files',
+  },
+  SLUICE_E_IMPORT_ARN: {
+    area: 'import',
+    meaning: 'the argument of sluice import state-machine is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME)',
+    fix: "copy the state machine's ARN from the Step Functions console or 'aws stepfunctions list-state-machines'",
+  },
+  SLUICE_E_IMPORT_ASL: {
+    area: 'import',
+    meaning: "the state machine's definition is not Amazon States Language sluice can read: not JSON, no StartAt or States, or a Next, Default or StartAt naming a state that does not exist",
+    fix: "check the definition in the Step Functions console (Workflow Studio validates it), or write the flow's jobs by hand",
+  },
+  SLUICE_E_IMPORT_FILE_EXISTS: {
+    area: 'import',
+    meaning: "a file sluice import would write (the job's script under jobs/, or an extra file under jobs/NAME/) already exists with different content",
+    fix: 'move the file away, or pass --force to overwrite it with the deployed version',
+  },
+  SLUICE_E_IMPORT_NOT_FOUND: {
+    area: 'import',
+    meaning: "the Glue job (EntityNotFoundException), the state machine (StateMachineDoesNotExist) or an S3 object the job names (its script or an extra file) does not exist in the account and region the credentials reach",
+    fix: "check the name or ARN and the account and region (--profile, --region, AWS_REGION): 'aws glue get-jobs' and 'aws stepfunctions list-state-machines' list what exists",
+  },
+  SLUICE_E_IMPORT_UNSUPPORTED: {
+    area: 'import',
+    meaning: "the Glue job is of a type glueJob() does not declare (gluestreaming, glueray), or its script is not Python (Scala), or its ScriptLocation is not an s3:// URL",
+    fix: 'keep that job outside sluice (a flow can still run the jobs sluice imports), or rewrite it as a glueetl or pythonshell Python job',
+  },
   // ---------------------------------------------------------------- runtime
   SLUICE_E_JOB_PAYLOAD: {
     area: 'runtime',

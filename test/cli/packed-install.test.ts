@@ -11,7 +11,7 @@
  * in CI (SLUICE_REQUIRE_AWS_PEERS=1) it fails instead. About 15 s when the seed below takes; about
  * 1.5 min more when better-sqlite3 compiles.
  */
-import { after, before, test, type TestContext } from 'node:test';
+import { before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,6 @@ let work: string;
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'sluice-packed-'));
 });
-after(() => rmSync(work, { recursive: true, force: true }));
 
 /**
  * The environment of a user's shell: none of the npm_* variables `npm test` sets for this process (its
@@ -80,6 +79,9 @@ function seedSqliteBinary(at: string): string {
 const REGISTRY_UNREACHABLE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH)\b/;
 
 test('GIVEN sluice packed and installed into a new folder outside the repository WHEN sluice init, npm install, sluice run and npm test run there THEN the project works from the installed package alone', { timeout: 600_000 }, async (t) => {
+  // Removed as the test ends, not in a file-level after(): deleting the installed project (thousands of
+  // files) can take longer than the exit guard's 5 s, which starts with the file-level after() hooks.
+  t.after(() => rmSync(work, { recursive: true, force: true }));
   // GIVEN a copy of this checkout (sources, no build output) sharing its node_modules, packed by npm
   const checkout = join(work, 'checkout');
   const skip = /^(node_modules|dist|dist-types|dist\..*|dist-types\..*|\.git|\.sluice|\.tmp-.*|sluice-.*\.tgz)$/;

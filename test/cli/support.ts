@@ -44,8 +44,8 @@ export function completed(child: ChildProcess, timeoutMs = 30_000): Promise<CliR
 }
 
 /** Run `sluice ...args` to completion without blocking the test process. */
-export function sluiceAwait(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  return completed(sluiceAsync(args, { cwd: options.cwd }), options.timeoutMs);
+export function sluiceAwait(args: string[], options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return completed(sluiceAsync(args, { cwd: options.cwd, env: options.env }), options.timeoutMs);
 }
 
 /** Parse the JSON document a command printed, failing with its output when it is not JSON. */

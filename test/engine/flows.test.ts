@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { bucket, fn, flow, glueJob, job, pipeline, queue, schedule, secret, topic, type JobProps } from 'sluice';
 import { fixture, startLocal, tempDir } from '../helpers/local.js';
 
@@ -81,7 +82,9 @@ test("GIVEN overlap 'refuse' WHEN a flow is triggered while it runs THEN the sec
   await assert.rejects(local.stage.trigger('refusing'), (e: Error & { code?: string }) => e.code === 'SLUICE_E_FLOW_RUNNING' && /execution 'first'/.test(e.message));
   await local.stage.trigger('queueing', {}, { name: 'q1' });
   await local.stage.trigger('queueing', {}, { name: 'q2' });
+  await assert.rejects(local.stage.trigger('queueing', {}, { name: 'q1' }), (e: Error & { code?: string }) => e.code === 'SLUICE_E_EXECUTION_NAME');
   await local.settle();
+  await assert.rejects(local.stage.trigger('queueing', {}, { name: 'q1' }), (e: Error & { code?: string }) => e.code === 'SLUICE_E_EXECUTION_NAME' && /already has an execution named 'q1'/.test(e.message));
   const queued = await local.executions('queueing');
   assert.deepEqual(queued.map((e) => [e.name, e.status]).sort(), [['q1', 'SUCCEEDED'], ['q2', 'SUCCEEDED']]);
   const [q2, q1] = queued;
@@ -137,4 +140,17 @@ test("GIVEN a job whose config holds secret('/path') WHEN its flow runs THEN it 
   const run = await local.trigger('broken');
   assert.equal(run.failedJob, 'missing');
   assert.match(run.cause ?? '', /secret '\/orders\/absent' is not set/);
+});
+
+test('GIVEN a job run twice WHEN its handler is unchanged THEN the second run finds its sandbox warm (module state kept, as on Lambda); a changed handler starts afresh', async (t) => {
+  const dir = tempDir(t);
+  const handler = join(dir, 'count.ts');
+  const source = (label: string) => `import { job } from 'sluice/runtime';\nlet runs = 0;\nexport default job(async () => ({ runs: ++runs, label: '${label}' }));\n`;
+  writeFileSync(handler, source('a'));
+  const counter = job('counter', { handler });
+  const local = await startLocal(t, pipeline('warm', [bucket('landing').to(counter), flow('count', [counter])]));
+  assert.deepEqual((await local.trigger('count')).output, { counter: { runs: 1, label: 'a' } });
+  assert.deepEqual((await local.trigger('count')).output, { counter: { runs: 2, label: 'a' } });
+  writeFileSync(handler, source('b'));
+  assert.deepEqual((await local.trigger('count')).output, { counter: { runs: 1, label: 'b' } });
 });

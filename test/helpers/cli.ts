@@ -16,9 +16,9 @@ export function sluice(args: string[], options: { cwd?: string; input?: string }
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Start `sluice ...args` in the background. */
-export function sluiceAsync(args: string[], options: { cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start `sluice ...args` in the background (with `env` laid over the test's environment). */
+export function sluiceAsync(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** A fresh temporary folder. */

@@ -33,10 +33,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Start moto_server and wait until it answers; sets nothing globally. */
-export async function startMoto(): Promise<Moto> {
+/**
+ * Start moto_server and wait until it answers; sets nothing globally. `env` configures moto itself,
+ * e.g. `{ INITIAL_NO_AUTH_ACTION_COUNT: '5' }` to check IAM after the first five calls.
+ */
+export async function startMoto(env: Record<string, string> = {}): Promise<Moto> {
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const endpoint = `http://127.0.0.1:${port}`;

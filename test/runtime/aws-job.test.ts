@@ -67,8 +67,9 @@ test('a job reads CSV from S3 and writes Parquet: the result returns as JSON, th
     ctx.log('extracted', { rows, input: ctx.input, lastId: 2n });
     return { files, rows };
   });
-  // (through lambdaHandler, the entry synth generates for every function, which hands a job's module to the job adapter)
-  const handler = lambdaHandler({ default: extract }, { env: deployedEnv('extract', BINDINGS) });
+  const handler = jobLambdaHandler({ default: extract }, { env: deployedEnv('extract', BINDINGS) });
+  // (a job's module given to the steps' adapter is refused, naming the declaration to use)
+  assert.throws(() => lambdaHandler({ default: extract }, { env: deployedEnv('extract', BINDINGS) }), /exports a job\(\): declare it with job\(name, \{ handler \}\)/);
   // WHEN the state machine invokes it
   const result = await handler(payload({ day: '2026-01-02' }), { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 60_000 });
   // THEN it returns what the job returned

@@ -18,7 +18,8 @@ import { registerWorker } from './worker.js';
 import { registerInvoke } from './invoke.js';
 import { registerInit } from './init.js';
 import { registerTrigger } from './trigger.js';
+import { registerImport } from './import.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport];

@@ -66,7 +66,7 @@ export class AwsSession implements Target {
     if (given) return given as AwsClients[K];
     let client = this.made.get(service) as AwsClients[K] | undefined;
     if (!client) {
-      const config = { region: this.region, requestHandler: REQUEST_HANDLER, maxAttempts: 3 };
+      const config = this.clientConfig();
       const make: { [S in keyof AwsClients]: () => AwsClients[S] } = {
         cloudformation: () => new CloudFormationClient(config),
         // Emulators answer on one host name: S3 needs path-style addressing there.
@@ -84,6 +84,15 @@ export class AwsSession implements Target {
       this.made.set(service, client);
     }
     return client;
+  }
+
+  /**
+   * The configuration every client of the session gets (region, short timeouts, retries), for a
+   * client the session does not make itself: one only a rare command needs, imported by that command.
+   * @example const glue = new GlueClient(aws.clientConfig());
+   */
+  clientConfig(): { region: string; requestHandler: typeof REQUEST_HANDLER; maxAttempts: number } {
+    return { region: this.region, requestHandler: REQUEST_HANDLER, maxAttempts: 3 };
   }
 
   get cloudformation(): CloudFormationClient { return this.client('cloudformation'); }

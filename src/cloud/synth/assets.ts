@@ -30,6 +30,8 @@ export interface FunctionAsset {
 }
 
 const ADAPTER = bundledFile('runtime/aws/lambda');
+// A job's function has its own entry: the row helpers and streamed S3 I/O stay out of every step's bundle.
+const JOB_ADAPTER = bundledFile('runtime/aws/job-lambda');
 
 // DOS timestamps have no zone: building the date from local fields gives the same bytes in every zone.
 const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -44,15 +46,15 @@ export async function buildAssets(fns: ReadonlyArray<Fn | Job>, options: { cache
   const byHandler = new Map<string, Promise<FunctionAsset>>();
   const assets = new Map<string, FunctionAsset>();
   for (const fn of fns) {
-    const handler = fn.handlerPath;
-    if (!byHandler.has(handler)) byHandler.set(handler, buildAsset(fn, handler, options.cacheDir));
+    const key = `${fn.kind}\0${fn.handlerPath}`;
+    if (!byHandler.has(key)) byHandler.set(key, buildAsset(fn, fn.handlerPath, options.cacheDir));
   }
-  for (const fn of fns) assets.set(fn.name, await byHandler.get(fn.handlerPath)!);
+  for (const fn of fns) assets.set(fn.name, await byHandler.get(`${fn.kind}\0${fn.handlerPath}`)!);
   return assets;
 }
 
 async function buildAsset(fn: Fn | Job, handler: string, cacheDir: string): Promise<FunctionAsset> {
-  const entry = writeEntry(handler, cacheDir);
+  const entry = writeEntry(handler, cacheDir, fn.kind === 'job');
   let bundleHash: string;
   let bundleFile: string;
   try {
@@ -86,13 +88,15 @@ function writeAtomically(file: string, data: Uint8Array): void {
 const ZIPPED = new Map<string, { zip: Uint8Array; hash: string }>();
 
 /** The generated entry that exposes the handler module as a Lambda `handler` export. */
-function writeEntry(handler: string, cacheDir: string): string {
+function writeEntry(handler: string, cacheDir: string, isJob: boolean): string {
   const dir = join(cacheDir, 'entries');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${createHash('sha256').update(handler).digest('hex').slice(0, 16)}.mjs`);
+  const file = join(dir, `${createHash('sha256').update(`${isJob ? 'job' : 'step'}\0${handler}`).digest('hex').slice(0, 16)}.mjs`);
   // A built-in handler (sluice's own file) is bundled from dist/ like the adapter, so every process builds the same bytes.
   const module = forBundling(handler);
-  const source = existsSync(ADAPTER)
+  const source = isJob
+    ? `import * as userModule from ${JSON.stringify(module)};\nimport { jobLambdaHandler } from ${JSON.stringify(JOB_ADAPTER)};\nexport const handler = jobLambdaHandler(userModule);\n`
+    : existsSync(ADAPTER)
     ? `import * as userModule from ${JSON.stringify(module)};\nimport { lambdaHandler } from ${JSON.stringify(ADAPTER)};\nexport const handler = lambdaHandler(userModule);\n`
     : `import * as userModule from ${JSON.stringify(module)};\nexport const handler = userModule.handler ?? userModule.default;\n`;
   if (!existsSync(file) || readFileSync(file, 'utf8') !== source) writeFileSync(file, source);

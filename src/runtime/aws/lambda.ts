@@ -25,11 +25,14 @@ import { writeOutputs } from './write-outputs.js';
 import { writeLineage } from './lineage.js';
 import { createTelemetry } from './telemetry.js';
 import type { ExecutionMode, LambdaFunction } from './types.js';
-import { isJobHandler } from '../job.js';
-import { jobLambdaHandler } from './job-lambda.js';
 
 export type { ExecutionMode, LambdaContext, LambdaFunction } from './types.js';
 export type { AwsClients } from './clients.js';
+
+/** Whether a value is a `job()` (runtime/job.ts marks them; not imported here, to keep its row helpers out of steps' bundles). */
+function isJobHandler(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[Symbol.for('sluice.job')] === true;
+}
 
 /** Whether a module's default export is a `job()` (possibly nested once more by a bundle). */
 function exportsJob(userModule: Record<string, unknown>): boolean {
@@ -53,8 +56,9 @@ export interface LambdaHandlerOptions {
  * @example const handler = lambdaHandler(userModule, { env: deployedEnv, mode: 'run_forever' }); await handler(sqsEvent, context);
  */
 export function lambdaHandler(userModule: Record<string, unknown>, options: LambdaHandlerOptions = {}): LambdaFunction {
-  // A job's function (synth's entry is the same for every kind) is run by its flow's state machine.
-  if (exportsJob(userModule)) return jobLambdaHandler(userModule, { ...(options.env ? { env: options.env } : {}), ...(options.clients ? { clients: options.clients } : {}) });
+  if (exportsJob(userModule)) {
+    throw new InputError('SLUICE_E_HANDLER_EXPORT', "the handler module exports a job(): declare it with job(name, { handler }), whose function synth builds with the job adapter (jobLambdaHandler), not as a step");
+  }
   const resolved = resolveHandler(userModule);
   if (!resolved) {
     throw new InputError('SLUICE_E_HANDLER_EXPORT', "the handler module exports neither a default component()/source()/sink() nor a 'handler' function");

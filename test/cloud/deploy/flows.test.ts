@@ -114,6 +114,19 @@ test('GIVEN an execution WHEN read THEN it has its input and every job of the fl
   await cloud.aws.sfn.send(new StopExecutionCommand({ executionArn: started.id }));
 });
 
+test('GIVEN the deployed flow WHEN sluice trigger --stage starts it THEN StartExecution ran and sluice executions --stage lists it', { skip }, async () => {
+  const run = sluice(cloud, ['trigger', 'nightly', ENTRY, '--stage', STAGE, '--no-wait', '--name', 'from-cli', '--input', '{"date":"2024-05-03"}', '--json']);
+  assert.equal(run.status, 0, run.stderr + run.stdout);
+  const started = JSON.parse(run.stdout) as { id: string; name: string; stage: string };
+  assert.deepEqual([started.name, started.stage], ['from-cli', STAGE]);
+  const described = await cloud.aws.sfn.send(new DescribeExecutionCommand({ executionArn: started.id }));
+  assert.deepEqual(JSON.parse(described.input ?? '{}'), { date: '2024-05-03' });
+  const listed = sluice(cloud, ['executions', 'nightly', ENTRY, '--stage', STAGE, '--json']);
+  assert.equal(listed.status, 0, listed.stderr + listed.stdout);
+  assert.ok((JSON.parse(listed.stdout) as { executions: Array<{ name: string; status: string }> }).executions.some((e) => e.name === 'from-cli' && e.status === 'RUNNING'));
+  await cloud.aws.sfn.send(new StopExecutionCommand({ executionArn: started.id }));
+});
+
 test('GIVEN two stages WHEN one is destroyed THEN its state machine, log groups and Glue files are gone and the other stage keeps all of its own', { skip }, async () => {
   const before = await leftovers(cloud, `flows-${OTHER}`);
   const run = sluice(cloud, ['destroy', ENTRY, '--stage', STAGE, '--yes', '--json']);
