@@ -129,7 +129,7 @@ function formatOutcome(d: ExecutionDetail): string {
 
 function formatDetail(d: ExecutionDetail): string {
   const rows = d.jobs.map((j) => `  ${j.status === 'succeeded' ? pc.green('✓') : j.status === 'failed' ? pc.red('✗') : j.status === 'running' ? pc.cyan('·') : pc.dim('○')} ${j.job.padEnd(20)} ${j.status.padEnd(9)} ${duration(j.durationMs).padEnd(9)}${j.attempts && j.attempts > 1 ? ` ${j.attempts} attempts` : ''}${j.status === 'failed' ? ` ${pc.red(jobError(j.error, j.cause))}` : ''}`);
-  return [`${pc.bold(`flow '${d.flow}'`)} execution ${d.name}: ${d.status}${d.durationMs !== undefined ? ` in ${duration(d.durationMs)}` : ''}, started ${d.startedAt}`, ...rows].join('\n');
+  return [`${pc.bold(`flow '${d.flow}'`)} execution ${d.name}: ${d.status}${d.durationMs !== undefined ? ` in ${duration(d.durationMs)}` : ''}, started ${d.startedAt}`, ...rows.map((r) => r.trimEnd())].join('\n');
 }
 
 function formatList(flow: string, list: ExecutionSummary[], stage: Stage): string {
