@@ -157,7 +157,9 @@ export class FlowRunner {
         record.cause = noLocalTwin(missing);
       } else {
         const byName = new Map<string, FlowStep>(flow.jobs.map((j) => [j.name, j]));
-        const tasks = Object.fromEntries(plan.levels.flat().map((j) => [j.name, (_input: unknown, call: { signal: AbortSignal }) => this.runJob(flow, byName.get(j.name)!, id, request.input, call.signal)]));
+        // A job's run stops when its attempt's Task does, or when the execution ends (a retry the
+        // interpreter starts as the execution fails is stopped with it).
+        const tasks = Object.fromEntries(plan.levels.flat().map((j) => [j.name, (_input: unknown, call: { signal: AbortSignal }) => this.runJob(flow, byName.get(j.name)!, id, request.input, AbortSignal.any([call.signal, abort.signal]))]));
         const result = await runFlow(flowDefinition(plan), {
           substitutions: localSubstitutions(plan),
           input: request.input as never,
@@ -191,6 +193,7 @@ export class FlowRunner {
       record.error = 'States.Runtime';
       record.cause = error instanceof Error ? error.message : String(error);
     } finally {
+      abort.abort();
       this.aborts.delete(abort);
     }
     record.stoppedAt = this.deps.now();

@@ -52,6 +52,8 @@ export type JobRunOutcome = JobRunEnd & {
 export class LocalJobRunner {
   private workerBundle: Promise<Bundle> | undefined;
   private readonly running = new Set<Worker>();
+  /** Workers being ended (a run that timed out or was stopped): `close()` waits for them. */
+  private readonly ending = new Set<Promise<number>>();
   /** A warm worker per job, between runs, with the bundle it loaded. */
   private readonly idle = new Map<string, { worker: Worker; bundle: string; memoryMb: number }>();
 
@@ -103,9 +105,12 @@ export class LocalJobRunner {
         if (keepWarm) {
           // A warm worker waiting for its next run does not keep the process alive.
           worker.unref();
+          // One warm worker per job: another run's, left warm meanwhile, is ended.
+          const other = this.idle.get(request.job);
+          if (other) this.end(other.worker);
           this.idle.set(request.job, { worker, bundle: handler.file, memoryMb: request.memoryMb });
         }
-        else void worker.terminate();
+        else this.end(worker);
         resolve({ ...o, cleanup } as JobRunOutcome);
       };
       const fail = (error: ErrorInfo) => finish({ ok: false, error, staged: stagedList() }, false);
@@ -147,7 +152,7 @@ export class LocalJobRunner {
       warm.worker.ref();
       return warm.worker;
     }
-    if (warm) void warm.worker.terminate();
+    if (warm) this.end(warm.worker);
     const data: JobWorkerData = { bundle, job: request.job, grants: request.grants };
     const worker = new Worker((await this.workerBundle!).file, {
       // Stack traces name the handler's source files, from the bundle's inline map; nothing else of
@@ -166,11 +171,19 @@ export class LocalJobRunner {
     return worker;
   }
 
-  /** End every job's worker, running or warm. */
+  /** End a worker, tracked until it has ended. */
+  private end(worker: Worker): void {
+    const ending = worker.terminate();
+    this.ending.add(ending);
+    void ending.finally(() => this.ending.delete(ending));
+  }
+
+  /** End every job's worker, running, warm or ending, and wait until each has. */
   async close(): Promise<void> {
-    await Promise.all([...this.running, ...[...this.idle.values()].map((w) => w.worker)].map((w) => w.terminate()));
+    for (const w of [...this.running, ...[...this.idle.values()].map((i) => i.worker)]) this.end(w);
     this.running.clear();
     this.idle.clear();
+    await Promise.allSettled([...this.ending]);
   }
 }
 
