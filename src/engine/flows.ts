@@ -54,7 +54,12 @@ export class FlowRunner {
   private readonly running = new Map<string, Promise<void>>();
   private readonly aborts = new Set<AbortController>();
 
-  constructor(private readonly deps: FlowRunnerDeps) {}
+  /** The pipeline's flows, found once: the engine asks at every turn. */
+  private readonly flows: Flow[];
+
+  constructor(private readonly deps: FlowRunnerDeps) {
+    this.flows = deps.pipeline.nodesOf('flow');
+  }
 
   /**
    * Ask for an execution of `flow`; returns its name. It waits its turn behind a running one (the
@@ -92,7 +97,7 @@ export class FlowRunner {
   /** Start the executions whose turn it is; returns how many started. Runs inside the engine's turn. */
   startDue(): number {
     let started = 0;
-    for (const flow of this.deps.pipeline.nodesOf('flow')) {
+    for (const flow of this.flows) {
       if (this.running.has(flow.name)) continue;
       const channel = flowChannel(flow.name);
       const [message] = this.deps.store.messages.receive(channel, { max: 1, visibilityMs: DLQ_RETENTION_MS }, this.deps.now());
@@ -122,7 +127,7 @@ export class FlowRunner {
 
   /** Mark executions a stopped engine left RUNNING as ABORTED (at start). */
   abortLeftovers(): void {
-    for (const flow of this.deps.pipeline.nodesOf('flow')) {
+    for (const flow of this.flows) {
       for (const r of this.deps.store.executions.list(flow.name, 20)) {
         if (r.status !== 'RUNNING') continue;
         this.deps.store.executions.put({ ...r, status: 'ABORTED', stoppedAt: this.deps.now(), error: 'States.Aborted', cause: 'the local engine stopped while the execution ran' });
