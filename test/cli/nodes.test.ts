@@ -64,3 +64,12 @@ test('lists every problem of an invalid pipeline, and a missing handler file, an
   assert.equal(noHandler.status, 2, noHandler.stdout + noHandler.stderr);
   assert.match(noHandler.stdout, /fn 'transform': handler file '\.\/handlers\/transform\.ts' does not exist .*\[SLUICE_E_HANDLER_MISSING\]/);
 });
+
+test("shows a job's handler and stage grants and a flow's outcome grant, as the roles synth writes hold them", async () => {
+  const result = await sluiceAwait(['nodes', fixture('flows'), '--json']);
+  assert.equal(result.status, 0, result.stderr);
+  const nodes = parseJson<{ nodes: Array<{ name: string; handler?: string; grants?: Array<{ node: string; use: string; actions: string[] }> }> }>(result).nodes;
+  const extract = nodes.find((n) => n.name === 'extract')!;
+  assert.match(extract.handler!, /handlers\/copy\.ts$/);
+  assert.deepEqual(extract.grants!.map((g) => `${g.use} ${g.node}: ${g.actions.join(' ')}`), ['readStage landing: s3:ListBucket s3:GetObject', 'write bronze: s3:PutObject']);
+});

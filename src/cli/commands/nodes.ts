@@ -9,6 +9,10 @@ import { action, withJson } from '../common.js';
 import { emit, table } from '../output.js';
 import { onStage, type StageOptions } from '../stage.js';
 import type { StageStatus } from '../../stage/index.js';
+import type { Job } from '../../model/job.js';
+import type { Fn as FnNode } from '../../model/fn.js';
+import type { GlueJob } from '../../model/glue-job.js';
+import type { Flow } from '../../model/flow.js';
 
 export function registerNodes(program: Command): void {
   withJson(program.command('nodes [entry]'))
@@ -28,12 +32,13 @@ export function registerNodes(program: Command): void {
         kind: n.kind,
         to: pipeline.outgoing(n).map((e) => ({ node: e.to.name, ...(Object.keys(e.options).length ? { options: e.options } : {}) })),
         from: pipeline.incoming(n).map((e) => e.from.name),
-        ...(n instanceof Fn ? { handler: n.handlerPath, grants: grantsOf(pipeline, n).map((g) => ({ node: g.node.name, use: g.use, actions: g.actions })) } : {}),
+        ...(n instanceof Fn || n.kind === 'job' ? { handler: (n as FnNode | Job).handlerPath } : {}),
+        ...(n instanceof Fn || n.kind === 'job' || n.kind === 'glueJob' || n.kind === 'flow' ? { grants: grantsOf(pipeline, n as FnNode | Job | GlueJob | Flow).map((g) => ({ node: g.node.name, use: g.use, actions: g.actions })) } : {}),
         ...(status ? { resources: (held.get(n.name)?.resources ?? []).map((r) => ({ part: r.part, type: r.type, physicalId: r.physicalId ?? null })) } : {}),
       }));
       // A missing handler file is a problem `run` and `dev` refuse to start with; without it here,
       // `nodes` called such a pipeline valid. (Only the file's existence: building it is run's job.)
-      const problems = [...pipeline.validate(), ...pipeline.nodesOf('fn').flatMap((fn) => (typeof fn.props?.handler === 'string' || fn.props?.handler instanceof URL ? missingHandlerFile(fn) ?? [] : []))];
+      const problems = [...pipeline.validate(), ...[...pipeline.nodesOf('fn'), ...pipeline.nodesOf('job')].flatMap((fn) => (typeof fn.props?.handler === 'string' || fn.props?.handler instanceof URL ? missingHandlerFile(fn) ?? [] : []))];
       const stageFields = status ? { stage: status.stage, ...(status.stack ? { stack: status.stack.name, stackStatus: status.stack.status ?? null } : {}) } : {};
       emit(options, { pipeline: pipeline.name, entry, ...stageFields, nodes, problems }, () => {
         const lines = [`${pc.bold(pipeline.name)} ${pc.dim(entry)}${status ? pc.dim(` · stage ${status.stage} · ${status.where}${status.deployed ? '' : ' (not deployed)'}`) : ''}`];
