@@ -11,6 +11,7 @@ import { bodyStream, type RowCount, type RowSource } from './rows/streams.js';
 import { readCsv, csvStream, type CsvReadOptions, type CsvWriteOptions } from './rows/csv.js';
 import { readJsonl, jsonlStream } from './rows/jsonl.js';
 import { readParquet, parquetStream, type ParquetReadOptions, type ParquetWriteOptions } from './rows/parquet.js';
+import { objectKeyProblem } from '../model/object-key.js';
 
 /** One object of a listing. */
 export interface JobObject {
@@ -171,23 +172,26 @@ export function createJobCtx(options: JobCtxOptions): JobCtx {
       throw new PermissionDeniedError(`bucket '${bucket}' is not read by job '${name}': declare ${bucket}.to(${name})`, { node: name, field: bucket, expected: 'read' });
     }
   };
-  const mayWrite = (bucket: string) => {
+  const mayWrite = (bucket: string, key: string) => {
     if (!writes.has(bucket)) {
       throw new PermissionDeniedError(`bucket '${bucket}' is not written by job '${name}': declare ${name}.to(${bucket})`, { node: name, field: bucket, expected: 'write' });
     }
+    // S3's key rules, checked before any byte is written, locally as on S3.
+    const problem = objectKeyProblem(key);
+    if (problem) throw new InputError('SLUICE_E_OBJECT_KEY', `job '${name}' writing to bucket '${bucket}': ${problem}`, { node: name, field: 'key', given: key, expected: '1 to 1024 bytes of UTF-8' });
   };
   const open = async (bucket: string, key: string) => {
     mayRead(bucket);
     return io.open(bucket, key);
   };
   const write = async (bucket: string, key: string, body: JobBody, writeOptions: { contentType?: string } = {}): Promise<WrittenObject> => {
-    mayWrite(bucket);
+    mayWrite(bucket, key);
     const { size } = await io.write(bucket, key, bodyStream(body), writeOptions);
     return { key, size };
   };
   /** Write rows as one object, the grant checked before the first row is asked for. */
   const writeRows = async (bucket: string, key: string, contentType: string, encode: (count: RowCount) => Readable): Promise<WrittenRows> => {
-    mayWrite(bucket);
+    mayWrite(bucket, key);
     const count: RowCount = { rows: 0 };
     const { size } = await io.write(bucket, key, encode(count), { contentType });
     return { key, size, rows: count.rows };

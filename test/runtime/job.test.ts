@@ -113,3 +113,11 @@ test('reading a missing object fails naming it', async () => {
   const { ctx } = setup();
   await assert.rejects(ctx.read('bronze', 'nope.csv'), (e: SluiceError) => e.code === 'SLUICE_E_NO_SUCH_KEY' && /object 'nope.csv' does not exist in bucket 'bronze'/.test(e.message));
 });
+
+test('a key S3 would refuse (empty, over 1,024 bytes) fails the write with SLUICE_E_OBJECT_KEY before anything is written', async () => {
+  const { io, ctx } = setup();
+  const badKey = (e: SluiceError) => e.code === 'SLUICE_E_OBJECT_KEY' && /job 'clean' writing to bucket 'silver'/.test(e.message);
+  await assert.rejects(ctx.write('silver', '', 'y'), badKey);
+  await assert.rejects(ctx.rows.jsonl.write('silver', 'k'.repeat(1025), [{ a: 1 }]), badKey);
+  assert.deepEqual(io.keys('silver'), []);
+});
