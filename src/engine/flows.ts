@@ -210,20 +210,22 @@ export class FlowRunner {
    * A job's config with its `secret('/path')` values read from the local secrets, as its Lambda reads
    * them from SSM when it starts; a missing one fails the job naming the path and where to add it.
    */
-  private withSecrets(step: FlowStep, config: Record<string, ConfigValue>): Record<string, unknown> {
+  private withSecrets(step: FlowStep, config: Record<string, ConfigValue>): { config: Record<string, unknown>; secrets: string[] } {
+    const secrets: string[] = [];
     const walk = (value: ConfigValue): unknown => {
       if (isSecretRef(value)) {
         const path = secretPath(value);
         const { values, source } = this.deps.secrets?.() ?? { values: {}, source: 'no secrets file' };
         const found = values[path];
         if (found === undefined) throw new InputError('SLUICE_E_SECRET', `${step} cannot start: secret '${path}' is not set in ${source}; add it there as "${path}": "..."`, { node: step.name, field: 'config', given: path });
+        secrets.push(found);
         return found;
       }
       if (Array.isArray(value)) return value.map(walk);
       if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
       return value;
     };
-    return walk(config) as Record<string, unknown>;
+    return { config: walk(config) as Record<string, unknown>, secrets };
   }
 
   /** One job's Task: run it in a worker; commit its writes if it succeeded; throw its error if not. */
@@ -231,9 +233,10 @@ export class FlowRunner {
     const { reads, writes } = stagesOf(this.deps.pipeline, step);
     const handlerPath = step.kind === 'job' ? step.handlerPath : step.resolved.localPath!;
     const timeoutMs = (step.kind === 'job' ? step.resolved.timeoutSeconds : step.resolved.timeoutMinutes * 60) * 1000;
+    const { config, secrets } = step.kind === 'job' ? this.withSecrets(step, step.configFor(this.deps.stage)) : { config: {}, secrets: [] };
     const outcome = await this.deps.jobs.run({
       job: step.name, handlerPath, flow: flow.name, execution, input,
-      config: step.kind === 'job' ? this.withSecrets(step, step.configFor(this.deps.stage)) : {},
+      config, secrets,
       environment: step.kind === 'job' ? step.resolved.environment : {},
       grants: { reads: reads.map((b) => b.name), writes: writes.map((b) => b.name) },
       timeoutMs, memoryMb: step.kind === 'job' ? step.resolved.memoryMb : 2048, signal,

@@ -20,6 +20,8 @@ export interface JobRunMessage {
   execution: string;
   input: unknown;
   config: Record<string, unknown>;
+  /** The secret values in its config, redacted from its logs and errors (as on Lambda). */
+  secrets: string[];
   /** Where the run's writes are staged until it succeeds. */
   stagingDir: string;
 }

@@ -29,6 +29,8 @@ export interface JobRunRequest {
   execution: string;
   input: unknown;
   config: Record<string, unknown>;
+  /** The secret values its config holds: redacted from what it logs and throws. */
+  secrets: string[];
   grants: { reads: string[]; writes: string[] };
   /** Environment variables for the handler (the job's `environment`). */
   environment: Record<string, string>;
@@ -137,7 +139,7 @@ export class LocalJobRunner {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ type: 'run', flow: request.flow, execution: request.execution, input: request.input, config: request.config, stagingDir } satisfies ToJobWorker);
+      worker.postMessage({ type: 'run', flow: request.flow, execution: request.execution, input: request.input, config: request.config, secrets: request.secrets, stagingDir } satisfies ToJobWorker);
     });
     // A failed job's writes are never committed: its staged files go now.
     if (!outcome.ok) cleanup();

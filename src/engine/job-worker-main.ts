@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createJobCtx, jobHandlerOf, type JobIo, type JobObject } from '../runtime/job.js';
 import { serializeError } from './invoker.js';
+import { SecretGuard, guardConsole } from '../runtime/secret-guard.js';
 import type { FromJobWorker, JobCallRequest, JobCalls, JobRunMessage, JobWorkerData, ToJobWorker } from './job-protocol.js';
 
 const port = parentPort!;
@@ -80,16 +81,19 @@ loaded.catch(() => {});
 
 async function run(m: JobRunMessage): Promise<void> {
   stagingDir = m.stagingDir;
+  // Secret values its config holds never reach its logs or its error, as on Lambda (secret-guard.ts).
+  const guard = new SecretGuard(m.secrets);
+  guardConsole(guard);
   try {
     const handler = await loaded;
     const ctx = createJobCtx({
       job: data.job, flow: m.flow, execution: m.execution, input: m.input, config: m.config, io, grants: data.grants,
       // Job output goes to stderr with the engine's logs: stdout belongs to the CLI (`--json`).
-      log: (message, extra) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), level: 'info', job: data.job, message, ...(extra ? { data: extra } : {}) })}\n`),
+      log: (message, extra) => process.stderr.write(`${JSON.stringify(guard.redactValue({ at: new Date().toISOString(), level: 'info', job: data.job, message, ...(extra ? { data: extra } : {}) }), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}\n`),
     });
     const result = await handler.run(ctx);
     send({ type: 'done', ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
   } catch (error) {
-    send({ type: 'done', ok: false, error: serializeError(error) });
+    send({ type: 'done', ok: false, error: serializeError(guard.redactError(error)) });
   }
 }

@@ -135,8 +135,14 @@ test("GIVEN a job whose config holds secret('/path') WHEN its flow runs THEN it 
   const [landing, out] = [bucket('landing'), bucket('out')];
   const withSecret = job('with-secret', { handler: jobFixture('echo-input'), config: { to: 'out', token: secret('/orders/token') } });
   const missing = job('missing', { handler: jobFixture('echo-input'), config: { to: 'out', token: secret('/orders/absent') } });
-  const local = await startLocal(t, pipeline('secrets', [landing.to(withSecret).to(out), landing.to(missing).to(out), flow('ok', [withSecret]), flow('broken', [missing])]), { secrets: { '/orders/token': 's3cr3t-value' } });
+  const leaky = job('leaky', { handler: jobFixture('leak-secret'), config: { token: secret('/orders/token') } });
+  const local = await startLocal(t, pipeline('secrets', [landing.to(withSecret).to(out), landing.to(missing).to(out), landing.to(leaky), flow('ok', [withSecret]), flow('broken', [missing]), flow('leaks', [leaky])]), { secrets: { '/orders/token': 's3cr3t-value' } });
   assert.equal((await local.trigger('ok')).status, 'SUCCEEDED');
+  // A job that throws with the secret in its message: the execution's cause carries it redacted.
+  const leaked = await local.trigger('leaks');
+  assert.equal(leaked.failedJob, 'leaky');
+  assert.match(leaked.cause ?? '', /login refused for \*\*\*/);
+  assert.doesNotMatch(JSON.stringify(leaked), /s3cr3t-value/);
   const run = await local.trigger('broken');
   assert.equal(run.failedJob, 'missing');
   assert.match(run.cause ?? '', /secret '\/orders\/absent' is not set/);
