@@ -260,16 +260,25 @@ export const fnKind = {
   binding: { part: 'Function', fields: [] },
 } as const satisfies KindDefinition<Fn>;
 
+/**
+ * The problems every Lambda-backed node (a function, a job) has with its handler, timeout and memory:
+ * Lambda's limits, one message each. `example` is how to declare it (`fn('copy', { handler: ... })`).
+ */
+export function lambdaProblems(node: AnyNode, props: { handler?: unknown; timeout?: unknown }, resolved: { timeoutSeconds: number; memoryMb: number }, example: string): Problem[] {
+  const problems: Problem[] = [];
+  if (typeof props?.handler !== 'string' && !(props?.handler instanceof URL)) {
+    problems.push({ code: 'SLUICE_E_FN_HANDLER', node: node.name, field: 'handler', message: `${node}: handler is required, e.g. ${example}` });
+  }
+  if (Number.isNaN(resolved.timeoutSeconds)) problems.push({ code: 'SLUICE_E_DURATION', node: node.name, field: 'timeout', message: `${node}: timeout is not a duration (given ${JSON.stringify(props.timeout)}); use seconds or a string like '30s'` });
+  checkRange(problems, node, 'timeout', 'SLUICE_E_FN_TIMEOUT', resolved.timeoutSeconds, 1, 900, ' seconds');
+  checkRange(problems, node, 'memory', 'SLUICE_E_FN_MEMORY', resolved.memoryMb, 128, 10_240, ' MB');
+  return problems;
+}
+
 /** The problems of one fn node's own props, against AWS's limits (the pipeline adds its edges'). */
 function problemsOf(node: Fn): Problem[] {
-  const problems: Problem[] = [];
   const r = node.resolved;
-  if (typeof node.props?.handler !== 'string' && !(node.props?.handler instanceof URL)) {
-    problems.push({ code: 'SLUICE_E_FN_HANDLER', node: node.name, field: 'handler', message: `${node}: handler is required, e.g. fn('${node.name}', { handler: './handlers/${node.name}.ts' })` });
-  }
-  if (Number.isNaN(r.timeoutSeconds)) problems.push({ code: 'SLUICE_E_DURATION', node: node.name, field: 'timeout', message: `${node}: timeout is not a duration (given ${JSON.stringify(node.props.timeout)}); use seconds or a string like '30s'` });
-  checkRange(problems, node, 'timeout', 'SLUICE_E_FN_TIMEOUT', r.timeoutSeconds, 1, 900, ' seconds');
-  checkRange(problems, node, 'memory', 'SLUICE_E_FN_MEMORY', r.memoryMb, 128, 10_240, ' MB');
+  const problems = lambdaProblems(node, node.props, r, `fn('${node.name}', { handler: './handlers/${node.name}.ts' })`);
   checkRange(problems, node, 'concurrency', 'SLUICE_E_FN_CONCURRENCY', r.concurrency, 1, 1000);
   checkRange(problems, node, 'retryAttempts', 'SLUICE_E_FN_RETRY', r.retryAttempts, 0, 2);
   checkRange(problems, node, 'maxEventAge', 'SLUICE_E_FN_EVENT_AGE', r.maxEventAgeSeconds, 60, 21_600, ' seconds');

@@ -11,7 +11,7 @@ import { checkRange, type KindDefinition } from './kind.js';
 import { durationSeconds, type Duration } from './duration.js';
 import type { Problem } from './errors.js';
 import { callerFile } from './caller.js';
-import { configProblems, overlay, type ConfigValue } from './fn.js';
+import { configProblems, lambdaProblems, overlay, type ConfigValue } from './fn.js';
 
 /** How a failed job is retried inside its flow execution (the state machine's Retry). */
 export interface JobRetry {
@@ -113,16 +113,7 @@ export class Job extends Node<'job', JobProps> {
 
   /** This node's own problems: its props against Lambda's limits. */
   problems(): Problem[] {
-    const problems: Problem[] = [];
-    const r = this.resolved;
-    if (typeof this.props?.handler !== 'string' && !(this.props?.handler instanceof URL)) {
-      problems.push({ code: 'SLUICE_E_FN_HANDLER', node: this.name, field: 'handler', message: `${this}: handler is required, e.g. job('${this.name}', { handler: './jobs/${this.name}.ts' })` });
-    }
-    if (Number.isNaN(r.timeoutSeconds)) problems.push({ code: 'SLUICE_E_DURATION', node: this.name, field: 'timeout', message: `${this}: timeout is not a duration (given ${JSON.stringify(this.props.timeout)}); use seconds or a string like '10m'` });
-    checkRange(problems, this, 'timeout', 'SLUICE_E_FN_TIMEOUT', r.timeoutSeconds, 1, 900, ' seconds');
-    checkRange(problems, this, 'memory', 'SLUICE_E_FN_MEMORY', r.memoryMb, 128, 10_240, ' MB');
-    problems.push(...retryProblems(this), ...configProblems(this, this.props));
-    return problems;
+    return [...lambdaProblems(this, this.props, this.resolved, `job('${this.name}', { handler: './jobs/${this.name}.ts' })`), ...retryProblems(this), ...configProblems(this, this.props)];
   }
 
   /** The absolute path of the handler file. */
