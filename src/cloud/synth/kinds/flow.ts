@@ -19,13 +19,13 @@ import { flowPlanOf } from '../../../flow/plan-of.js';
 import type { FlowPlan } from '../../../flow/plan.js';
 import { KINDS } from '../../../model/kinds.js';
 import { KEY_USE_ACTIONS, PUBLISH_ACTION, STATES_LOG_DELIVERY_ACTIONS, STATES_LOG_DELIVERY_REASON, TRACING_ACTIONS } from '../actions.js';
-import { SCRATCH } from '../context.js';
 import { keyArn, usesKey } from '../encryption.js';
 import { TRACING_REASON } from '../iam.js';
 import { idOf, partIdOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
 import { arnByName } from '../policies.js';
 import { getAtt, ref, sub, type PolicyDocument, type Statement, type Str, type Value } from '../template.js';
+import { addLogGroup } from '../log-group.js';
 
 /** What a flow's role may do with its jobs, from the job kinds' permission tables. */
 const INVOKE = { job: KINDS.job.permissions.invoke, glueJob: KINDS.glueJob.permissions.invoke } as const;
@@ -47,12 +47,7 @@ export const flowSynth: KindSynth<Flow> = {
     const topic = ctx.outgoing(node).find((e) => e.to.kind === 'topic')?.to as Topic | undefined;
     const name = ctx.physical(node, 'StateMachine');
     const stateMachineArn = arnByName('flow', 'StateMachine', name);
-    const logGroup = idOf(node, 'LogGroup');
-    ctx.add(node.name, logGroup, paths.node(node, 'LogGroup'), {
-      Type: 'AWS::Logs::LogGroup',
-      ...SCRATCH,
-      Properties: { LogGroupName: ctx.physical(node, 'LogGroup'), RetentionInDays: ctx.settings.logRetentionDays, Tags: ctx.tags(node) },
-    }, { 'sluice:optOuts': [{ rule: 'LOG-2', reason: 'CloudWatch Logs encrypts log data at rest by default; a customer managed key adds cost and a key policy for logs.<region>.amazonaws.com' }] });
+    const logGroup = addLogGroup(ctx, node);
 
     const step = (job: string) => ctx.pipe.node(job)!;
     const functionArn = (job: string) => getAtt(partIdOf(step(job), 'Function'), 'Arn');

@@ -29,6 +29,7 @@ import { logicalStem } from '../names.js';
 import { allowServiceDelivery, arnByName, denyInsecureTransport } from '../policies.js';
 import { getAtt, ref, sub, type Statement, type Value } from '../template.js';
 import { DLQ_RETENTION_SECONDS } from './queue.js';
+import { addLogGroup } from '../log-group.js';
 
 /** The Lambda runtime: Node.js 22 (nodejs20.x was deprecated on 2026-04-30; DESIGN.md). */
 export const LAMBDA_RUNTIME = 'nodejs22.x';
@@ -81,12 +82,7 @@ export const fnSynth: KindSynth<Fn> = {
     const r = node.resolved;
     const async = invokedAsync(ctx.pipe, node);
     const grants = grantsFor(ctx, node);
-    const logGroup = idOf(node, 'LogGroup');
-    ctx.add(node.name, logGroup, paths.node(node, 'LogGroup'), {
-      Type: 'AWS::Logs::LogGroup',
-      ...SCRATCH,
-      Properties: { LogGroupName: ctx.physical(node, 'LogGroup'), RetentionInDays: ctx.settings.logRetentionDays, Tags: ctx.tags(node) },
-    }, { 'sluice:optOuts': [{ rule: 'LOG-2', reason: 'CloudWatch Logs encrypts log data at rest by default; a customer managed key adds cost and a key policy for logs.<region>.amazonaws.com' }] });
+    const logGroup = addLogGroup(ctx, node);
     if (async) addFailureQueue(ctx, node);
     const { document, unscoped, stores } = roleDocument(ctx, { fn: node, grants, hasFailureQueue: async });
     const role = idOf(node, 'Role');

@@ -14,7 +14,6 @@ import type { Job } from '../../../model/job.js';
 import { secretsIn } from '../../../model/secret.js';
 import { LOG_ACTIONS, STORE_ACTIONS, TRACING_ACTIONS } from '../actions.js';
 import { bindingsOf, bindingsValue, SLUICE_ENV } from '../bindings.js';
-import { SCRATCH } from '../context.js';
 import { keyArn } from '../encryption.js';
 import { LAMBDA_TRUST, TRACING_REASON } from '../iam.js';
 import { idOf, paths } from '../ids.js';
@@ -24,6 +23,7 @@ import { jobGrants, stageStatements } from '../stage-grants.js';
 import { parameterArn } from '../stores.js';
 import { getAtt, ref, sub, type Statement } from '../template.js';
 import { ASSET_PARAMETERS, LAMBDA_RUNTIME, SECRET_NAME, SECRET_VALUE, configProblems } from './fn.js';
+import { addLogGroup } from '../log-group.js';
 
 export const jobSynth: KindSynth<Job> = {
 
@@ -48,12 +48,7 @@ export const jobSynth: KindSynth<Job> = {
   synthesize(node, ctx) {
     const r = node.resolved;
     const grants = jobGrants(ctx, node);
-    const logGroup = idOf(node, 'LogGroup');
-    ctx.add(node.name, logGroup, paths.node(node, 'LogGroup'), {
-      Type: 'AWS::Logs::LogGroup',
-      ...SCRATCH,
-      Properties: { LogGroupName: ctx.physical(node, 'LogGroup'), RetentionInDays: ctx.settings.logRetentionDays, Tags: ctx.tags(node) },
-    }, { 'sluice:optOuts': [{ rule: 'LOG-2', reason: 'CloudWatch Logs encrypts log data at rest by default; a customer managed key adds cost and a key policy for logs.<region>.amazonaws.com' }] });
+    const logGroup = addLogGroup(ctx, node);
     const config = node.configFor(ctx.stage);
     const secrets = [...new Set(secretsIn(config).map((s) => s.path))].sort();
     const statements: Statement[] = [
