@@ -231,6 +231,13 @@ export function fn(name: string, props: FnProps): Fn {
   return new Fn(name, props, callerFile());
 }
 
+/** The resources of every Lambda-backed kind (a function, a job): the function, its role, its log group. */
+export const LAMBDA_PARTS = {
+  Function: { type: 'AWS::Lambda::Function', name: '{name}', physicalId: 'name', arn: { service: 'lambda', regional: true, resource: 'function:{name}' } },
+  Role: { type: 'AWS::IAM::Role' },
+  LogGroup: { type: 'AWS::Logs::LogGroup', name: '/aws/lambda/{name}', physicalId: 'name' },
+} as const;
+
 export const fnKind = {
   kind: 'fn',
   noun: { one: 'function', many: 'functions' },
@@ -247,9 +254,7 @@ export const fnKind = {
   permissions: { invoke: ['lambda:InvokeFunction'] },
   name: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, hyphens and underscores', maxLength: 50 },
   parts: {
-    Function: { type: 'AWS::Lambda::Function', name: '{name}', physicalId: 'name', arn: { service: 'lambda', regional: true, resource: 'function:{name}' } },
-    Role: { type: 'AWS::IAM::Role' },
-    LogGroup: { type: 'AWS::Logs::LogGroup', name: '/aws/lambda/{name}', physicalId: 'name' },
+    ...LAMBDA_PARTS,
     // Only for a function invoked asynchronously (by a bucket, topic or schedule).
     Failures: { type: 'AWS::SQS::Queue', name: '{name}-failures', physicalId: 'url', arn: SQS_ARN },
     FailuresPolicy: { type: 'AWS::SQS::QueuePolicy' },

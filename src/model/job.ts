@@ -11,7 +11,7 @@ import { checkRange, type KindDefinition } from './kind.js';
 import { durationSeconds, type Duration } from './duration.js';
 import type { Problem } from './errors.js';
 import { callerFile } from './caller.js';
-import { configProblems, lambdaProblems, overlay, type ConfigValue } from './fn.js';
+import { LAMBDA_PARTS, configProblems, lambdaProblems, overlay, type ConfigValue } from './fn.js';
 
 /** How a failed job is retried inside its flow execution (the state machine's Retry). */
 export interface JobRetry {
@@ -172,11 +172,7 @@ export const jobKind = {
   instead: JOB_INSTEAD,
   permissions: { invoke: ['lambda:InvokeFunction'] },
   name: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, hyphens and underscores', maxLength: 50 },
-  parts: {
-    Function: { type: 'AWS::Lambda::Function', name: '{name}', physicalId: 'name', arn: { service: 'lambda', regional: true, resource: 'function:{name}' } },
-    Role: { type: 'AWS::IAM::Role' },
-    LogGroup: { type: 'AWS::Logs::LogGroup', name: '/aws/lambda/{name}', physicalId: 'name' },
-  },
+  parts: LAMBDA_PARTS,
   deadLetters: null,
   data: { ops: [] },
   binding: null,
