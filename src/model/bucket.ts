@@ -2,6 +2,7 @@
  * `bucket`: a store of objects. Locally files plus metadata in SQLite; on AWS an S3 bucket.
  * Objects landing in it notify functions, queues and topics (S3 event notifications).
  */
+import type { ExpectedObjects } from './expected.js';
 import { Node } from './node.js';
 import type { KindDefinition } from './kind.js';
 import type { Problem } from './errors.js';
@@ -10,6 +11,8 @@ import type { Problem } from './errors.js';
 export interface BucketProps {
   /** Keep every version of every object. @default false */
   versioned?: boolean;
+  /** What lands in it from outside the pipeline each month, for `sluice cost`. @default nothing */
+  expected?: ExpectedObjects;
 }
 
 /** A bucket node. */

@@ -775,6 +775,42 @@ export const ERROR_CODES = {
     meaning: 'the command line is malformed (unknown command or option, missing argument); reported as JSON with this code only under --json',
     fix: 'correct the command line (sluice COMMAND --help shows the usage)',
   },
+  // issue 15b: cost
+  SLUICE_E_COST_EXPECTED: {
+    area: 'pipeline',
+    meaning: "a node's expected volume (its `expected` prop, read by sluice cost) has a field its kind does not take, or a rate, size, duration or count that does not parse",
+    fix: "use the fields the message lists, with rates like '1M/month' or '10/day', sizes like '200KB' and durations like '250ms'",
+  },
+  SLUICE_E_COST_VOLUME: {
+    area: 'cli',
+    meaning: "a --volume option of sluice cost is not NODE=RATE with a rate like 1M/month, 10/day or a number a month",
+    fix: 'pass --volume NODE=RATE, e.g. --volume raw=1M/month',
+  },
+  SLUICE_E_COST_NODE: {
+    area: 'cli',
+    meaning: 'a --volume option of sluice cost names a node the pipeline does not have',
+    fix: 'name a node of the pipeline (sluice nodes lists them)',
+  },
+  SLUICE_E_COST_REGION: {
+    area: 'cli',
+    meaning: 'sluice cost was given a region that has no price table (shipped, or in the --prices file)',
+    fix: 'pass one of the regions the message lists, or give a --prices FILE with a table for that region',
+  },
+  SLUICE_E_COST_PRICES: {
+    area: 'cli',
+    meaning: 'the --prices file of sluice cost cannot be read, is not JSON, or is not a price table (region, date, and lines with a price, a unit and a source each)',
+    fix: 'give a file written by sluice cost prices --out, or one of the same shape (the message names the field at fault)',
+  },
+  SLUICE_E_COST_REFRESH: {
+    area: 'cli',
+    meaning: 'sluice cost prices --refresh could not read prices from the AWS Price List API: no credentials, access denied, or no answer',
+    fix: 'configure AWS credentials allowed pricing:GetProducts (the API is served from us-east-1), or use the shipped tables (sluice cost prices)',
+  },
+  SLUICE_E_COST_RUN: {
+    area: 'cli',
+    meaning: 'sluice cost --from-run found no local run to measure: no local state, or no step ran in it',
+    fix: 'run the pipeline locally first (sluice run --put BUCKET=PATH), then sluice cost --from-run',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

@@ -3,6 +3,7 @@
  * on AWS a Lambda function with its own role and log group. Its grants follow from its edges and from
  * `reads(table)` / `writes(table)`.
  */
+import type { ExpectedStep } from './expected.js';
 import { isAbsolute, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, type AnyNode } from './node.js';
@@ -47,6 +48,8 @@ export interface FnProps {
   config?: Record<string, ConfigValue>;
   /** Per-stage overrides of `config`, by stage name (`local`, `dev`, `prod`, ...). @default {} */
   stageConfig?: Record<string, Record<string, ConfigValue>>;
+  /** What one input is expected to cost it (duration, outputs, table use), for `sluice cost`. @default { duration: '100ms', outputsPerInput: 1 } */
+  expected?: ExpectedStep;
 }
 
 /** Function props with defaults applied. */

@@ -4,6 +4,7 @@
  * `AWS::Glue::Job` with its own role: the Glue service's needs plus exactly the stages its edges name.
  * Locally it runs its `local` twin, a TypeScript job handler, when it has one.
  */
+import type { ExpectedStep } from './expected.js';
 import { extname } from 'node:path';
 import { Node } from './node.js';
 import { checkRange, type KindDefinition } from './kind.js';
@@ -39,6 +40,8 @@ export interface GlueJobProps {
   local?: string | URL;
   /** Retries of a failed run inside the flow execution. @default no retries */
   retry?: JobRetry;
+  /** What one run is expected to take and write, for `sluice cost`. @default { duration: '1m', outputsPerInput: 1 } */
+  expected?: ExpectedStep;
 }
 
 /** A Glue job's props with defaults applied. */

@@ -4,6 +4,7 @@
  * minutes); locally a worker thread with the same limits. Its handler is `job(async (ctx) => ...)`
  * from `sluice/runtime`, which lists, reads and writes the stages its edges name.
  */
+import type { ExpectedStep } from './expected.js';
 import { isAbsolute, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node } from './node.js';
@@ -42,6 +43,8 @@ export interface JobProps {
   stageConfig?: Record<string, Record<string, ConfigValue>>;
   /** Retries of a failed run inside the flow execution. @default no retries */
   retry?: JobRetry;
+  /** What one run is expected to take and write, for `sluice cost`. @default { duration: '1m', outputsPerInput: 1 } */
+  expected?: ExpectedStep;
 }
 
 /** A job's retry with defaults applied (seconds). */

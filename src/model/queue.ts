@@ -2,6 +2,7 @@
  * `queue`: a standard SQS queue with a dead-letter queue. Locally a durable SQLite queue with the same
  * visibility timeout, receive count, redrive, delay, retention and size limits (docs/aws-semantics.md SQS-*).
  */
+import type { ExpectedMessages } from './expected.js';
 import { Node } from './node.js';
 import { checkRange, type KindDefinition } from './kind.js';
 import { durationSeconds, type Duration } from './duration.js';
@@ -19,6 +20,8 @@ export interface QueueProps {
   retention?: Duration;
   /** Largest message in bytes, 1024..1048576 (SQS-08). @default 1048576 */
   maxMessageSize?: number;
+  /** Messages sent to it from outside the pipeline each month, for `sluice cost`. @default nothing */
+  expected?: ExpectedMessages;
 }
 
 /** Queue props with every default applied. */

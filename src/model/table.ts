@@ -3,6 +3,7 @@
  * (on-demand, point-in-time recovery). Functions use it through `ctx.table(name)` after declaring
  * `fn.reads(table)` or `fn.writes(table)`.
  */
+import type { ExpectedItems } from './expected.js';
 import { Node } from './node.js';
 import type { KindDefinition } from './kind.js';
 import type { Problem } from './errors.js';
@@ -20,6 +21,8 @@ export interface TableProps {
   partitionKey: string | KeyAttribute;
   /** The sort (RANGE) key, if any. */
   sortKey?: string | KeyAttribute;
+  /** Items it is expected to hold, for `sluice cost` (storage). @default nothing */
+  expected?: ExpectedItems;
 }
 
 /** A table node. */

@@ -2,6 +2,7 @@
  * `topic`: an SNS topic that fans messages out to queues and functions, each subscription with an
  * optional filter policy (docs/aws-semantics.md FP-*) and raw or wrapped delivery (SNS-01..SNS-03).
  */
+import type { ExpectedMessages } from './expected.js';
 import { Node } from './node.js';
 import { checkRange, type KindDefinition } from './kind.js';
 import type { Problem } from './errors.js';
@@ -10,6 +11,8 @@ import type { Problem } from './errors.js';
 export interface TopicProps {
   /** Largest message in bytes, 1024..1048576 (SNS-08); above 256 KiB only queue and function subscriptions work. @default 262144 */
   maxMessageSize?: number;
+  /** Messages published to it from outside the pipeline each month, for `sluice cost`. @default nothing */
+  expected?: ExpectedMessages;
 }
 
 export const TOPIC_DEFAULT_MAX_MESSAGE_SIZE = 262_144;

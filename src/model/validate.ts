@@ -3,6 +3,7 @@
  * loops a function could feed, and cross-node rules AWS enforces at deploy time. Each rule adds
  * problems; all are collected and reported together.
  */
+import { expectedProblems } from './expected.js';
 import type { AnyNode, Edge } from './node.js';
 import type { ErrorCode, Problem } from './errors.js';
 import type { Pipeline } from './pipeline.js';
@@ -52,7 +53,7 @@ function nodeNames(pipe: Pipeline, problems: Problem[]) {
 }
 
 function nodeProps(pipe: Pipeline, problems: Problem[]) {
-  for (const node of pipe.nodes.values()) problems.push(...node.problems());
+  for (const node of pipe.nodes.values()) problems.push(...node.problems(), ...expectedProblems(node));
 }
 
 function edgesAllowed(pipe: Pipeline, problems: Problem[]) {

@@ -1,0 +1,30 @@
+/**
+ * A function's cost: Lambda (lambda.ts) for its inputs, one invocation per S3, SNS or schedule event
+ * and one per full batch from a queue. It passes `outputsPerInput` outputs per input to each node
+ * downstream (objects written, messages sent), of the declared size or the input's.
+ */
+import type { Fn } from '../../model/fn.js';
+import type { KindCost } from '../kind.js';
+import { lambdaLines } from '../lambda.js';
+
+export const fnCost: KindCost<Fn> = {
+  unit: 'inputs',
+  source: () => undefined,
+  passes(node, inflow, _edge, ctx) {
+    const step = ctx.step(node);
+    return { count: inflow.count * step.outputsPerInput, bytes: step.outputBytes ?? inflow.bytes };
+  },
+  lines(node, inflow, ctx) {
+    // Inputs from a queue arrive in batches; each other event is an invocation of its own.
+    let invocations = 0;
+    let fromEdges = 0;
+    for (const e of ctx.pipeline.incoming(node)) {
+      const count = ctx.volumeOf(e.from).count;
+      fromEdges += count;
+      invocations += e.from.kind === 'queue' ? Math.ceil(count / (e.options.batchSize ?? 10)) : count;
+    }
+    // A volume set on the function itself (--volume, or nothing upstream): one input per invocation.
+    invocations += Math.max(0, inflow.count - fromEdges);
+    return lambdaLines(node, invocations, inflow.count, ctx);
+  },
+};
