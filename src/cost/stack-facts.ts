@@ -29,6 +29,8 @@ export interface StackFacts {
   hasKey: boolean;
   /** `<node>/<part>` of the queues and topics encrypted with that key. */
   keyUsers: Set<string>;
+  /** `<node>/<part>` of every queue and topic encrypted with KMS (the stack's key or the AWS-managed one). */
+  kmsEncrypted: Set<string>;
   /** Tables (node names, and `LineageTable`) with point-in-time recovery on. */
   pitr: Set<string>;
   /** Lifecycle rule ids by bucket node name. */
@@ -60,7 +62,7 @@ export function factsOf(synthesis: Synthesis): StackFacts {
     if (typeof path === 'string') byPath.set(path, r);
   }
   const facts: StackFacts = {
-    stage: synthesis.stage, stackName: synthesis.stackName, lambdas: new Map(), hasKey: resources.has('SluiceKey'), keyUsers: new Set(),
+    stage: synthesis.stage, stackName: synthesis.stackName, lambdas: new Map(), hasKey: resources.has('SluiceKey'), keyUsers: new Set(), kmsEncrypted: new Set(),
     pitr: new Set(), lifecycle: new Map(), flowTransitions: new Map(), lineageTable: resources.has('SluiceLineageTable'),
   };
   for (const [path, r] of byPath) {
@@ -81,6 +83,7 @@ export function factsOf(synthesis: Synthesis): StackFacts {
       case 'AWS::SQS::Queue':
       case 'AWS::SNS::Topic':
         if (usesStackKey(p.KmsMasterKeyId)) facts.keyUsers.add(`${node}/${part}`);
+        if (p.KmsMasterKeyId) facts.kmsEncrypted.add(`${node}/${part}`);
         break;
       case 'AWS::DynamoDB::Table':
         if (p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled) facts.pitr.add(node);

@@ -11,6 +11,7 @@ import { KIND_ENGINE, type EngineRegistry } from '../../src/engine/registry.js';
 import { KIND_SYNTH, type KindRegistry } from '../../src/cloud/synth/registry.js';
 import { KIND_AWS, type AwsRegistry } from '../../src/stage/aws/registry.js';
 import { KINDS } from '../../src/model/kinds.js';
+import { KIND_COST, type CostRegistry } from '../../src/cost/registry.js';
 
 const { schedule: _engineSchedule, ...engineWithoutSchedule } = KIND_ENGINE;
 // @ts-expect-error the engine registry needs a module for 'schedule'
@@ -27,3 +28,7 @@ export const aws: AwsRegistry = awsWithoutTopic;
 const { fn: _modelFn, ...modelWithoutFn } = KINDS;
 // @ts-expect-error the model needs a definition for 'fn'
 export const model: { readonly [K in Kind]: KindDefinition<NodeOfKind[K]> } = modelWithoutFn;
+
+const { queue: _costQueue, ...costWithoutQueue } = KIND_COST;
+// @ts-expect-error the cost registry needs a module for 'queue'
+export const cost: CostRegistry = costWithoutQueue;

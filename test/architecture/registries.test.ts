@@ -1,6 +1,6 @@
 /**
  * The kind registries agree: every kind the model defines has exactly one module in each backend (the
- * engine, synth, the AWS stage), and the model's facts are consistent with themselves (an edge
+ * engine, synth, the AWS stage, the cost estimate), and the model's facts are consistent with themselves (an edge
  * delivers into a part its target has; dead letters and bindings name parts of their own kind).
  * exhaustive.types.ts proves the same at compile time: a backend missing a kind does not build.
  */
@@ -11,13 +11,15 @@ import type { Kind } from '../../src/model/node.js';
 import { KIND_ENGINE } from '../../src/engine/registry.js';
 import { KIND_SYNTH } from '../../src/cloud/synth/registry.js';
 import { KIND_AWS } from '../../src/stage/aws/registry.js';
+import { KIND_COST } from '../../src/cost/registry.js';
 
 const kinds = Object.keys(KINDS).sort();
 
-test('every backend has one module for each kind of the model, and none for kinds it does not have', () => {
+test('every backend (and the cost estimate) has one module for each kind of the model, and none for kinds it does not have', () => {
   assert.deepEqual(Object.keys(KIND_ENGINE).sort(), kinds);
   assert.deepEqual(Object.keys(KIND_SYNTH).sort(), kinds);
   assert.deepEqual(Object.keys(KIND_AWS).sort(), kinds);
+  assert.deepEqual(Object.keys(KIND_COST).sort(), kinds);
 });
 
 test("each kind's facts name parts it has: dead letters, bindings, and the parts edges deliver into", () => {

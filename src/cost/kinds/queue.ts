@@ -34,7 +34,7 @@ export const queueCost: KindCost<Queue> = {
       lines.push(ctx.line('sqs.requests', batches, `batch deletes for '${e.to.name}'`));
       lines.push(ctx.line('sqs.requests', Math.max(0, IDLE_POLLS_PER_MONTH - batches), `long polls of '${e.to.name}'s 5 pollers while the queue is empty`));
     }
-    if (ctx.facts.keyUsers.has(`${node.name}/Queue`)) lines.push(kmsRequests(ctx, inflow.count, `queue '${node.name}'`));
+    if (ctx.facts.kmsEncrypted.has(`${node.name}/Queue`)) lines.push(kmsRequests(ctx, inflow.count, `queue '${node.name}'`));
     return lines;
   },
 };

@@ -25,7 +25,7 @@ export const topicCost: KindCost<Topic> = {
       if (e.options.filterPolicy) ctx.assume(`topic '${node.name}' -> '${e.to.name}': the filter policy lets every message through`);
       lines.push(ctx.line(e.to.kind === 'queue' ? 'sns.deliveries.sqs' : 'sns.deliveries.lambda', inflow.count, `deliveries to '${e.to.name}'`));
     }
-    if (ctx.facts.keyUsers.has(`${node.name}/Topic`)) lines.push(kmsRequests(ctx, inflow.count, `topic '${node.name}'`));
+    if (ctx.facts.kmsEncrypted.has(`${node.name}/Topic`)) lines.push(kmsRequests(ctx, inflow.count, `topic '${node.name}'`));
     return lines;
   },
 };
