@@ -15,7 +15,8 @@ export function withJson(cmd: Command): Command {
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const cmd = args[args.length - 1] as Command;
-    const options = (typeof cmd?.opts === 'function' ? cmd.opts() : {}) as GlobalOptions;
+    // A subcommand's `--json` may be parsed by its parent (`sluice cost prices --json`): read both.
+    const options = (typeof cmd?.optsWithGlobals === 'function' ? cmd.optsWithGlobals() : typeof cmd?.opts === 'function' ? cmd.opts() : {}) as GlobalOptions;
     try {
       await fn(...args);
     } catch (error) {

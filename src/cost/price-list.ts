@@ -35,6 +35,12 @@ export const PRICE_LIST_PRODUCTS: Partial<Record<PriceId, { serviceCode: string;
   'xray.traces': { serviceCode: 'AWSXRay', usageType: 'XRay-TracesStored' },
 };
 
+/**
+ * The region prefix of a usage type: `EU-` (eu-west-1) or three letters and a digit (`EUC1-`, `APS2-`,
+ * `USE1-`; us-east-1 often has none). Not `KMS-` or `ETL-`, which are part of the usage type.
+ */
+const REGION_PREFIX = /^(?:EU|[A-Z]{3}\d)-/;
+
 /** One product of a GetProducts answer, as AWS documents it (only the fields read here). */
 interface PriceListProduct {
   serviceCode?: string;
@@ -53,7 +59,7 @@ export function parsePriceList(items: ReadonlyArray<string | object>, region: st
     const p = (typeof item === 'string' ? JSON.parse(item) : item) as PriceListProduct;
     const attributes = p.product?.attributes ?? {};
     if (attributes.regionCode && attributes.regionCode !== region) continue;
-    const usageType = (attributes.usagetype ?? '').replace(/^[A-Z]{2,4}\d?-/, '');
+    const usageType = (attributes.usagetype ?? '').replace(REGION_PREFIX, '');
     const serviceCode = p.serviceCode ?? attributes.servicecode;
     for (const id of PRICE_IDS) {
       const want = PRICE_LIST_PRODUCTS[id];
@@ -97,7 +103,7 @@ export function tableFromPriceList(region: string, prices: Partial<Record<PriceI
 export async function refreshPrices(region: string, onProgress?: (line: string) => void): Promise<{ table: PriceTable; fromApi: PriceId[] }> {
   const { PricingClient, GetProductsCommand } = await import('@aws-sdk/client-pricing');
   // The Price List Query API is served from us-east-1 (and ap-south-1), whatever region is priced.
-  const client = new PricingClient({ region: 'us-east-1', maxAttempts: 2 });
+  const client = new PricingClient({ region: 'us-east-1', maxAttempts: 2, requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 } });
   const items: string[] = [];
   try {
     for (const serviceCode of [...new Set(Object.values(PRICE_LIST_PRODUCTS).map((p) => p!.serviceCode))]) {

@@ -59,13 +59,16 @@ export function registerCost(program: Command): void {
       emit(options, estimate, () => costs.renderCost(estimate));
     }));
 
-  withJson(cost.command('prices'))
-    .description('print the price table of a region (the shipped one, or --refresh from the AWS Price List API)')
-    .option('--region <region>', 'the region', 'us-east-1')
+  // --region and --json are the parent's options: commander parses them wherever they stand.
+  cost.command('prices')
+    .description('print the price table of a region (--region; the shipped one, or --refresh from the AWS Price List API)')
     .option('--refresh', 'read current prices from the AWS Price List API (needs AWS credentials allowed pricing:GetProducts)')
     .option('--out <file>', 'also write the table as JSON, for sluice cost --prices FILE')
-    .action(action(async (options: PricesCommandOptions) => {
+    .action(action(async (_options: PricesCommandOptions, command: Command) => {
+      const options = command.optsWithGlobals<PricesCommandOptions>();
       const costs = await import('../../cost/index.js');
+      // Lambda's SDK warns on Node 20 on every client; the deploy commands silence it the same way.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const refreshed = options.refresh ? await costs.refreshPrices(options.region, (line) => progress(options, line)) : undefined;
       const table = refreshed?.table ?? costs.priceTableFor(options.region);
       if (options.out) writeFileSync(options.out, `${JSON.stringify(table, null, 2)}\n`);
