@@ -123,7 +123,7 @@ export async function estimateCost(pipeline: Pipeline, options: CostOptions = {}
     let volume: NodeCost['volume'];
     if (given !== undefined) volume = { count: given, unit: cost.unit, bytes: measured?.bytes ?? declared?.bytes ?? (upstream.count ? upstream.bytes : DEFAULT_OBJECT_BYTES), from: 'volume' };
     else if (measured) volume = { ...measured, count: measured.count + upstream.count, unit: cost.unit, from: 'run' };
-    else if (declared && upstream.count === 0) volume = { ...declared, unit: cost.unit, from: node.kind === 'schedule' ? 'schedule' : declared.count ? 'declared' : 'none' };
+    else if (declared && upstream.count === 0) volume = { ...declared, unit: cost.unit, from: declared.count ? cost.sourceLabel : 'none' };
     else if (declared) volume = { count: declared.count + upstream.count, bytes: weighted([declared, upstream]).bytes, unit: cost.unit, from: 'propagated' };
     else volume = { ...upstream, unit: cost.unit, from: upstream.count ? 'propagated' : 'none' };
     volumes.set(node, volume);

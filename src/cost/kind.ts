@@ -55,6 +55,8 @@ export interface KindCost<N extends AnyNode> {
   lines(node: N, inflow: Volume, ctx: CostContext): CostLine[];
   /** What "count" means for this kind, for people: `objects`, `messages`, `inputs`, `fires`, `executions`, `runs`. */
   unit: string;
+  /** How the estimate labels a volume from `source`: declared on the node, a schedule's fires, or derived from another node (a flow's runs). */
+  sourceLabel: 'declared' | 'schedule' | 'propagated';
 }
 
 /** SQS, SNS and EventBridge bill each 64 KB chunk of a payload as one request. */

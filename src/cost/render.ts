@@ -33,12 +33,12 @@ export function renderCost(e: CostEstimate): string {
   out.push(`${e.pipeline} · stage ${e.stage} · ${e.region} · prices of ${e.prices.date} (${e.prices.origin}) · USD a month`);
   out.push(e.volumes.scale ? `volumes: measured by a local run, scaled x${quantity(e.volumes.scale.factor)} (${e.volumes.scale.basis})` : 'volumes: declared (expected on the nodes, --volume) and propagated along the edges');
   out.push('');
-  const rows: string[][] = [['node', 'kind', 'volume a month', 'cost']];
+  const rows: string[][] = [['node', 'a month', 'what']];
   for (const n of e.nodes) {
-    rows.push([n.node, n.kind, n.volume.unit ? `${quantity(n.volume.count)} ${n.volume.unit} (${n.volume.from})` : '', usd(n.usd)]);
+    rows.push([n.node, usd(n.usd), n.volume.unit ? `${n.kind}: ${quantity(n.volume.count)} ${n.volume.unit} (${n.volume.from})` : n.kind]);
     for (const l of n.lines) {
       const price = e.prices.lines[l.price]!;
-      rows.push([`  ${l.price}`, '', `${quantity(l.quantity)} ${price.unit} at ${rate(price)}`, usd(l.usd), l.what]);
+      rows.push([`  ${l.price}`, usd(l.usd), `${quantity(l.quantity)} ${price.unit} at ${rate(price)}: ${l.what}`]);
     }
   }
   out.push(align(rows));

@@ -13,6 +13,7 @@ export const DEFAULT_OBJECT_BYTES = 1024;
 
 export const bucketCost: KindCost<Bucket> = {
   unit: 'objects',
+  sourceLabel: 'declared',
   source(node) {
     const e = node.props.expected;
     if (!e) return undefined;

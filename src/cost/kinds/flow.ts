@@ -9,6 +9,7 @@ import { fmt, sampledTraces } from '../lambda.js';
 
 export const flowCost: KindCost<Flow> = {
   unit: 'executions',
+  sourceLabel: 'declared',
   source: () => undefined,
   passes: (_node, inflow) => ({ count: inflow.count, bytes: 1024 }),
   lines(node, inflow, ctx) {

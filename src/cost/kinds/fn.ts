@@ -9,6 +9,7 @@ import { lambdaLines } from '../lambda.js';
 
 export const fnCost: KindCost<Fn> = {
   unit: 'inputs',
+  sourceLabel: 'declared',
   source: () => undefined,
   passes(node, inflow, _edge, ctx) {
     const step = ctx.step(node);

@@ -21,6 +21,7 @@ export function glueBilling(node: GlueJob): { dpus: number; minimumSeconds: numb
 
 export const glueJobCost: KindCost<GlueJob> = {
   unit: 'runs',
+  sourceLabel: 'propagated',
   source: runsOf,
   passes(node, inflow, _edge, ctx) {
     const step = ctx.step(node);

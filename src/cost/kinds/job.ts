@@ -16,6 +16,7 @@ export function runsOf(node: AnyNode, ctx: CostContext): Volume | undefined {
 
 export const jobCost: KindCost<Job> = {
   unit: 'runs',
+  sourceLabel: 'propagated',
   source: runsOf,
   passes(node, inflow, _edge, ctx) {
     const step = ctx.step(node);

@@ -18,6 +18,7 @@ export const IDLE_POLLS_PER_MONTH = 5 * 3 * 60 * 730;
 
 export const queueCost: KindCost<Queue> = {
   unit: 'messages',
+  sourceLabel: 'declared',
   source(node) {
     const e = node.props.expected;
     if (!e) return undefined;

@@ -13,6 +13,7 @@ const ITEM_OVERHEAD_BYTES = 100;
 
 export const tableCost: KindCost<Table> = {
   unit: 'items',
+  sourceLabel: 'declared',
   // Its volume is the items it holds (nothing flows out of a table along an edge).
   source: (node) => (node.props.expected ? { count: node.props.expected.items ?? 0, bytes: sizeBytes(node.props.expected.itemSize ?? 1024) ?? 1024 } : undefined),
   passes: () => ({ count: 0, bytes: 0 }),

@@ -12,6 +12,7 @@ import { kmsRequests } from './kms.js';
 
 export const topicCost: KindCost<Topic> = {
   unit: 'messages',
+  sourceLabel: 'declared',
   source(node) {
     const e = node.props.expected;
     if (!e) return undefined;
