@@ -102,8 +102,11 @@ export async function estimateCost(pipeline: Pipeline, options: CostOptions = {}
   const region = options.region ?? 'us-east-1';
   const prices = priceTableFor(region, options.prices);
   const overrides = volumesPerMonth(pipeline, options.volumes ?? {});
-  const facts = options.facts ?? (await stackFacts(pipeline, stage, options.cacheDir));
   const assumptions = new Set<string>();
+  // The local stage has no template: its AWS settings are those any AWS stage without stage config gets.
+  const synthStage = stage === 'local' ? 'dev' : stage;
+  if (synthStage !== stage) assumptions.add(`stage 'local' runs on this machine and has no template: priced as it would deploy to stage '${synthStage}'`);
+  const facts = options.facts ?? (await stackFacts(pipeline, synthStage, options.cacheDir));
   const volumes = new Map<AnyNode, NodeCost['volume']>();
   const steps = new Map<AnyNode, StepExpectation>();
   const ctx: CostContext = {

@@ -18,3 +18,4 @@ export { measureRunIn, measureRun, type RunMeasurement, type RunScale } from './
 export { parseVolumeOptions, volumesPerMonth } from './volumes.js';
 export { stackFacts, factsOf, type StackFacts } from './stack-facts.js';
 export { comprehendUnits } from './units.js';
+export { comprehendSentimentLines, emailNotificationLines } from './services.js';

@@ -54,7 +54,7 @@ export function registerCost(program: Command): void {
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       const perMonth = costs.volumesPerMonth(pipeline, volumes);
       const run = options.fromRun ? costs.measureRunIn(stateDirFor(entry, options.state), pipeline, perMonth) : undefined;
-      progress(options, `synthesizing stage '${options.stage}' to read its settings`);
+      progress(options, `synthesizing the pipeline to read its settings`);
       const estimate = await costs.estimateCost(pipeline, { stage: options.stage, region: options.region, volumes, prices, ...(run ? { run } : {}), cacheDir: join(dirname(entry), '.sluice', 'cache') });
       emit(options, estimate, () => costs.renderCost(estimate));
     }));
