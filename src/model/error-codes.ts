@@ -775,6 +775,52 @@ export const ERROR_CODES = {
     meaning: 'the command line is malformed (unknown command or option, missing argument); reported as JSON with this code only under --json',
     fix: 'correct the command line (sluice COMMAND --help shows the usage)',
   },
+  // issue 13: routing
+  SLUICE_E_ROUTE_PROPS: {
+    area: 'pipeline',
+    meaning: "a route's pipelines are missing, or a pipeline's name, location names, handler or config path is not usable (route() in src/model/route.ts)",
+    fix: "give each pipeline a name of letters, digits, '-' and '_', a match pattern, locations, a handler file and, optionally, a .yaml/.yml/.json config path with {location}",
+  },
+  SLUICE_E_ROUTE_PATTERN: {
+    area: 'pipeline',
+    meaning: "a route's pipeline or location pattern is not a valid regular expression (RouteTable in src/model/route.ts)",
+    fix: 'fix the pattern the message names; a string is the source of a regular expression, e.g. "^buoy\\..*\\.csv$"',
+  },
+  SLUICE_E_ROUTE_SAMPLE: {
+    area: 'pipeline',
+    meaning: 'a sample file under data/<pipeline>/<location>/ is matched by two pipelines or two locations, or routes to another pipeline or location than its folder, or to none (route checks in src/bundling/route-entry.ts)',
+    fix: 'narrow the patterns so each sample matches exactly its own pipeline and location, or move the sample to the folder it routes to',
+  },
+  SLUICE_E_ROUTE_CONFIG_FILE: {
+    area: 'pipeline',
+    meaning: "a route location's configuration file is missing or is not valid YAML/JSON (src/bundling/route-entry.ts)",
+    fix: 'create the file the message names, or fix its syntax at the line given',
+  },
+  SLUICE_E_ROUTE_CONFIG: {
+    area: 'handler',
+    meaning: "a location's configuration does not satisfy the config schema its pipeline's handler exports (checked when the route starts, src/runtime/route.ts)",
+    fix: 'fix the key and value the message names in that configuration file, or the schema in the handler',
+  },
+  SLUICE_E_ROUTE_NO_MATCH: {
+    area: 'run',
+    meaning: "a file reached a route and matched no pipeline, or none of its pipeline's locations; it fails into the route's failure destination (src/runtime/route.ts)",
+    fix: 'add a pipeline or location whose pattern matches the file name, then redrive it (sluice dlq redrive), or delete it from the dead letters',
+  },
+  SLUICE_E_ROUTE_INPUT: {
+    area: 'run',
+    meaning: 'a route got a message instead of an object: routes choose by file name, so they take bucket events (src/runtime/route.ts)',
+    fix: "wire a bucket to the route (bucket('raw').to(route(...))), not a queue or topic",
+  },
+  SLUICE_E_ROUTE_NODE: {
+    area: 'cli',
+    meaning: 'sluice route found no route in the pipeline, or --node names no route, or the pipeline has several and no --node (src/cli/commands/route.ts)',
+    fix: 'declare a route with route(...) or pass --node NAME of one',
+  },
+  SLUICE_E_ROUTE_EXPECTED: {
+    area: 'cli',
+    meaning: 'sluice route test: a sample produced outputs different from the expected files checked in beside it (src/cli/commands/route.ts)',
+    fix: 'fix the pipeline, or review the differences and run sluice route test --update to rewrite the expected files',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */
