@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { dirname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Problem } from '../model/errors.js';
-import { isRouteHit, describeMiss, type Route } from '../model/route.js';
+import { isRouteHit, describeMiss, routeEntryPath, type Route } from '../model/route.js';
+import { createHash } from 'node:crypto';
 
 /** One sample file of a route: where it lives and where its folder says it belongs. */
 export interface RouteSample {
@@ -127,13 +128,14 @@ export function prepareRouteEntry(route: Route): Problem[] {
   }
   problems.push(...sampleProblems(route));
   if (problems.length > 0) return problems;
-  const entry = route.handlerPath;
   const text = routeEntrySource(route, configs);
+  const entry = routeEntryPath(route.name, route.declaredIn, createHash('sha256').update(text).digest('hex').slice(0, 12));
   if (!existsSync(entry) || readFileSync(entry, 'utf8') !== text) {
     mkdirSync(dirname(entry), { recursive: true });
     const temp = `${entry}.${process.pid}.tmp`;
     writeFileSync(temp, text);
     renameSync(temp, entry);
   }
+  route.preparedEntry = entry;
   return [];
 }

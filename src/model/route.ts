@@ -184,6 +184,16 @@ export class Route extends Fn {
     this.table = new RouteTable(routeProps?.pipelines ?? {});
   }
 
+  /**
+   * The generated entry, once written: its name carries a hash of its text, so two routes of one name
+   * (tests) never share a file and an in-process import never sees a stale copy.
+   */
+  preparedEntry: string | undefined;
+
+  override get handlerPath(): string {
+    return this.preparedEntry ?? super.handlerPath;
+  }
+
   /** The folder relative paths resolve against: the declaring file's. */
   get baseDir(): string {
     return this.declaredIn ? dirname(this.declaredIn) : process.cwd();
@@ -234,9 +244,13 @@ export class Route extends Fn {
   }
 }
 
-/** Where a route's generated handler entry lives: beside the declaring file, under `.sluice/cache/routes/`. */
-export function routeEntryPath(name: string, declaredIn: string | undefined): string {
-  return join(declaredIn ? dirname(declaredIn) : process.cwd(), '.sluice', 'cache', 'routes', `${name}.entry.ts`);
+/**
+ * Where a route's generated handler entries live: beside the declaring file, under
+ * `.sluice/cache/routes/`, as `<name>-<hash>.entry.ts` (see `Route.preparedEntry`); before the entry is
+ * written, the route's handler names `<name>.entry.ts` there.
+ */
+export function routeEntryPath(name: string, declaredIn: string | undefined, hash?: string): string {
+  return join(declaredIn ? dirname(declaredIn) : process.cwd(), '.sluice', 'cache', 'routes', `${name}${hash ? `-${hash}` : ''}.entry.ts`);
 }
 
 /** Whether a node is a route. */

@@ -66,7 +66,9 @@ export function registerRoute(program: Command): void {
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
     .option('--node <name>', 'the route to test, when the pipeline has several (default: its only route)')
     .option('--update', "rewrite each sample's expected files with what it produces now (review the differences first)")
-    .action(action(async (options: RouteOptions) => {
+    .action(action(async (own: RouteOptions, command: Command) => {
+      // `--entry`, `--node` and `--json` given after `test` may be parsed by `route` itself.
+      const options = command.optsWithGlobals<RouteOptions>();
       const [{ loadPipeline }, { runRouteSamples }] = await Promise.all([import('../load.js'), import('../../testing/route-samples.js')]);
       const { pipeline } = await loadPipeline(options.entry);
       const report = await runRouteSamples(pipeline, {
