@@ -54,8 +54,8 @@ export interface RouteProps extends Omit<FnProps, 'handler'> {
 
 /** Where a file goes: its pipeline and location. */
 export interface RouteHit {
-  pipeline: string;
-  location: string;
+  readonly pipeline: string;
+  readonly location: string;
 }
 
 /** Why a file goes nowhere: the patterns it was tried against. */
@@ -74,9 +74,14 @@ interface Compiled {
   source: string;
 }
 
+/** A location's compiled pattern, with the (frozen, shared) result of routing to it: no allocation per file. */
+interface CompiledLocation extends Compiled {
+  hit: RouteHit;
+}
+
 /** A pipeline's compiled patterns. */
 interface CompiledPipeline extends Compiled {
-  locations: Compiled[];
+  locations: CompiledLocation[];
 }
 
 /** The text of a pattern as users wrote it: `/buoy\..*\.csv$/`. */
@@ -108,7 +113,7 @@ export class RouteTable {
     for (const [name, p] of Object.entries(pipelines ?? {})) {
       const match = compile(p?.match);
       if (typeof match === 'string') this.problems.push({ field: `pipelines.${name}.match`, message: `pipelines.${name}.match ${match}` });
-      const locations: Compiled[] = [];
+      const locations: CompiledLocation[] = [];
       const given = p?.locations;
       if (given === null || typeof given !== 'object' || Array.isArray(given) || Object.keys(given).length === 0) {
         this.problems.push({ field: `pipelines.${name}.locations`, message: `pipelines.${name}.locations must name at least one location and its pattern, e.g. { humboldt: /\\.z05\\./ }` });
@@ -116,7 +121,7 @@ export class RouteTable {
         for (const [location, pattern] of Object.entries(given as Record<string, unknown>)) {
           const regex = compile(pattern);
           if (typeof regex === 'string') this.problems.push({ field: `pipelines.${name}.locations.${location}`, message: `pipelines.${name}.locations.${location} ${regex}` });
-          else locations.push({ name: location, regex, source: patternText(regex) });
+          else locations.push({ name: location, regex, source: patternText(regex), hit: Object.freeze({ pipeline: name, location }) });
         }
       }
       if (typeof match !== 'string') this.pipelines.push({ name, regex: match, source: patternText(match), locations });
@@ -132,7 +137,7 @@ export class RouteTable {
     const file = slash < 0 ? key : key.slice(slash + 1);
     for (const p of this.pipelines) {
       if (!p.regex.test(file)) continue;
-      for (const l of p.locations) if (l.regex.test(file)) return { pipeline: p.name, location: l.name };
+      for (const l of p.locations) if (l.regex.test(file)) return l.hit;
       return { file, stage: 'location', pipeline: p.name, tried: p.locations.map((l) => ({ name: l.name, pattern: l.source })) };
     }
     return { file, stage: 'pipeline', tried: this.pipelines.map((p) => ({ name: p.name, pattern: p.source })) };
