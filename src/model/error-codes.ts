@@ -821,6 +821,26 @@ export const ERROR_CODES = {
     meaning: 'sluice route test: a sample produced outputs different from the expected files checked in beside it (src/cli/commands/route.ts)',
     fix: 'fix the pipeline, or review the differences and run sluice route test --update to rewrite the expected files',
   },
+  SLUICE_E_EXISTING_BUCKET_NAME: {
+    area: 'pipeline',
+    meaning: 'bucket.existing() got something that is not an S3 bucket name (src/model/bucket.ts)',
+    fix: 'pass the name of the existing bucket: 3 to 63 lower-case letters, digits, dots and hyphens',
+  },
+  SLUICE_E_EXISTING_TOPIC_ARN: {
+    area: 'pipeline',
+    meaning: 'topic.existing() got something that is not an SNS topic ARN (src/model/topic.ts)',
+    fix: 'pass the ARN of the existing topic, arn:aws:sns:REGION:ACCOUNT:NAME',
+  },
+  SLUICE_E_EXISTING_EDGE: {
+    area: 'synth',
+    meaning: 'an existing bucket is wired to a queue or topic: its events reach the stack through EventBridge, which sluice routes to functions only (src/cloud/synth/kinds/bucket.ts)',
+    fix: 'wire the existing bucket to a function (bucket.existing(name).to(fn(...))) and let the function send on',
+  },
+  SLUICE_E_EXISTING_EVENTS_OFF: {
+    area: 'deploy',
+    meaning: 'an existing bucket that triggers the pipeline does not send its events to Amazon EventBridge (src/cloud/deploy/existing.ts)',
+    fix: 'run the aws s3api put-bucket-notification-configuration command the message shows, or deploy again with --yes to let sluice turn it on',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

@@ -19,6 +19,7 @@ import { createChangeSet, deleteChangeSet, type ChangeSet, type PlannedChange } 
 import { DEPLOY_CODES, DeployError, explainAwsError } from './errors.js';
 import { followStack, latestEventId, type StackEvent } from './events.js';
 import { checkNamesFree } from './preflight.js';
+import { ensureExistingBucketEvents } from './existing.js';
 import { removeRetainedLeftovers } from './destroy.js';
 import { assetsPrefix, filesOf, markSuperseded, publish, templateUrl, type PublishResult } from './publish.js';
 import { deployedTemplate, describeStack, outputsOf, stackResources, stackState } from './stack.js';
@@ -110,6 +111,13 @@ export async function deploy(pipe: Pipeline, options: DeployOptions): Promise<De
   if (!go) {
     await abandon(p);
     throw new DeployError(DEPLOY_CODES.cancelled, `deploy of stack '${stack}' cancelled; nothing was changed`, { stack });
+  }
+  // An existing bucket's events must reach EventBridge for the stack's rules to see them.
+  try {
+    await ensureExistingBucketEvents(pipe, p.aws, { yes: options.yes === true, stack, log });
+  } catch (error) {
+    await abandon(p);
+    throw error;
   }
   const after = await latestEventId(p.aws, p.changeSet.stackId);
   log(`deploying ${stack} (${p.plan.changes.length} change${p.plan.changes.length === 1 ? '' : 's'})`);
