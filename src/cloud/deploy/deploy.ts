@@ -102,6 +102,14 @@ export async function deploy(pipe: Pipeline, options: DeployOptions): Promise<De
     return { ...p.plan, result: 'unchanged', stackStatus: current?.StackStatus ?? '', outputs, events: [], durationMs: performance.now() - started };
   }
   await options.onPlan?.(p.plan);
+  // An existing bucket's events must reach EventBridge for the stack's rules to see them: without
+  // --yes, say what to turn on (before asking anything); with it, show the change and make it.
+  try {
+    await ensureExistingBucketEvents(pipe, p.aws, { yes: options.yes === true, stack, log });
+  } catch (error) {
+    await abandon(p);
+    throw error;
+  }
   let go = options.yes === true;
   if (!go && !options.confirm) {
     await abandon(p);
@@ -111,13 +119,6 @@ export async function deploy(pipe: Pipeline, options: DeployOptions): Promise<De
   if (!go) {
     await abandon(p);
     throw new DeployError(DEPLOY_CODES.cancelled, `deploy of stack '${stack}' cancelled; nothing was changed`, { stack });
-  }
-  // An existing bucket's events must reach EventBridge for the stack's rules to see them.
-  try {
-    await ensureExistingBucketEvents(pipe, p.aws, { yes: options.yes === true, stack, log });
-  } catch (error) {
-    await abandon(p);
-    throw error;
   }
   const after = await latestEventId(p.aws, p.changeSet.stackId);
   log(`deploying ${stack} (${p.plan.changes.length} change${p.plan.changes.length === 1 ? '' : 's'})`);
