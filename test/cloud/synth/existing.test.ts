@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucket, fn, pipeline, queue, topic } from '../../../src/index.js';
 import { inputsFromEvent } from '../../../src/runtime/events.js';
+import { auditTemplate } from '../../../src/cloud/synth/audit.js';
 import { blocking, CFN_LINT, cfnLint, grantLines, problemsOf, props, roleStatements, synthFor } from './helpers.js';
 
 const HANDLER = new URL('../../fixtures/handlers/echo-input.ts', import.meta.url);
@@ -54,6 +55,9 @@ test('GIVEN an existing bucket and topic WHEN synthesized THEN neither is declar
 test('GIVEN the existing-resources pipeline WHEN linted with cfn-lint THEN there is no error, warning or promoted finding', { skip: CFN_LINT ? false : 'cfn-lint is not on PATH here' }, async () => {
   const s = await synthFor(existingPipeline());
   assert.deepEqual(blocking(cfnLint({ 'existing.json': s.text })), []);
+  // AND sluice's own security audit (docs/security-rules.md) finds nothing: the rule-triggered function has its failure queue
+  assert.deepEqual(auditTemplate(s.template), []);
+  assert.ok(Object.values(s.template.Resources).some((r) => r.Type === 'AWS::Lambda::EventInvokeConfig'));
 });
 
 test('an existing bucket wired to a queue, or a bucket wired to an existing topic, is a problem; bad names and ARNs too', async () => {
