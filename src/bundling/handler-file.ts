@@ -8,9 +8,16 @@ import type { Fn } from '../model/fn.js';
 import type { Job } from '../model/job.js';
 import type { GlueJob } from '../model/glue-job.js';
 import type { Problem } from '../model/errors.js';
+import { isRoute } from '../model/route.js';
+import { prepareRouteEntry } from './route-entry.js';
 
 /** The problem with a function or job whose handler file does not exist, if it does not. */
 export function missingHandlerFile(node: Fn | Job): Problem | undefined {
+  // A route's handler is generated from its pipelines: write it (after checking its files and samples) first.
+  if (isRoute(node)) {
+    const problems = prepareRouteEntry(node);
+    if (problems.length > 0) return problems.length === 1 ? problems[0] : { ...problems[0]!, message: problems.map((p) => p.message).join('\n    ') };
+  }
   return missingFile(node, 'handler', node.handlerPath, node.props.handler);
 }
 

@@ -19,10 +19,35 @@ export interface BucketProps {
 export class Bucket extends Node<'bucket', BucketProps> {
   /** A bucket's props have nothing AWS limits beyond its name, which the pipeline checks. */
   problems(): Problem[] {
-    return [];
+    return this.existingName === undefined ? [] : existingProblems(this);
   }
 
   readonly kind = 'bucket' as const;
+
+  /**
+   * The name of the S3 bucket this node stands for when it already exists (`bucket.existing(name)`):
+   * the stack never creates, changes or deletes it, and triggers through S3's EventBridge events.
+   */
+  existingName: string | undefined;
+}
+
+// S3's rules for bucket names (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** The problems of an existing bucket's name. */
+function existingProblems(node: Bucket): Problem[] {
+  const name = node.existingName!;
+  if (typeof name === 'string' && S3_BUCKET_NAME.test(name) && !name.includes('..')) return [];
+  return [{ code: 'SLUICE_E_EXISTING_BUCKET_NAME', node: node.name, field: 'name', given: name, message: `${node}: bucket.existing() takes the name of an S3 bucket, 3 to 63 lower-case letters, digits, dots and hyphens (given ${JSON.stringify(name)})` }];
+}
+
+/** Props of an existing bucket. */
+export interface ExistingBucketProps {
+  /**
+   * The node's name in the pipeline (what `sluice put` and `ls` call it). @default the bucket's name,
+   * when it is a valid node name (40 characters at most, no dots)
+   */
+  node?: string;
 }
 
 /**
@@ -32,6 +57,19 @@ export class Bucket extends Node<'bucket', BucketProps> {
 export function bucket(name: string, props: BucketProps = {}): Bucket {
   return new Bucket(name, props);
 }
+
+/**
+ * A bucket that already exists, outside the pipeline's stack: a source (or destination) the stack never
+ * creates, changes or deletes. Files landing in it trigger functions through S3's EventBridge events
+ * and a rule in the pipeline's stack (deploy checks the bucket sends them); locally it is an ordinary
+ * bucket.
+ * @example const incoming = bucket.existing('acme-instrument-drop');
+ */
+bucket.existing = function existing(name: string, props: ExistingBucketProps = {}): Bucket {
+  const node = new Bucket(props.node ?? name, {});
+  node.existingName = name;
+  return node;
+};
 
 const notification = ['prefix', 'suffix'] as const;
 

@@ -811,6 +811,72 @@ export const ERROR_CODES = {
     meaning: 'sluice cost --from-run found no local run to measure: no local state, or no step ran in it',
     fix: 'run the pipeline locally first (sluice run --put BUCKET=PATH), then sluice cost --from-run',
   },
+  // issue 13: routing
+  SLUICE_E_ROUTE_PROPS: {
+    area: 'pipeline',
+    meaning: "a route's pipelines are missing, or a pipeline's name, location names, handler or config path is not usable (route() in src/model/route.ts)",
+    fix: "give each pipeline a name of letters, digits, '-' and '_', a match pattern, locations, a handler file and, optionally, a .yaml/.yml/.json config path with {location}",
+  },
+  SLUICE_E_ROUTE_PATTERN: {
+    area: 'pipeline',
+    meaning: "a route's pipeline or location pattern is not a valid regular expression (RouteTable in src/model/route.ts)",
+    fix: 'fix the pattern the message names; a string is the source of a regular expression, e.g. "^buoy\\..*\\.csv$"',
+  },
+  SLUICE_E_ROUTE_SAMPLE: {
+    area: 'pipeline',
+    meaning: 'a sample file under data/<pipeline>/<location>/ is matched by two pipelines or two locations, or routes to another pipeline or location than its folder, or to none (route checks in src/bundling/route-entry.ts)',
+    fix: 'narrow the patterns so each sample matches exactly its own pipeline and location, or move the sample to the folder it routes to',
+  },
+  SLUICE_E_ROUTE_CONFIG_FILE: {
+    area: 'pipeline',
+    meaning: "a route location's configuration file is missing or is not valid YAML/JSON (src/bundling/route-entry.ts)",
+    fix: 'create the file the message names, or fix its syntax at the line given',
+  },
+  SLUICE_E_ROUTE_CONFIG: {
+    area: 'handler',
+    meaning: "a location's configuration does not satisfy the config schema its pipeline's handler exports (checked when the route starts, src/runtime/route.ts)",
+    fix: 'fix the key and value the message names in that configuration file, or the schema in the handler',
+  },
+  SLUICE_E_ROUTE_NO_MATCH: {
+    area: 'run',
+    meaning: "a file reached a route and matched no pipeline, or none of its pipeline's locations; it fails into the route's failure destination (src/runtime/route.ts)",
+    fix: 'add a pipeline or location whose pattern matches the file name, then redrive it (sluice dlq redrive), or delete it from the dead letters',
+  },
+  SLUICE_E_ROUTE_INPUT: {
+    area: 'run',
+    meaning: 'a route got a message instead of an object: routes choose by file name, so they take bucket events (src/runtime/route.ts)',
+    fix: "wire a bucket to the route (bucket('raw').to(route(...))), not a queue or topic",
+  },
+  SLUICE_E_ROUTE_NODE: {
+    area: 'cli',
+    meaning: 'sluice route found no route in the pipeline, or --node names no route, or the pipeline has several and no --node (src/cli/commands/route.ts)',
+    fix: 'declare a route with route(...) or pass --node NAME of one',
+  },
+  SLUICE_E_ROUTE_EXPECTED: {
+    area: 'cli',
+    meaning: 'sluice route test: a sample produced outputs different from the expected files checked in beside it (src/cli/commands/route.ts)',
+    fix: 'fix the pipeline, or review the differences and run sluice route test --update to rewrite the expected files',
+  },
+  SLUICE_E_EXISTING_BUCKET_NAME: {
+    area: 'pipeline',
+    meaning: 'bucket.existing() got something that is not an S3 bucket name (src/model/bucket.ts)',
+    fix: 'pass the name of the existing bucket: 3 to 63 lower-case letters, digits, dots and hyphens',
+  },
+  SLUICE_E_EXISTING_TOPIC_ARN: {
+    area: 'pipeline',
+    meaning: 'topic.existing() got something that is not an SNS topic ARN (src/model/topic.ts)',
+    fix: 'pass the ARN of the existing topic, arn:aws:sns:REGION:ACCOUNT:NAME',
+  },
+  SLUICE_E_EXISTING_EDGE: {
+    area: 'synth',
+    meaning: 'an existing bucket is wired to a queue or topic: its events reach the stack through EventBridge, which sluice routes to functions only (src/cloud/synth/kinds/bucket.ts)',
+    fix: 'wire the existing bucket to a function (bucket.existing(name).to(fn(...))) and let the function send on',
+  },
+  SLUICE_E_EXISTING_EVENTS_OFF: {
+    area: 'deploy',
+    meaning: 'an existing bucket that triggers the pipeline does not send its events to Amazon EventBridge (src/cloud/deploy/existing.ts)',
+    fix: 'run the aws s3api put-bucket-notification-configuration command the message shows, or deploy again with --yes to let sluice turn it on',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

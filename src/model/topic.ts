@@ -21,10 +21,12 @@ export const TOPIC_DEFAULT_MAX_MESSAGE_SIZE = 262_144;
 export class Topic extends Node<'topic', TopicProps> {
   /** This node's own problems: its props against AWS's limits. */
   problems(): Problem[] {
-    return problemsOf(this);
+    return [...problemsOf(this), ...existingTopicProblems(this)];
   }
 
   readonly kind = 'topic' as const;
+  /** The ARN of the SNS topic this node stands for when it already exists (`topic.existing(arn)`): never created, changed or deleted by the stack. */
+  existingArn: string | undefined;
   /** The largest message the topic accepts, in bytes. */
   get maxMessageSize(): number {
     return this.props.maxMessageSize ?? TOPIC_DEFAULT_MAX_MESSAGE_SIZE;
@@ -37,6 +39,33 @@ export class Topic extends Node<'topic', TopicProps> {
  */
 export function topic(name: string, props: TopicProps = {}): Topic {
   return new Topic(name, props);
+}
+
+// arn:<partition>:sns:<region>:<account>:<name> (docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html: names of 1-256 letters, digits, '-' and '_', '.fifo' for FIFO).
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$/;
+
+/** Props of an existing topic. */
+export interface ExistingTopicProps {
+  /** The node's name in the pipeline. @default the topic's name, from its ARN */
+  node?: string;
+}
+
+/**
+ * A topic that already exists, outside the pipeline's stack: the stack subscribes to it (and may
+ * publish to it) but never creates, changes or deletes it. Locally it is an ordinary topic.
+ * @example const alerts = topic.existing('arn:aws:sns:us-east-1:123456789012:instrument-alerts');
+ */
+topic.existing = function existing(arn: string, props: ExistingTopicProps = {}): Topic {
+  const name = SNS_TOPIC_ARN.exec(String(arn))?.[1];
+  const node = new Topic(props.node ?? name ?? 'existing-topic', {});
+  node.existingArn = String(arn);
+  return node;
+};
+
+/** The problems of an existing topic's ARN. */
+export function existingTopicProblems(node: Topic): Problem[] {
+  if (node.existingArn === undefined || SNS_TOPIC_ARN.test(node.existingArn)) return [];
+  return [{ code: 'SLUICE_E_EXISTING_TOPIC_ARN', node: node.name, field: 'arn', given: node.existingArn, message: `${node}: topic.existing() takes an SNS topic ARN, arn:aws:sns:REGION:ACCOUNT:NAME (given ${JSON.stringify(node.existingArn)})` }];
 }
 
 const subscription = ['filterPolicy', 'filterPolicyScope'] as const;

@@ -10,7 +10,7 @@ import type { StepInput } from './types.js';
 import { InputError } from '../model/errors.js';
 
 /** The kind of event a Lambda handler received. */
-export type EventKind = 's3' | 'sqs' | 'sns' | 'schedule' | 'unknown';
+export type EventKind = 's3' | 'sqs' | 'sns' | 'schedule' | 's3-eventbridge' | 'unknown';
 
 /**
  * Inputs grouped by the record they came from; SQS reports failures per record (`itemIdentifier`).
@@ -38,6 +38,8 @@ export function eventKind(event: unknown): EventKind {
   if (first?.eventSource === 'aws:sqs') return 'sqs';
   if (first?.EventSource === 'aws:sns') return 'sns';
   if (e?.source === 'aws.events' && e?.['detail-type'] === 'Scheduled Event') return 'schedule';
+  // An existing bucket's events come through an EventBridge rule (bucket.existing, src/cloud/synth/existing.ts).
+  if (e?.source === 'aws.s3' && e?.['detail-type'] === 'Object Created') return 's3-eventbridge';
   return 'unknown';
 }
 
@@ -57,11 +59,39 @@ export function inputsFromEvent(event: unknown, nodeNameOf: NodeNameOf = (n) => 
       const e = event as ScheduledEvent<Record<string, unknown>>;
       return [{ inputs: [undecoded({ kind: 'schedule', schedule: nodeNameOf(lastPart(e.resources?.[0], '/')), time: e.time, detail: e.detail ?? {} })] }];
     }
+    case 's3-eventbridge':
+      return [{ inputs: [eventBridgeObjectInput(event as S3EventBridgeEvent, nodeNameOf)] }];
     default: {
       const keys = event !== null && typeof event === 'object' ? Object.keys(event) : [];
       throw new InputError('SLUICE_E_EVENT', `the event is not an S3, SQS, SNS or scheduled event (keys: ${keys.join(', ') || 'none'}); a step is triggered by a bucket, queue, topic or schedule`, { given: keys, expected: 'an S3, SQS, SNS or EventBridge scheduled event' });
     }
   }
+}
+
+/**
+ * S3's "Object Created" event as EventBridge delivers it
+ * (docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html). Unlike an S3 notification, its key is
+ * not URL-encoded.
+ */
+interface S3EventBridgeEvent {
+  time: string;
+  detail: { bucket: { name: string }; object: { key: string; size?: number; etag?: string; 'version-id'?: string }; reason?: string };
+}
+
+function eventBridgeObjectInput(event: S3EventBridgeEvent, nodeNameOf: NodeNameOf): StepInput {
+  const o = event.detail.object;
+  return undecoded({
+    kind: 'object' as const,
+    bucket: nodeNameOf(event.detail.bucket.name),
+    key: o.key,
+    size: o.size ?? 0,
+    eTag: o.etag ?? '',
+    ...(o['version-id'] ? { versionId: o['version-id'] } : {}),
+    // The notification's event name for the same upload (ObjectCreated:Put, :CompleteMultipartUpload, ...).
+    eventName: `ObjectCreated:${(event.detail.reason ?? 'Put').replace(/Object$/, '')}`,
+    eventTime: event.time,
+    via: [],
+  });
 }
 
 /** S3's test event, sent when a notification configuration is saved (S3-07). */

@@ -22,6 +22,7 @@ export { objectType, BUILT_IN_OBJECT_TYPES } from '../envelope/object-types.js';
 export { validateDataAsset, partitionsOf } from '../envelope/data-asset.js';
 export { EnvelopeError } from '../envelope/errors.js';
 export { StepStartError } from './config.js';
+export { router, checkLocationConfig, type RouterPipeline, type RouteChoice, type RoutedCtx } from './route.js';
 export type {
   Ctx, StepInput, ObjectInput, MessageInput, ScheduleInput, Output, ObjectOutput, MessageOutput,
   ObjectOptions, MessageOptions, EnvelopeOptions, TableClient, Item, Attributes, AttributeValue, StepFunction, StepOptions, StepOutcome, HandlerDescriptor,

@@ -9,6 +9,7 @@
  * assert.equal(await local.text('curated', 'a.txt'), 'hello');
  */
 export { localPipeline, LocalPipeline, type LocalPipelineOptions, type DeadLetter, type QueuedMessage } from './local-pipeline.js';
+export { runRouteSamples, routeOf, type RouteSamplesOptions, type RouteSamplesReport, type SampleResult } from './route-samples.js';
 export type { Lineage } from '../engine/lineage.js';
 export type { IngestionStep, IngestionInput, IngestionOutput } from '../envelope/ingestion-step.js';
 export type { InvokeInput, InvokeOptions, InvocationReport, InvokedOutput } from '../stage/stage.js';

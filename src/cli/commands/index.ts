@@ -20,7 +20,9 @@ import { registerInit } from './init.js';
 import { registerTrigger } from './trigger.js';
 import { registerImport } from './import.js';
 import { registerCost } from './cost.js';
+import { registerRoute } from './route.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost, registerRoute];
+

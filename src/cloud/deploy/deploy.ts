@@ -19,6 +19,7 @@ import { createChangeSet, deleteChangeSet, type ChangeSet, type PlannedChange } 
 import { DEPLOY_CODES, DeployError, explainAwsError } from './errors.js';
 import { followStack, latestEventId, type StackEvent } from './events.js';
 import { checkNamesFree } from './preflight.js';
+import { ensureExistingBucketEvents } from './existing.js';
 import { removeRetainedLeftovers } from './destroy.js';
 import { assetsPrefix, filesOf, markSuperseded, publish, templateUrl, type PublishResult } from './publish.js';
 import { deployedTemplate, describeStack, outputsOf, stackResources, stackState } from './stack.js';
@@ -101,6 +102,14 @@ export async function deploy(pipe: Pipeline, options: DeployOptions): Promise<De
     return { ...p.plan, result: 'unchanged', stackStatus: current?.StackStatus ?? '', outputs, events: [], durationMs: performance.now() - started };
   }
   await options.onPlan?.(p.plan);
+  // An existing bucket's events must reach EventBridge for the stack's rules to see them: without
+  // --yes, say what to turn on (before asking anything); with it, show the change and make it.
+  try {
+    await ensureExistingBucketEvents(pipe, p.aws, { yes: options.yes === true, stack, log });
+  } catch (error) {
+    await abandon(p);
+    throw error;
+  }
   let go = options.yes === true;
   if (!go && !options.confirm) {
     await abandon(p);

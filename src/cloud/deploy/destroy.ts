@@ -7,6 +7,7 @@
  * after it, then the functions' log groups and the stack's assets. Running it again finds the stack
  * gone and removes whatever a failed earlier run left, so it is always safe.
  */
+import { isExisting } from '../synth/existing.js';
 import { DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteTableCommand, DescribeTableCommand, ListTagsOfResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketCommand, DeleteObjectsCommand, GetBucketTaggingCommand, HeadBucketCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
@@ -199,6 +200,8 @@ const LOG_GROUP = 'AWS::Logs::LogGroup';
 function physicalNamesOf(pipe: Pipeline, stage: string, type: string): string[] {
   const names: string[] = [];
   for (const node of pipe.nodes.values()) {
+    // An existing bucket or topic is not the stack's: never emptied, never deleted.
+    if (isExisting(node)) continue;
     for (const [part, p] of Object.entries(kindOf(node).parts)) {
       if (p.type !== type) continue;
       const name = partName(node.kind, part as never, physicalBase(pipe.name, stage, node.name));

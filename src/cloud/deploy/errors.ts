@@ -22,6 +22,7 @@ export const DEPLOY_CODES = {
   notDeployed: 'SLUICE_E_DEPLOY_NOT_DEPLOYED',
   destroyFailed: 'SLUICE_E_DEPLOY_DESTROY_FAILED',
   aws: 'SLUICE_E_DEPLOY_AWS',
+  existingEventsOff: 'SLUICE_E_EXISTING_EVENTS_OFF',
 } as const;
 
 /** A failure of deploy, diff, destroy, status, logs or a data command on an AWS stage. */

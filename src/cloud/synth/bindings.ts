@@ -48,6 +48,7 @@
 import type { MessagePath } from '../../envelope/offload.js';
 import type { Fn } from '../../model/fn.js';
 import type { AnyNode, Kind } from '../../model/node.js';
+import { existingName, topicRef } from './existing.js';
 import { InternalError } from '../../model/errors.js';
 import { kindOf } from '../../model/kinds.js';
 import type { Queue } from '../../model/queue.js';
@@ -125,10 +126,10 @@ export function describeBinding(ctx: SynthContext, node: AnyNode): Omit<Binding,
   if (!shape) throw new InternalError(`a step cannot be bound to ${node}`);
   const part = kind.parts[shape.part]!;
   const id = partIdOf(node, shape.part);
-  const binding: Omit<Binding, 'uses'> = { kind: node.kind, name: partName(node.kind, shape.part as never, ctx.name(node)) ?? ctx.name(node) };
+  const binding: Omit<Binding, 'uses'> = { kind: node.kind, name: existingName(node) ?? partName(node.kind, shape.part as never, ctx.name(node)) ?? ctx.name(node) };
   // The Ref of a queue is its URL and of a topic its ARN: what SQS and SNS address them by.
   if (part.physicalId === 'url') binding.url = ref(id);
-  if (part.physicalId === 'arn') binding.arn = ref(id);
+  if (part.physicalId === 'arn') binding.arn = node.kind === 'topic' ? topicRef(node as Topic) : ref(id);
   for (const field of shape.fields) {
     if (field === 'maxMessageSize') binding.maxMessageSize = (node as Queue | Topic).maxMessageSize;
     // The path lets a producer's runtime offload bodies that fit the topic but not a queue it feeds.

@@ -9,6 +9,7 @@ import type { Pipeline } from '../../model/pipeline.js';
 import { InternalError, type Problem } from '../../model/errors.js';
 import { stackName } from './names.js';
 import { partName, physicalBase } from '../../model/resources.js';
+import { existingName } from './existing.js';
 import type { PartOf } from '../../model/kinds.js';
 import type { Output, Resource, Value } from './template.js';
 import type { EncryptionPlan } from './encryption.js';
@@ -106,6 +107,9 @@ export class SynthContext {
 
   /** The physical name of one part of a node (`orders-dev-work-dlq`), from its kind's parts. */
   physical<K extends Kind>(node: AnyNode & { readonly kind: K }, part: PartOf<K>): string {
+    // An existing resource keeps its own name (bucket.existing, topic.existing).
+    const existing = existingName(node);
+    if (existing !== undefined) return existing;
     const name = partName(node.kind, part, this.name(node));
     if (name === undefined) throw new InternalError(`${node}'s ${part} has no physical name`);
     return name;

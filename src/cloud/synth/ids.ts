@@ -34,6 +34,8 @@ export const edgeIds = {
   role: (e: Edge) => edge(e, 'Role'),
   /** A queue's event source mapping to a function. */
   mapping: (e: Edge) => edge(e, 'Mapping'),
+  /** The EventBridge rule that routes an existing bucket's events to a function. */
+  rule: (e: Edge) => edge(e, 'Rule'),
 };
 
 /** The path of a resource for people and tests: `copy/Role`, `raw->copy/Permission`. */

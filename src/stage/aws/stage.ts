@@ -5,6 +5,8 @@
  * every kind that has them (its dead-letter part, from the model), and a stage that is not deployed,
  * or a node it does not have, is reported with the fix.
  */
+import type { Bucket } from '../../model/bucket.js';
+import type { Topic } from '../../model/topic.js';
 import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
@@ -84,6 +86,9 @@ export class AwsStage implements Stage, AwsStageContext {
   }
 
   physical<K extends Kind>(node: AnyNode & { kind: K }, part: PartOf<K>): string {
+    // Existing resources are not in the stack: their own name (a bucket) or ARN (a topic, addressed by ARN).
+    if (node.kind === 'bucket' && (node as unknown as Bucket).existingName !== undefined) return (node as unknown as Bucket).existingName!;
+    if (node.kind === 'topic' && (node as unknown as Topic).existingArn !== undefined) return (node as unknown as Topic).existingArn!;
     if (!this.stack) {
       throw new DeployError(DEPLOY_CODES.notDeployed, `stage '${this.name}' of pipeline '${this.pipeline.name}' is not deployed (no stack '${this.stackName}' in account ${this.account}, region ${this.aws.region}); deploy it with: sluice deploy --stage ${this.name}`, { stack: this.stackName });
     }

@@ -25,6 +25,8 @@ import { sqsEventRecord } from '../../runtime/aws/sqs-event.js';
 import type { AwsStage } from './stage.js';
 import { nodeFor } from '../../model/lookup.js';
 import { importUserModule } from '../../bundling/user-code.js';
+import { missingHandlerFile } from '../../bundling/handler-file.js';
+import { isRoute } from '../../model/route.js';
 
 // A worker that stops when its queue is empty would otherwise sit out a whole 20 s long poll to learn
 // it. One second still long-polls: SQS then asks every server holding the queue, where a short poll
@@ -144,6 +146,9 @@ async function deployedHandler(stage: AwsStage, fn: Fn, cacheDir: string): Promi
   // The worker's own endpoint (an emulator) and Pylon's config overlay carry over from its shell.
   for (const key of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'SLUICE_CONFIG']) if (process.env[key] !== undefined) env[key] = process.env[key];
   let userModule: Record<string, unknown>;
+  // A route's entry is generated from its pipelines (src/bundling/route-entry.ts) before it can load.
+  const unprepared = isRoute(fn) ? missingHandlerFile(fn) : undefined;
+  if (unprepared) throw new InputError(unprepared.code, unprepared.message, { node: fn.name, field: unprepared.field });
   try {
     // Compiled as the CLI compiles the pipeline file: TypeScript, with 'sluice' the CLI's own copy.
     userModule = await importUserModule(fn.handlerPath, cacheDir);

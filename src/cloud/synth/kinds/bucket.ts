@@ -19,17 +19,19 @@ import { edgeIds, idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
 import { arnByName, denyInsecureTransport, objectsArn } from '../policies.js';
 import { getAtt, ref, sub, type Value } from '../template.js';
+import { existingEdgeProblems, isExisting, synthesizeExistingBucket } from '../existing.js';
 
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
 const OBJECT_CREATED = 's3:ObjectCreated:*';
 
 export const bucketSynth: KindSynth<Bucket> = {
 
-  names: (node, ctx) => [
+  // An existing bucket's name is checked by the model (S3's own rules, dots allowed).
+  names: (node, ctx) => isExisting(node) ? [] : [
     { what: 'S3 bucket name', name: ctx.physical(node, 'Bucket'), max: 63, node: node.name, pattern: S3_BUCKET_NAME, patternText: 'lower-case letters, digits and hyphens' },
   ],
 
-  problems: () => [],
+  problems: (node, ctx) => existingEdgeProblems(node, ctx),
 
   grantResources(node, use, fn, ctx) {
     const name = ctx.physical(node, 'Bucket');
@@ -44,6 +46,7 @@ export const bucketSynth: KindSynth<Bucket> = {
   synthesize(node, ctx) {
     const id = idOf(node, 'Bucket');
     const targets = ctx.outgoing(node).filter(carriesEvents);
+    if (isExisting(node)) return synthesizeExistingBucket(node, targets, ctx);
     const dependsOn: string[] = [];
     const notification: Record<string, Value[]> = {};
     const configuration = (edge: Edge, key: string, target: Value) => {

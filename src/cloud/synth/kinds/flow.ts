@@ -26,6 +26,7 @@ import type { KindSynth } from '../kind.js';
 import { arnByName } from '../policies.js';
 import { getAtt, ref, sub, type PolicyDocument, type Statement, type Str, type Value } from '../template.js';
 import { addLogGroup } from '../log-group.js';
+import { topicRef } from '../existing.js';
 
 /** What a flow's role may do with its jobs, from the job kinds' permission tables. */
 const INVOKE = { job: KINDS.job.permissions.invoke, glueJob: KINDS.glueJob.permissions.invoke } as const;
@@ -57,7 +58,7 @@ export const flowSynth: KindSynth<Flow> = {
     if (lambdaJobs.length) statements.push({ Sid: 'InvokeJobs', Effect: 'Allow', Action: [...INVOKE.job], Resource: lambdaJobs.map((j) => functionArn(j.name)) });
     if (glueJobs.length) statements.push({ Sid: 'RunGlueJobs', Effect: 'Allow', Action: [...INVOKE.glueJob], Resource: glueJobs.map((j) => arnByName('glueJob', 'Job', ctx.physical(step(j.name) as GlueJob, 'Job'))) });
     if (topic) {
-      statements.push({ Sid: 'PublishOutcome', Effect: 'Allow', Action: [PUBLISH_ACTION], Resource: ref(idOf(topic, 'Topic')) });
+      statements.push({ Sid: 'PublishOutcome', Effect: 'Allow', Action: [PUBLISH_ACTION], Resource: topicRef(topic) });
       if (usesKey(ctx, topic, 'Topic')) statements.push({ Sid: 'UsePipelineKey', Effect: 'Allow', Action: [...KEY_USE_ACTIONS.publish!], Resource: keyArn() });
     }
     statements.push(
@@ -85,7 +86,7 @@ export const flowSynth: KindSynth<Flow> = {
     });
 
     const substitutions = substitutionsFor(plan, (resource): Value => {
-      if (resource.kind === 'topic') return ref(idOf(topic!, 'Topic'));
+      if (resource.kind === 'topic') return topicRef(topic!);
       if (resource.kind === 'job') return functionArn(resource.name);
       // startJobRun takes the job's name, which is the Glue job's Ref.
       return ref(partIdOf(step(resource.name), 'Job'));

@@ -21,6 +21,7 @@ import type { Topic } from '../../../model/topic.js';
 import { SEND_ACTION } from '../actions.js';
 import { bindingsOf, bindingsValue, estimateEnvironmentBytes, functionVariables, SLUICE_ENV } from '../bindings.js';
 import { SCRATCH, type SynthContext } from '../context.js';
+import { topicArn as topicArnOf } from '../existing.js';
 import { keyArn, keyFor } from '../encryption.js';
 import { grantsFor, LAMBDA_TRUST, roleDocument } from '../iam.js';
 import { edgeIds, idOf, paths } from '../ids.js';
@@ -181,7 +182,7 @@ function addFailureQueue(ctx: SynthContext, fn: Fn): void {
   const statements: Statement[] = [denyInsecureTransport('sqs', [arn])];
   for (const edge of ctx.incoming(fn)) {
     const stem = logicalStem(edge.from.name);
-    if (edge.from.kind === 'topic') statements.push(allowServiceDelivery(`AllowSnsFrom${stem}`, 'sns', SEND_ACTION, arn, arnByName('topic', 'Topic', ctx.physical(edge.from as Topic, 'Topic')), false));
+    if (edge.from.kind === 'topic') statements.push(allowServiceDelivery(`AllowSnsFrom${stem}`, 'sns', SEND_ACTION, arn, topicArnOf(ctx, edge.from as Topic), false));
     if (edge.from.kind === 'schedule') statements.push(allowServiceDelivery(`AllowEventsFrom${stem}`, 'events', SEND_ACTION, arn, arnByName('schedule', 'Rule', ctx.physical(edge.from as Schedule, 'Rule')), false));
   }
   ctx.add(fn.name, idOf(fn, 'FailuresPolicy'), paths.node(fn, 'FailuresPolicy'), {

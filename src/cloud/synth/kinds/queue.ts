@@ -10,6 +10,7 @@ import type { Bucket } from '../../../model/bucket.js';
 import type { Topic } from '../../../model/topic.js';
 import { SEND_ACTION } from '../actions.js';
 import { SCRATCH } from '../context.js';
+import { topicArn as topicArnOf } from '../existing.js';
 import { keyFor } from '../encryption.js';
 import { idOf, paths } from '../ids.js';
 import type { KindSynth } from '../kind.js';
@@ -79,7 +80,7 @@ export const queueSynth: KindSynth<Queue> = {
         forQueue.push(allowServiceDelivery(`AllowS3From${sid}`, 's3', SEND_ACTION, queueArn, arnByName('bucket', 'Bucket', ctx.physical(source as Bucket, 'Bucket')), true));
       } else if (source.kind === 'topic') {
         // SNS delivers to the queue and dead-letters what it cannot deliver to the DLQ (SNS-3).
-        const topicArn = arnByName('topic', 'Topic', ctx.physical(source as Topic, 'Topic'));
+        const topicArn = topicArnOf(ctx, source as Topic);
         forQueue.push(allowServiceDelivery(`AllowSnsFrom${sid}`, 'sns', SEND_ACTION, queueArn, topicArn, false));
         forDlq.push(allowServiceDelivery(`AllowSnsFrom${sid}`, 'sns', SEND_ACTION, dlqArn, topicArn, false));
       }

@@ -19,14 +19,16 @@ import type { KindSynth } from '../kind.js';
 import { logicalStem } from '../names.js';
 import { allowServiceDelivery, arnByName, denyInsecureTransport } from '../policies.js';
 import { getAtt, ref, type Statement } from '../template.js';
+import { existingEdgeProblems, isExisting, topicRef } from '../existing.js';
 
 export const topicSynth: KindSynth<Topic> = {
 
-  names: (node, ctx) => [
+  names: (node, ctx) => isExisting(node) ? [] : [
     { what: 'SNS topic name', name: ctx.physical(node, 'Topic'), max: 256, node: node.name, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, hyphens and underscores' },
   ],
 
-  problems(node) {
+  problems(node, ctx) {
+    if (isExisting(node)) return existingEdgeProblems(node, ctx);
     const size = node.props.maxMessageSize;
     if (size === undefined || size === TOPIC_DEFAULT_MAX_MESSAGE_SIZE) return [];
     // AWS::SNS::Topic has no MaximumMessageSize property, and custom resources are out (DESIGN.md),
@@ -40,9 +42,14 @@ export const topicSynth: KindSynth<Topic> = {
     return [problem];
   },
 
-  grantResources: (node) => [ref(idOf(node, 'Topic'))],
+  grantResources: (node) => [topicRef(node)],
 
   synthesize(node, ctx) {
+    // An existing topic: only the stack's subscriptions to it, never the topic or its policy.
+    if (isExisting(node)) {
+      for (const edge of ctx.outgoing(node)) subscribe(ctx, node, edge);
+      return;
+    }
     const id = idOf(node, 'Topic');
     ctx.add(node.name, id, paths.node(node, 'Topic'), {
       Type: 'AWS::SNS::Topic',
@@ -67,7 +74,7 @@ function subscribe(ctx: SynthContext, topic: Topic, edge: Edge): void {
   const toQueue = edge.to.kind === 'queue';
   const o = edge.options;
   const properties: Record<string, unknown> = {
-    TopicArn: ref(idOf(topic, 'Topic')),
+    TopicArn: topicRef(topic),
     Protocol: toQueue ? 'sqs' : 'lambda',
     Endpoint: getAtt(toQueue ? idOf(edge.to as Queue, 'Queue') : idOf(edge.to as Fn, 'Function'), 'Arn'),
   };
@@ -82,6 +89,6 @@ function subscribe(ctx: SynthContext, topic: Topic, edge: Edge): void {
   if (toQueue) return;
   ctx.add(topic.name, edgeIds.permission(edge), paths.edge(edge, 'Permission'), {
     Type: 'AWS::Lambda::Permission',
-    Properties: { Action: INVOKE_ACTION, FunctionName: getAtt(idOf(edge.to as Fn, 'Function'), 'Arn'), Principal: 'sns.amazonaws.com', SourceArn: ref(idOf(topic, 'Topic')) },
+    Properties: { Action: INVOKE_ACTION, FunctionName: getAtt(idOf(edge.to as Fn, 'Function'), 'Arn'), Principal: 'sns.amazonaws.com', SourceArn: topicRef(topic) },
   });
 }
