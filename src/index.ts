@@ -18,6 +18,7 @@ export { schedule, Schedule, type ScheduleProps } from './model/schedule.js';
 export { job, Job, type JobProps, type JobRetry } from './model/job.js';
 export { glueJob, GlueJob, type GlueJobProps, type GlueWorkerType } from './model/glue-job.js';
 export { flow, Flow, flowLevels, type FlowProps, type FlowStep } from './model/flow.js';
+export { comprehend, Comprehend, type ComprehendProps, type ComprehendLanguage, type ComprehendFeature } from './model/comprehend.js';
 export { pipeline, Pipeline, type PipelineProps } from './model/pipeline.js';
 export { Node, Path, type Edge, type EdgeOptions, type Kind, type AnyNode } from './model/node.js';
 export type { EdgeOptionsOf, TargetKind } from './model/edge-types.js';

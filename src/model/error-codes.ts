@@ -775,6 +775,32 @@ export const ERROR_CODES = {
     meaning: 'the command line is malformed (unknown command or option, missing argument); reported as JSON with this code only under --json',
     fix: 'correct the command line (sluice COMMAND --help shows the usage)',
   },
+  // issue 14: AI sentiment (comprehend, sluice table, sluice trigger <schedule|fn>, notify)
+  SLUICE_E_SENTIMENT_FEATURE: {
+    area: 'pipeline',
+    meaning: "a comprehend node was declared with a feature other than 'sentiment'",
+    fix: "declare comprehend(name, 'sentiment', { language: 'en' })",
+  },
+  SLUICE_E_SENTIMENT_LANGUAGE: {
+    area: 'pipeline',
+    meaning: "a comprehend node's language is not one DetectSentiment takes (en, es, fr, de, it, pt, ar, hi, ja, ko, zh, zh-TW)",
+    fix: 'set language to one of the codes DetectSentiment takes',
+  },
+  SLUICE_E_SENTIMENT_LOCAL_LANGUAGE: {
+    area: 'run',
+    meaning: "a step called ctx.sentiment on the local stage with a comprehend node whose language is not 'en': the local model reads English only",
+    fix: "test with language 'en' locally, or run the step on an AWS stage where Comprehend reads the language",
+  },
+  SLUICE_E_SENTIMENT_TEXT: {
+    area: 'run',
+    meaning: 'ctx.sentiment(text) got a text Comprehend rejects: empty, not a string, or over 5,000 bytes of UTF-8 (sluice never splits a text: the sentiment of parts is not the sentiment of the whole)',
+    fix: 'pass non-empty text of at most 5,000 bytes (trim or summarize longer texts first); ctx.sentiment.batch reports such a text in ErrorList instead of throwing',
+  },
+  SLUICE_E_SENTIMENT_SERVICE: {
+    area: 'run',
+    meaning: 'a step called ctx.sentiment without declaring a comprehend service, or with several declared and none named',
+    fix: "declare fn.uses(comprehend('sentiment', 'sentiment')); with several, pass { service: 'name' }",
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

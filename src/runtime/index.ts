@@ -26,6 +26,7 @@ export type {
   Ctx, StepInput, ObjectInput, MessageInput, ScheduleInput, Output, ObjectOutput, MessageOutput,
   ObjectOptions, MessageOptions, EnvelopeOptions, TableClient, Item, Attributes, AttributeValue, StepFunction, StepOptions, StepOutcome, HandlerDescriptor,
   Envelope, DataAsset, ObjectType,
+  SentimentClient, SentimentResult, SentimentScore, SentimentLabel, BatchSentimentResult, SentimentOptions,
 } from './types.js';
 export type { UrlResource, UpdateNotification, BuiltInObjectType, StandardSchemaV1 } from '../envelope/object-types.js';
 export type { IngestionStep } from '../envelope/ingestion-step.js';

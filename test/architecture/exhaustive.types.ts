@@ -27,3 +27,7 @@ export const aws: AwsRegistry = awsWithoutTopic;
 const { fn: _modelFn, ...modelWithoutFn } = KINDS;
 // @ts-expect-error the model needs a definition for 'fn'
 export const model: { readonly [K in Kind]: KindDefinition<NodeOfKind[K]> } = modelWithoutFn;
+
+const { comprehend: _synthComprehend, ...synthWithoutComprehend } = KIND_SYNTH;
+// @ts-expect-error synth needs a module for 'comprehend', even though it deploys nothing
+export const synthNoComprehend: KindRegistry = synthWithoutComprehend;
