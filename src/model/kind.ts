@@ -76,8 +76,9 @@ export interface ResourcePart {
  * What the stage commands (`sluice put`, `send`, `dlq`, `table`, `logs`, `worker`) can do with a
  * node: one list per kind, so every command finds its nodes, and reports an unknown one, the same way.
  * `invoke`: run the node's step (a worker, a single invocation). `executions`: start a flow and list its runs.
+ * `fire`: fire a schedule now, as its rule would (`sluice trigger <schedule>`).
  */
-export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke' | 'executions';
+export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke' | 'executions' | 'fire';
 
 /** Where a node's dead letters go: the part that holds them, and what one is. */
 export interface DeadLetterDefinition {

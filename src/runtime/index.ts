@@ -18,6 +18,7 @@ export type { JobCtx, JobCtxOptions, JobGrants, JobIo, JobHandler, JobObject, Jo
 export { memoryJobIo, type MemoryJobIo } from './job-memory-io.js';
 export type { CsvReadOptions, CsvWriteOptions, MalformedRow, ParquetReadOptions, ParquetWriteOptions, ParquetSchema, ParquetColumnType, RowSource } from './rows/index.js';
 export { component, source, sink, result, isHandlerDescriptor } from './handler.js';
+export { tableItem, TABLE_ITEM_METADATA, type TableItemRef } from './table-item.js';
 export { objectType, BUILT_IN_OBJECT_TYPES } from '../envelope/object-types.js';
 export { validateDataAsset, partitionsOf } from '../envelope/data-asset.js';
 export { EnvelopeError } from '../envelope/errors.js';
