@@ -121,7 +121,8 @@ export function readItems(table: Table, source: { items?: string[]; file?: strin
     const keyType = bad.every((b) => b.includes(KEY_TYPE));
     const lines = bad.slice(0, 20).map((b) => `  - ${b.replace(KEY_TYPE, '')}`);
     if (bad.length > 20) lines.push(`  - and ${bad.length - 20} more`);
-    const how = `an item is a ${table.sortKey ? '' : `bare ${table.partitionKey.name} value, a `}K=V,K=V list or a JSON object with ${keyText(table, { [table.partitionKey.name]: `<${table.partitionKey.type}>`, ...(table.sortKey ? { [table.sortKey.name]: `<${table.sortKey.type}>` } : {}) })}`;
+    const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])].map((k) => `'${k.name}' (type ${k.type})`).join(' and ');
+    const how = `an item is ${table.sortKey ? '' : `a bare value of '${table.partitionKey.name}', `}a K=V,K=V list or a JSON object, with ${keys}`;
     const message = `${bad.length} item(s) for table '${table.name}' cannot be used, so nothing was changed:\n${lines.join('\n')}\n${how}`;
     throw new InputError(keyType ? 'SLUICE_E_TABLE_ITEMS_KEY_TYPE' : 'SLUICE_E_TABLE_ITEMS_SPEC', message, { node: table.name, field: source.file ? '--file' : '--item' });
   }
