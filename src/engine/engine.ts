@@ -353,6 +353,13 @@ export class Engine {
     return stats;
   }
 
+  /** Delete objects from a bucket, as DeleteObjects does (a key not there is no error); returns how many were there. */
+  deleteObjects(bucket: string, keys: readonly string[]): number {
+    const blobs = this.store.transaction(() => keys.map((k) => this.store.objects.remove(bucket, k)).filter((b): b is string => b !== undefined));
+    this.removeBlobs(blobs.filter((b) => !this.store.objects.references(b)));
+    return blobs.length;
+  }
+
   /** Remove blobs replaced by overwrites, once the overwrite has committed. */
   private removeBlobs(ids: string[]): void {
     if (ids.length) this.store.transaction(() => ids.forEach((id) => this.store.blobs.remove(id)));

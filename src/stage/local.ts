@@ -106,6 +106,12 @@ export class LocalStage implements Stage {
     return this.engine.redrive(node);
   }
 
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<number> {
+    nodeFor(this.pipeline, bucket, 'objects');
+    this.engine.deleteObjects(bucket, keys);
+    return keys.length;
+  }
+
   async lineage(bucket: string, key: string): Promise<Lineage> {
     nodeFor(this.pipeline, bucket, 'objects');
     return lineageOf(this.engine.store, bucket, key);

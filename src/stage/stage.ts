@@ -337,6 +337,8 @@ export interface Stage {
   deadLetters(node: string): Promise<DeadLetter[]>;
   /** Send a node's dead letters back where they came from; returns how many. */
   redrive(node: string): Promise<number>;
+  /** Delete objects from a bucket (a key not there is no error); returns how many keys were asked. */
+  deleteObjects(bucket: string, keys: readonly string[]): Promise<number>;
   /** The chain of steps from an object back to its root input. */
   lineage(bucket: string, key: string): Promise<Lineage>;
   /** A table's items. */

@@ -95,3 +95,14 @@ test('GIVEN names in the table WHEN the schedule is fired with sluice trigger TH
   assertUserError(await cli('trigger', 'producer-ai'), 'SLUICE_E_TRIGGER_NO_SCHEDULE', ["function 'producer-ai' has no schedule"]);
   assertUserError(await cli('trigger', 'five-minute-timer', '--detail', '[1]'), 'SLUICE_E_TRIGGER_DETAIL', ['--detail must be a JSON object']);
 });
+
+test('GIVEN results of a run WHEN a name is removed with --prune-outputs THEN exactly the objects whose lineage roots at it are deleted', async () => {
+  const before = parseJson<{ objects: Array<{ key: string }> }>(await cli('ls', 'fangsentiment', '--json')).objects.map((o) => o.key);
+  assert.ok(before.some((k) => k.endsWith('/apple.json')));
+  const removed = parseJson(await cli('table', 'fang', 'remove', '--item', 'apple', '--prune-outputs', '--json'));
+  assert.deepEqual(removed.removed, ['apple']);
+  const appleKeys = before.filter((k) => /\/apple\.(json|csv)$/.test(k)).sort();
+  assert.deepEqual(removed.pruned.map((p: { key: string }) => p.key).sort(), appleKeys);
+  const after = parseJson<{ objects: Array<{ key: string }> }>(await cli('ls', 'fangsentiment', '--json')).objects.map((o) => o.key);
+  assert.deepEqual(after, before.filter((k) => !appleKeys.includes(k)));
+});

@@ -17,6 +17,7 @@ import type { Table } from '../../model/table.js';
 import type { Item } from '../../runtime/types.js';
 import { MAX_ATOMIC_TABLE_CHANGES, type Stage, type TableItems } from '../../stage/index.js';
 import { keyOnly, keyText, parseItem, planItems, readItems } from '../table-items.js';
+import { outputsOfItems, pruneObjects } from '../prune-outputs.js';
 
 const OPERATIONS = ['scan', 'get', 'add', 'remove', 'update', 'import', 'export'] as const;
 type Operation = (typeof OPERATIONS)[number];
@@ -114,16 +115,20 @@ const change = (mode: 'add' | 'remove'): Run => async (stage, table, items, opti
       ...(atomic ? {} : { onProgress: (done: number, total: number) => { if (done === total || done % 1000 < 25) progress(options, `${mode === 'add' ? 'added' : 'removed'} ${done}/${total}`); } }),
     });
   }
+  // The outputs are found before the items go, and deleted after: a failed write leaves them all.
+  const pruned = mode === 'remove' && options.pruneOutputs ? await outputsOfItems(stage, table, plan.changes) : [];
+  if (pruned.length) await pruneObjects(stage, pruned);
   const gone = new Set(mode === 'remove' ? changed : []);
   const after = mode === 'add' ? [...before, ...changed].sort((a, b) => a.localeCompare(b)) : before.filter((k) => !gone.has(k));
   const verb = mode === 'add' ? 'added' : 'removed';
   const left = mode === 'add' ? 'already there' : 'not there';
-  emit(options, { table: table.name, stage: stage.name, before, after, [verb]: changed, unchanged: plan.unchanged, duplicates: plan.duplicates, blankLines }, () => [
+  emit(options, { table: table.name, stage: stage.name, before, after, [verb]: changed, unchanged: plan.unchanged, duplicates: plan.duplicates, blankLines, ...(options.pruneOutputs ? { pruned } : {}) }, () => [
     `table '${table.name}'${stage.label} before: ${before.length} item(s): ${shown(before)}`,
     `${verb} ${changed.length}: ${shown(changed)}`,
     ...(plan.unchanged.length ? [`left alone ${plan.unchanged.length} (${left}): ${shown(plan.unchanged)}`] : []),
     ...(plan.duplicates.length ? [`given twice ${plan.duplicates.length}: ${shown(plan.duplicates)}`] : []),
     ...(blankLines > 0 ? [`skipped ${blankLines} blank line(s)`] : []),
+    ...(options.pruneOutputs ? [`pruned ${pruned.length} output object(s) whose lineage roots at a removed item${pruned.length ? `: ${shown(pruned.map((o) => `${o.bucket}/${o.key}`))}` : ''}`] : []),
     `after: ${after.length} item(s): ${shown(after)}`,
   ].join('\n'));
 };

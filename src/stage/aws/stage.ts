@@ -162,6 +162,12 @@ export class AwsStage implements Stage, AwsStageContext {
     }
   }
 
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<number> {
+    const node = this.node(bucket, 'objects');
+    if (keys.length) await KIND_AWS.bucket.objects!.delete(this, node, keys);
+    return keys.length;
+  }
+
   table(name: string): TableItems {
     const node = this.node(name, 'items');
     return this.kind(node).items!(this, node);
