@@ -10,5 +10,7 @@ export const samples: Record<string, string> = {
   netflix: 'Netflix is an American subscription video on-demand over-the-top streaming service. The service primarily distributes original and acquired films and television shows from various genres.',
   google: 'Google LLC is an American multinational corporation and technology company focusing on online advertising, search engine technology, cloud computing, computer software, quantum computing, e-commerce, consumer electronics, and artificial intelligence.',
   microsoft: 'Microsoft Corporation is an American multinational corporation and technology company headquartered in Redmond, Washington.',
+  // Over Comprehend's 5,000-byte limit on purpose: its record fails with SLUICE_E_SENTIMENT_TEXT.
+  wordy: 'word '.repeat(1100),
   enron: 'Enron Corporation was an American energy company whose collapse in 2001 was a scandal of fraud, corruption and bankruptcy that cost employees and shareholders billions and destroyed trust in its auditors.',
 };
