@@ -32,7 +32,8 @@ export function localSentiment(text: string): SentimentResult {
   let positive = 0;
   let negative = 0;
   for (const entry of calculation) {
-    for (const weight of Object.values(entry)) {
+    for (const word in entry) {
+      const weight = entry[word]!;
       if (weight > 0) positive += weight;
       else negative -= weight;
     }
@@ -58,7 +59,7 @@ export const localSentimentBackend: SentimentBackend = (service) => {
       return localSentiment(text);
     },
     async batch(texts): Promise<BatchSentimentResult> {
-      return { ResultList: texts.map((t, Index) => ({ Index, ...localSentiment(t) })), ErrorList: [] };
+      return { ResultList: texts.map((t, Index) => { const r = localSentiment(t) as SentimentResult & { Index: number }; r.Index = Index; return r; }), ErrorList: [] };
     },
   };
   if (service.language === 'en') return io;

@@ -71,10 +71,12 @@ export function sentimentClient(bindings: StepBindings, backend: SentimentBacken
     for (let start = 0; start < valid.length; start += COMPREHEND_LIMITS.maxBatchDocuments) {
       const chunk = valid.slice(start, start + COMPREHEND_LIMITS.maxBatchDocuments);
       const answer = await io.batch(chunk.map((i) => texts[i]!));
-      for (const r of answer.ResultList) out.ResultList.push({ ...r, Index: chunk[r.Index]! });
-      for (const e of answer.ErrorList) out.ErrorList.push({ ...e, Index: chunk[e.Index]! });
+      // Indexes move from the chunk's to the caller's in place: the answer is ours to change.
+      for (const r of answer.ResultList) out.ResultList.push(Object.assign(r, { Index: chunk[r.Index]! }));
+      for (const e of answer.ErrorList) out.ErrorList.push(Object.assign(e, { Index: chunk[e.Index]! }));
     }
-    out.ResultList.sort((a, b) => a.Index - b.Index);
+    // Chunks go in order, so results come in order; errors mix refused texts with the service's.
+    if (out.ResultList.some((r, i) => i > 0 && out.ResultList[i - 1]!.Index > r.Index)) out.ResultList.sort((a, b) => a.Index - b.Index);
     out.ErrorList.sort((a, b) => a.Index - b.Index);
     return out;
   };
