@@ -13,12 +13,22 @@
  * The README's "AI sentiment" section says how often these labels agree with Comprehend's on the
  * labelled set in test/engine/sentiment/labelled.json.
  */
-import Sentiment from 'sentiment';
+import { createRequire } from 'node:module';
+import type SentimentType from 'sentiment';
 import { InputError } from '../model/errors.js';
 import type { BatchSentimentResult, SentimentLabel, SentimentResult } from '../runtime/types.js';
 import type { SentimentBackend, SentimentIo } from '../runtime/sentiment.js';
 
-const analyzer = new Sentiment();
+// Loaded on first use: every worker thread imports this module, few steps call ctx.sentiment, and the
+// word list costs start-up time.
+let analyzer: SentimentType | undefined;
+function analyzerOf(): SentimentType {
+  if (!analyzer) {
+    const Sentiment = createRequire(import.meta.url)('sentiment') as typeof SentimentType;
+    analyzer = new Sentiment();
+  }
+  return analyzer;
+}
 
 /** The weights the mapping uses (module comment). */
 const WEIGHTS = { mixed: 1.1, neutralFloor: 1.5, neutralPerWord: 0.12, floor: 0.01 } as const;
@@ -28,7 +38,7 @@ const WEIGHTS = { mixed: 1.1, neutralFloor: 1.5, neutralPerWord: 0.12, floor: 0.
  * @example localSentiment('I love it').Sentiment // 'POSITIVE'
  */
 export function localSentiment(text: string): SentimentResult {
-  const { calculation, tokens } = analyzer.analyze(text);
+  const { calculation, tokens } = analyzerOf().analyze(text);
   let positive = 0;
   let negative = 0;
   for (const entry of calculation) {
