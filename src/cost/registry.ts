@@ -15,6 +15,7 @@ import { scheduleCost } from './kinds/schedule.js';
 import { jobCost } from './kinds/job.js';
 import { glueJobCost } from './kinds/glue-job.js';
 import { flowCost } from './kinds/flow.js';
+import { comprehendCost } from './kinds/comprehend.js';
 
 /** One cost module per kind. */
 export type CostRegistry = { readonly [K in Kind]: KindCost<NodeOfKind[K]> };
@@ -30,4 +31,5 @@ export const KIND_COST: CostRegistry = {
   job: jobCost,
   glueJob: glueJobCost,
   flow: flowCost,
+  comprehend: comprehendCost,
 };

@@ -105,16 +105,24 @@ export function snsEvent(topic: string, fnName: string, message: { id: string; b
 
 /** EventBridge's scheduled event for a rule firing at `time`. */
 export function scheduledEvent(rule: string, time: number, detail: Record<string, unknown>): Record<string, unknown> {
+  return scheduledEventOf({ ruleArn: arn.rule(rule), account: LOCAL_ACCOUNT, region: LOCAL_REGION }, time, detail);
+}
+
+/**
+ * EventBridge's scheduled event for a rule of any account and region (an AWS stage's `sluice trigger`).
+ * @example scheduledEventOf({ ruleArn, account: '123456789012', region: 'eu-west-1' }, Date.now(), {})
+ */
+export function scheduledEventOf(rule: { ruleArn: string; account: string; region: string }, time: number, detail: Record<string, unknown>): Record<string, unknown> {
   return {
     version: '0',
     id: randomUUID(),
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
-    account: LOCAL_ACCOUNT,
+    account: rule.account,
     // SCH-01: rules fire within the minute, with second granularity dropped in the event time.
     time: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: LOCAL_REGION,
-    resources: [arn.rule(rule)],
+    region: rule.region,
+    resources: [rule.ruleArn],
     detail,
   };
 }

@@ -5,6 +5,8 @@
  * worker threads. A turn is one SQLite transaction: outputs written, deliveries enqueued, inputs
  * acknowledged, together or not at all. What each kind does lives in `kinds/` (see kind.ts).
  */
+import { scheduledEvent } from './aws-events.js';
+import type { ScheduleRuntime } from './kinds/schedule.js';
 import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../model/pipeline.js';
 import { InputError, InternalError, PipelineValidationError } from '../model/errors.js';
@@ -351,6 +353,13 @@ export class Engine {
     return stats;
   }
 
+  /** Delete objects from a bucket, as DeleteObjects does (a key not there is no error); returns how many were there. */
+  deleteObjects(bucket: string, keys: readonly string[]): number {
+    const blobs = this.store.transaction(() => keys.map((k) => this.store.objects.remove(bucket, k)).filter((b): b is string => b !== undefined));
+    this.removeBlobs(blobs.filter((b) => !this.store.objects.references(b)));
+    return blobs.length;
+  }
+
   /** Remove blobs replaced by overwrites, once the overwrite has committed. */
   private removeBlobs(ids: string[]): void {
     if (ids.length) this.store.transaction(() => ids.forEach((id) => this.store.blobs.remove(id)));
@@ -480,6 +489,21 @@ export class Engine {
     const id = this.flows.request(nodeFor(this.pipeline, flow, 'executions'), input, options);
     this.wake?.();
     return id;
+  }
+
+  /**
+   * Fire a schedule now, as its rule would: the scheduled event EventBridge sends, delivered to each of
+   * its targets (or to `target` alone) in one transaction; returns the event and the targets.
+   */
+  fire(schedule: string, options: { detail?: Record<string, unknown>; target?: string } = {}): { event: Record<string, unknown>; targets: string[] } {
+    const rt = this.topology.nodes.get(nodeFor(this.pipeline, schedule, 'fire').name) as ScheduleRuntime;
+    const now = this.clock.now();
+    const event = scheduledEvent(schedule, now, options.detail ?? rt.detail);
+    const targets = rt.targets.filter((t) => options.target === undefined || t === options.target);
+    this.store.transaction(() => targets.forEach((t) => this.delivery.deliver(t, { type: 'scheduled', event }, now)));
+    this.onEvent?.({ type: 'schedule', schedule, time: String(event.time) });
+    this.wake?.();
+    return { event, targets };
   }
 
   /** The running or waiting execution of a flow (its name), if any. */

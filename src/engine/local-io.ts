@@ -8,6 +8,7 @@ import { parseS3Path } from '../envelope/offload.js';
 import type { StepIo, TableIo } from '../runtime/context.js';
 import type { EngineStore as Store } from './store/types.js';
 import type { KeySchema } from './store/items.js';
+import { localSentimentBackend } from './sentiment-model.js';
 
 /** Where a local step's secrets come from: their values, and where they were looked up (for errors). */
 export type SecretsSource = () => { values: Record<string, string>; source: string };
@@ -66,6 +67,7 @@ export function localStepIo(store: Store, options: LocalIoOptions): StepIo {
       const { values, source } = options.secrets!();
       return { values: Object.fromEntries(paths.map((p) => [p, values[p]])), source };
     } } : {}),
+    sentiment: localSentimentBackend,
     idempotency: {
       begin: async (node, key, inProgressMs) => {
         const t = now();

@@ -13,6 +13,7 @@ import { tableEngine, type TableRuntime } from './kinds/table.js';
 import { scheduleEngine, type ScheduleRuntime } from './kinds/schedule.js';
 import { jobEngine, glueJobEngine, type JobRuntime } from './kinds/job.js';
 import { flowEngine, type FlowRuntime } from './kinds/flow.js';
+import { comprehendEngine, type ComprehendRuntime } from './kinds/comprehend.js';
 import type { GlueJob } from '../model/glue-job.js';
 
 /** Each kind's runtime. A kind missing here fails to compile in `KIND_ENGINE` below. */
@@ -26,6 +27,7 @@ export interface RuntimeOfKind {
   job: JobRuntime;
   glueJob: JobRuntime<GlueJob>;
   flow: FlowRuntime;
+  comprehend: ComprehendRuntime;
 }
 
 /** Any node's runtime. */
@@ -45,4 +47,5 @@ export const KIND_ENGINE: EngineRegistry = {
   job: jobEngine,
   glueJob: glueJobEngine,
   flow: flowEngine,
+  comprehend: comprehendEngine,
 };

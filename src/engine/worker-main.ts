@@ -3,6 +3,7 @@
  * function's bundled handler, then runs invocations one at a time; object and payload reads, table
  * calls, secrets and idempotency records go to the main thread, which owns the store.
  */
+import { localSentimentBackend } from './sentiment-model.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
@@ -58,6 +59,8 @@ const io: StepIo = {
     return (await call('objectMetadata', bucket, key)) ?? undefined;
   },
   secrets: (paths) => call('secrets', paths),
+  // The local model is a pure function of the text: it runs in the worker, with no round trip.
+  sentiment: localSentimentBackend,
   idempotency: {
     begin: (node, key, inProgressMs) => call('idempotencyBegin', node, key, inProgressMs),
     release: (node, key) => call('idempotencyRelease', node, key),

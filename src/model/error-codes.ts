@@ -877,6 +877,77 @@ export const ERROR_CODES = {
     meaning: 'an existing bucket that triggers the pipeline does not send its events to Amazon EventBridge (src/cloud/deploy/existing.ts)',
     fix: 'run the aws s3api put-bucket-notification-configuration command the message shows, or deploy again with --yes to let sluice turn it on',
   },
+  // issue 14: AI sentiment (comprehend, sluice table, sluice trigger <schedule|fn>, notify)
+  SLUICE_E_SENTIMENT_FEATURE: {
+    area: 'pipeline',
+    meaning: "a comprehend node was declared with a feature other than 'sentiment'",
+    fix: "declare comprehend(name, 'sentiment', { language: 'en' })",
+  },
+  SLUICE_E_SENTIMENT_LANGUAGE: {
+    area: 'pipeline',
+    meaning: "a comprehend node's language is not one DetectSentiment takes (en, es, fr, de, it, pt, ar, hi, ja, ko, zh, zh-TW)",
+    fix: 'set language to one of the codes DetectSentiment takes',
+  },
+  SLUICE_E_SENTIMENT_LOCAL_LANGUAGE: {
+    area: 'run',
+    meaning: "a step called ctx.sentiment on the local stage with a comprehend node whose language is not 'en': the local model reads English only",
+    fix: "test with language 'en' locally, or run the step on an AWS stage where Comprehend reads the language",
+  },
+  SLUICE_E_SENTIMENT_TEXT: {
+    area: 'run',
+    meaning: 'ctx.sentiment(text) got a text Comprehend rejects: empty, not a string, or over 5,000 bytes of UTF-8 (sluice never splits a text: the sentiment of parts is not the sentiment of the whole)',
+    fix: 'pass non-empty text of at most 5,000 bytes (trim or summarize longer texts first); ctx.sentiment.batch reports such a text in ErrorList instead of throwing',
+  },
+  SLUICE_E_SENTIMENT_SERVICE: {
+    area: 'run',
+    meaning: 'a step called ctx.sentiment without declaring a comprehend service, or with several declared and none named',
+    fix: "declare fn.uses(comprehend('sentiment', 'sentiment')); with several, pass { service: 'name' }",
+  },
+  SLUICE_E_TABLE_ITEMS_CONFLICT: {
+    area: 'stage',
+    meaning: 'sluice table update (or another atomic table write) found the table changed between its read and its write: the old item gone, or the new one there; nothing was written',
+    fix: 'run the command again; it reads the table anew',
+  },
+  SLUICE_E_TABLE_ITEMS_INPUT: {
+    area: 'cli',
+    meaning: 'sluice table got an operation it does not have, neither or both of --item and --file, update without --old or --new, get without exactly one key, or a file of blank lines only',
+    fix: 'run sluice table NAME OPERATION with the options the operation takes (sluice table --help lists them)',
+  },
+  SLUICE_E_TABLE_ITEMS_FILE: {
+    area: 'cli',
+    meaning: 'the --file of sluice table add, remove or import cannot be read',
+    fix: 'give a readable file with one item per line',
+  },
+  SLUICE_E_TABLE_ITEMS_SPEC: {
+    area: 'cli',
+    meaning: 'an item given to sluice table is empty, malformed (not a bare key value, K=V,K=V or a JSON object) or lacks a key attribute; nothing was changed',
+    fix: 'fix the items the message lists (by --item number or file line) and run the command again',
+  },
+  SLUICE_E_TABLE_ITEMS_KEY_TYPE: {
+    area: 'cli',
+    meaning: "an item given to sluice table has a key value of the wrong type for the table's key schema (text for an N key, a number for an S key); nothing was changed",
+    fix: 'give key values of the type the table declares (partitionKey and sortKey in the pipeline)',
+  },
+  SLUICE_E_TABLE_ITEMS_UPDATE_OLD: {
+    area: 'cli',
+    meaning: 'sluice table update --old names an item the table does not have; nothing was changed',
+    fix: 'name an existing item (sluice table NAME scan lists them)',
+  },
+  SLUICE_E_TABLE_ITEMS_UPDATE_NEW: {
+    area: 'cli',
+    meaning: 'sluice table update --new names an item the table already has; nothing was changed',
+    fix: 'remove that item first, or choose another --new key',
+  },
+  SLUICE_E_TRIGGER_NO_SCHEDULE: {
+    area: 'cli',
+    meaning: 'sluice trigger named a function that no schedule invokes, so there is no scheduled event to fire',
+    fix: 'trigger the schedule, or a function a schedule invokes; run any function once with sluice invoke',
+  },
+  SLUICE_E_TRIGGER_DETAIL: {
+    area: 'cli',
+    meaning: 'the --detail option of sluice trigger is not a JSON object',
+    fix: "pass --detail as a JSON object, e.g. --detail '{\"source\":\"manual\"}'",
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

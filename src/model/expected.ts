@@ -50,6 +50,12 @@ export interface ExpectedStep {
   logSize?: Size;
 }
 
+/** What a service is expected to be asked, for `sluice cost`: the characters of a typical document. */
+export interface ExpectedDocuments {
+  /** Characters of a typical text sent to the service. @default 300 */
+  characters?: number;
+}
+
 /** Expected contents of a table, for its storage. */
 export interface ExpectedItems {
   /** Items kept in the table. @default 0 */
@@ -67,6 +73,7 @@ const FIELDS: Partial<Record<Kind, readonly string[]>> = {
   job: ['duration', 'outputsPerInput', 'size', 'logSize'],
   glueJob: ['duration', 'outputsPerInput', 'size'],
   table: ['items', 'itemSize'],
+  comprehend: ['characters'],
 };
 
 /** A month, in hours, as AWS's pricing pages and calculator count it. */

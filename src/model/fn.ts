@@ -12,6 +12,7 @@ import { durationSeconds, type Duration } from './duration.js';
 import type { Problem } from './errors.js';
 import type { Table } from './table.js';
 import type { Bucket } from './bucket.js';
+import type { Comprehend } from './comprehend.js';
 import { callerFile } from './caller.js';
 import { isSecretRef, secretProblems, type SecretRef } from './secret.js';
 import { SQS_ARN } from './queue.js';
@@ -89,6 +90,8 @@ export class Fn extends Node<'fn', FnProps> {
   readonly tablesPutOnly = new Set<Table>();
   /** Buckets the function reads by key through `ctx.read()` (besides those whose events trigger it). */
   readonly bucketsRead = new Set<Bucket>();
+  /** Language services the function calls (`ctx.sentiment()`), declared with `uses`. */
+  readonly servicesUsed = new Set<Comprehend>();
   /** The file that declared the function: relative handler paths resolve against its folder. */
   readonly declaredIn: string | undefined;
 
@@ -120,6 +123,17 @@ export class Fn extends Node<'fn', FnProps> {
     this.tablesWritten.add(table);
     if (options.delete === false) this.tablesPutOnly.add(table);
     else this.tablesPutOnly.delete(table);
+    return this;
+  }
+
+  /**
+   * Let the function call a language service: `ctx.sentiment(text)` and `ctx.sentiment.batch(texts)`
+   * for a `comprehend(name, 'sentiment')` node (comprehend:DetectSentiment and BatchDetectSentiment,
+   * nothing else). Returns the function.
+   * @example const score = fn('score', { handler: './score.ts' }).uses(comprehend('sentiment', 'sentiment'));
+   */
+  uses(service: Comprehend): this {
+    this.servicesUsed.add(service);
     return this;
   }
 

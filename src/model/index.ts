@@ -13,6 +13,7 @@ export * from './queue.js';
 export * from './topic.js';
 export * from './table.js';
 export * from './schedule.js';
+export * from './comprehend.js';
 export * from './pipeline.js';
 export * from './permissions.js';
 export * from './edges.js';

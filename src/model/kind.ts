@@ -76,8 +76,9 @@ export interface ResourcePart {
  * What the stage commands (`sluice put`, `send`, `dlq`, `table`, `logs`, `worker`) can do with a
  * node: one list per kind, so every command finds its nodes, and reports an unknown one, the same way.
  * `invoke`: run the node's step (a worker, a single invocation). `executions`: start a flow and list its runs.
+ * `fire`: fire a schedule now, as its rule would (`sluice trigger <schedule>`).
  */
-export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke' | 'executions';
+export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke' | 'executions' | 'fire';
 
 /** Where a node's dead letters go: the part that holds them, and what one is. */
 export interface DeadLetterDefinition {
@@ -94,10 +95,13 @@ export interface DeadLetterDefinition {
 
 /** What a step bound to the node (in `SLUICE_BINDINGS`) is told about it. */
 export interface BindingShape {
-  /** The part the step addresses; its physical id (name, URL or ARN) is in the binding. */
-  part: string;
+  /**
+   * The part the step addresses; its physical id (name, URL or ARN) is in the binding. null: a service
+   * with no resource of its own (comprehend), which the binding names by its node's physical base.
+   */
+  part: string | null;
   /** What else the step needs: the size limit and path of a message target, the key schema of a table. */
-  fields: ReadonlyArray<'maxMessageSize' | 'path' | 'keySchema' | 'keyPrefix'>;
+  fields: ReadonlyArray<'maxMessageSize' | 'path' | 'keySchema' | 'keyPrefix' | 'language'>;
 }
 
 /**
@@ -125,7 +129,7 @@ export interface KindDefinition<N extends AnyNode = AnyNode, P extends string = 
   /** What the stage commands can do with it, and how to tell a user to (`{name}` is the node). */
   data: { ops: readonly DataOp[]; hint?: string };
   /** What a bound step is told about it; null when no step can be bound to it (nothing grants a use of it). */
-  binding: (BindingShape & { part: P }) | null;
+  binding: (BindingShape & { part: P | null }) | null;
 }
 
 /** Check a number prop against a range, the way every kind reports it. */

@@ -14,6 +14,7 @@ import { scheduleKind } from './schedule.js';
 import { jobKind } from './job.js';
 import { glueJobKind } from './glue-job.js';
 import { flowKind } from './flow.js';
+import { comprehendKind } from './comprehend.js';
 
 // In the order messages list kinds: data stores and channels first ("queues and functions").
 export const KINDS = {
@@ -26,6 +27,7 @@ export const KINDS = {
   job: jobKind,
   glueJob: glueJobKind,
   flow: flowKind,
+  comprehend: comprehendKind,
 } as const satisfies { readonly [K in Kind]: KindDefinition<NodeOfKind[K]> };
 
 /** The resource parts of a kind, by name: `PartOf<'queue'>` is `'Queue' | 'Dlq' | 'QueuePolicy' | 'DlqPolicy'`. */

@@ -19,6 +19,7 @@ export interface NodeOfOp {
   logs: NodeOfKind['fn'];
   executions: NodeOfKind['flow'];
   invoke: NodeOfKind['fn'];
+  fire: NodeOfKind['schedule'];
 }
 
 /** Options of `nodeFor`. */

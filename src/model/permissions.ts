@@ -45,6 +45,7 @@ export function grantsOf(pipe: Pipeline, fn: Fn | Job | GlueJob | Flow): Grant[]
   }
   for (const t of fn.tablesRead) add(t, 'read', `${fn.name}.reads(${t.name})`);
   for (const b of fn.bucketsRead) add(b, 'read', `${fn.name}.reads(${b.name})`);
+  for (const s of fn.servicesUsed) add(s, 'invoke', `${fn.name}.uses(${s.name})`);
   for (const t of fn.tablesWritten) add(t, fn.tablesPutOnly.has(t) ? 'put' : 'write', fn.tablesPutOnly.has(t) ? `${fn.name}.writes(${t.name}, { delete: false })` : `${fn.name}.writes(${t.name})`);
   return grants;
 }

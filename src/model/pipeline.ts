@@ -12,6 +12,7 @@ import type { Schedule } from './schedule.js';
 import type { Job } from './job.js';
 import type { GlueJob } from './glue-job.js';
 import { Flow } from './flow.js';
+import type { Comprehend } from './comprehend.js';
 
 /** The node class of each kind. */
 export interface NodeOfKind {
@@ -24,6 +25,7 @@ export interface NodeOfKind {
   job: Job;
   glueJob: GlueJob;
   flow: Flow;
+  comprehend: Comprehend;
 }
 import { PipelineValidationError, type Problem } from './errors.js';
 import { validatePipeline } from './validate.js';
@@ -59,7 +61,7 @@ export class Pipeline {
         return;
       }
       nodes.set(node.name, node);
-      if (node instanceof Fn) for (const t of [...node.tablesRead, ...node.tablesWritten, ...node.bucketsRead]) addNode(t);
+      if (node instanceof Fn) for (const t of [...node.tablesRead, ...node.tablesWritten, ...node.bucketsRead, ...node.servicesUsed]) addNode(t);
       // A flow brings its jobs (validation reports an item that is not one).
       if (node instanceof Flow && Array.isArray(node.jobs)) for (const j of node.jobs) if (j instanceof Node) addNode(j);
     };

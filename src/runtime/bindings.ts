@@ -30,6 +30,8 @@ export interface StepBindings {
   tablesWritten: string[];
   /** Tables it may also delete items from (`write` grants). */
   tablesDeleted: string[];
+  /** Language services it calls (`fn.uses`), with the language of their texts. */
+  sentiment?: Array<{ name: string; language: string }>;
   /** Physical resource name to node name (on AWS; locally names are the node names). */
   nodeNames?: Record<string, string>;
   /** The bucket large envelope bodies are offloaded to (`<pipeline>-<stage>-sluice-payloads`). */
@@ -92,6 +94,7 @@ export function bindingsFor(pipe: Pipeline, fn: Fn, stage: string): StepBindings
     tablesRead: names('read', 'table'),
     tablesWritten: [...names('write', 'table'), ...names('put', 'table')],
     tablesDeleted: names('write', 'table'),
+    sentiment: [...fn.servicesUsed].map((s) => ({ name: s.name, language: s.language })),
     payloadBucket: payloadBucketName(pipe.name, stage),
     config: fn.configFor(stage),
     pipelineNodes: Object.fromEntries([...pipe.nodes.values()].map((n) => [n.name, n.kind])),

@@ -14,6 +14,7 @@ import { parsedBodies } from './events.js';
 import { secretFor, type StartedStep } from './config.js';
 import { NO_SECRETS } from './secret-guard.js';
 import type { StepBindings } from './bindings.js';
+import { sentimentClient, type SentimentBackend } from './sentiment.js';
 import type { Ctx, DataAsset, EnvelopeOptions, Item, MessageOptions, ObjectOptions, ObjectOutput, MessageOutput, StepInput, TableClient } from './types.js';
 
 /** Table access without grant checks; the backend's side. */
@@ -44,6 +45,8 @@ export interface StepIo {
    */
   secrets?(paths: string[]): Promise<{ values: Record<string, string | undefined>; source: string; howToAdd?: (paths: string[]) => string }>;
   idempotency?: IdempotencyIo;
+  /** The language services a step `uses` (`ctx.sentiment`): the local model, or Amazon Comprehend. */
+  sentiment?: SentimentBackend;
 }
 
 /** A structured log line from `ctx.log`. */
@@ -277,9 +280,10 @@ function unreachable(bindings: StepBindings, output: 'message' | 'object', name:
 }
 
 /** What the step reaches besides data flowing through it: `ctx.secret` and `ctx.table`, checked against its declarations. */
-function services(bindings: StepBindings, io: StepIo, started: StartedStep | undefined): Pick<Ctx, 'secret' | 'table'> {
+function services(bindings: StepBindings, io: StepIo, started: StartedStep | undefined): Pick<Ctx, 'secret' | 'table' | 'sentiment'> {
   const fnName = stepName(bindings);
   return {
+    sentiment: sentimentClient(bindings, io.sentiment),
     secret(path: string): string {
       if (!started) throw new PermissionDeniedError(`${fnName} has no secrets; reference one in its config: fn('${bindings.node}', { config: { key: secret('${path}') } })`, { node: bindings.node, field: path });
       return secretFor(started, bindings.node, path);

@@ -18,6 +18,7 @@ export type { JobCtx, JobCtxOptions, JobGrants, JobIo, JobHandler, JobObject, Jo
 export { memoryJobIo, type MemoryJobIo } from './job-memory-io.js';
 export type { CsvReadOptions, CsvWriteOptions, MalformedRow, ParquetReadOptions, ParquetWriteOptions, ParquetSchema, ParquetColumnType, RowSource } from './rows/index.js';
 export { component, source, sink, result, isHandlerDescriptor } from './handler.js';
+export { tableItem, TABLE_ITEM_METADATA, type TableItemRef } from './table-item.js';
 export { objectType, BUILT_IN_OBJECT_TYPES } from '../envelope/object-types.js';
 export { validateDataAsset, partitionsOf } from '../envelope/data-asset.js';
 export { EnvelopeError } from '../envelope/errors.js';
@@ -27,6 +28,7 @@ export type {
   Ctx, StepInput, ObjectInput, MessageInput, ScheduleInput, Output, ObjectOutput, MessageOutput,
   ObjectOptions, MessageOptions, EnvelopeOptions, TableClient, Item, Attributes, AttributeValue, StepFunction, StepOptions, StepOutcome, HandlerDescriptor,
   Envelope, DataAsset, ObjectType,
+  SentimentClient, SentimentResult, SentimentScore, SentimentLabel, BatchSentimentResult, SentimentOptions,
 } from './types.js';
 export type { UrlResource, UpdateNotification, BuiltInObjectType, StandardSchemaV1 } from '../envelope/object-types.js';
 export type { IngestionStep } from '../envelope/ingestion-step.js';

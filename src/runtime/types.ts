@@ -165,6 +165,46 @@ export interface TableClient {
   scan(options?: { limit?: number }): Promise<Item[]>;
 }
 
+/** Comprehend's sentiment labels. */
+export type SentimentLabel = 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL' | 'MIXED';
+
+/** Comprehend's `SentimentScore`: the confidence of each label, from 0 to 1, summing to about 1. */
+export interface SentimentScore {
+  Positive: number;
+  Negative: number;
+  Neutral: number;
+  Mixed: number;
+}
+
+/** What DetectSentiment answers (and the local model, in the same shape). */
+export interface SentimentResult {
+  Sentiment: SentimentLabel;
+  SentimentScore: SentimentScore;
+}
+
+/** What BatchDetectSentiment answers: a result per text it read, an error per text it did not, by index. */
+export interface BatchSentimentResult {
+  ResultList: Array<SentimentResult & { Index: number }>;
+  /** `ErrorCode` is Comprehend's, or `SLUICE_E_SENTIMENT_TEXT` for a text sluice refused before sending (empty, over 5,000 bytes). */
+  ErrorList: Array<{ Index: number; ErrorCode: string; ErrorMessage: string }>;
+}
+
+/** Which service a sentiment call uses, when the step declares several. */
+export interface SentimentOptions {
+  /** The comprehend node's name. @default the one the step uses */
+  service?: string;
+}
+
+/**
+ * `ctx.sentiment`: the sentiment of a text (DetectSentiment), and of many (`batch`: BatchDetectSentiment,
+ * 25 texts per request, any number of texts).
+ */
+export interface SentimentClient {
+  (text: string, options?: SentimentOptions): Promise<SentimentResult>;
+  /** Every text's sentiment; a text Comprehend would reject is in `ErrorList`, the rest in `ResultList`. */
+  batch(texts: readonly string[], options?: SentimentOptions): Promise<BatchSentimentResult>;
+}
+
 /** The step's context: every read and write goes through it, so sluice knows every grant. */
 export interface Ctx<Config = Record<string, unknown>> {
   /** The function's node name. */
@@ -208,6 +248,12 @@ export interface Ctx<Config = Record<string, unknown>> {
   readonly ingestionId: string;
   /** A declared table. */
   table(name: string): TableClient;
+  /**
+   * The sentiment of a text, from the comprehend service the step `uses`: Amazon Comprehend on AWS,
+   * a deterministic local model on the local stage, the same shapes on both.
+   * @example const { Sentiment, SentimentScore } = await ctx.sentiment('I love it');
+   */
+  readonly sentiment: SentimentClient;
   /** A structured log line, shown by `sluice run`/`dev` and in CloudWatch on AWS. */
   log(message: string, data?: Record<string, unknown>): void;
 }

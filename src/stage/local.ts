@@ -17,10 +17,29 @@ import { keySchemaOf } from '../engine/kinds/table.js';
 import { deadLetterOf } from './dead-letters.js';
 import { LOCAL_REGION, localArn } from '../engine/aws-events.js';
 import { invokeEvent } from './invoke-event.js';
+import { tableConflict } from './table-conflict.js';
 import { flowRunningError, unknownExecutionError } from './executions.js';
 import { flowLevels } from '../model/flow.js';
 import type { ExecutionRecord } from '../engine/store/executions.js';
+import type { FireOptions, FiredSchedule, TableChanges, TableWriteOptions } from './stage.js';
 import type { ExecutionDetail, ExecutionSummary, StartedExecution, TriggerOptions, DeadLetter, InvocationReport, InvokedOutput, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
+
+/** Apply a table's changes in one transaction of the local store: all or nothing, whatever their number. */
+function writeLocally(engine: Engine, name: string, changes: TableChanges, options: TableWriteOptions = {}): void {
+  const schema = keySchemaOf(nodeFor(engine.pipeline, name, 'items'));
+  const items = engine.store.items;
+  const total = changes.put.length + changes.delete.length;
+  engine.store.transaction(() => {
+    const failed = [
+      ...(changes.mustExist ?? []).filter((k) => items.get(schema, k) === undefined).map((k) => `${JSON.stringify(k)} does not exist`),
+      ...(changes.mustNotExist ?? []).filter((k) => items.get(schema, k) !== undefined).map((k) => `${JSON.stringify(k)} exists`),
+    ];
+    if (failed.length) throw tableConflict(name, failed);
+    for (const key of changes.delete) items.remove(schema, key);
+    for (const item of changes.put) items.put(schema, item);
+  });
+  options.onProgress?.(total, total);
+}
 
 /** The local stage over an open engine. */
 export class LocalStage implements Stage {
@@ -87,6 +106,12 @@ export class LocalStage implements Stage {
     return this.engine.redrive(node);
   }
 
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<number> {
+    nodeFor(this.pipeline, bucket, 'objects');
+    this.engine.deleteObjects(bucket, keys);
+    return keys.length;
+  }
+
   async lineage(bucket: string, key: string): Promise<Lineage> {
     nodeFor(this.pipeline, bucket, 'objects');
     return lineageOf(this.engine.store, bucket, key);
@@ -115,6 +140,7 @@ export class LocalStage implements Stage {
       delete: async (key) => items.delete(key),
       scan: async (limit) => items.scan(limit),
       query: async (pk, o) => items.query(pk, o),
+      write: async (changes, options) => writeLocally(this.engine, name, changes, options),
     };
   }
 
@@ -129,7 +155,13 @@ export class LocalStage implements Stage {
       delete: (key: Item) => items.remove(schema, key),
       scan: (limit?: number) => items.scan(schema, limit),
       query: (pk: unknown, o?: { limit?: number; descending?: boolean }) => items.query(schema, pk, o?.limit, o?.descending),
+      write: (changes: TableChanges, options?: TableWriteOptions) => writeLocally(this.engine, name, changes, options),
     };
+  }
+
+  async fire(schedule: string, options: FireOptions = {}): Promise<FiredSchedule> {
+    const { event, targets } = this.engine.fire(schedule, options);
+    return { schedule, event, targets };
   }
 
   /** One settle at a time: pause() may return before it ends, and the next pause() joins it. */

@@ -113,6 +113,33 @@ export interface StageStatus {
   other?: NonNullable<NodeStatus['resources']>;
 }
 
+/**
+ * Many changes to one table: items to put, keys to delete, and (atomic writes only) keys that must
+ * exist and keys that must not, checked in the same transaction as the writes.
+ */
+export interface TableChanges {
+  put: Item[];
+  delete: Item[];
+  mustExist?: Item[];
+  mustNotExist?: Item[];
+}
+
+/** Options of `TableItems.write`. */
+export interface TableWriteOptions {
+  /**
+   * All or nothing: the local store's transaction, DynamoDB's TransactWriteItems on AWS (at most
+   * `MAX_ATOMIC_TABLE_CHANGES` changes and checks). Without it, AWS writes BatchWriteItem requests of 25
+   * items, each applied whole, and a failure part-way leaves the requests before it applied.
+   * @default false
+   */
+  atomic?: boolean;
+  /** Called as changes are written: how many so far, of how many. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** DynamoDB's limit on the actions of one TransactWriteItems request. */
+export const MAX_ATOMIC_TABLE_CHANGES = 100;
+
 /** Read and write one table's items, as the table holds them (no grants: this is the owner's view). */
 export interface TableItems {
   get(key: Item): Promise<Item | undefined>;
@@ -120,6 +147,11 @@ export interface TableItems {
   delete(key: Item): Promise<void>;
   scan(limit?: number): Promise<Item[]>;
   query(partitionValue: unknown, options?: { limit?: number; descending?: boolean }): Promise<Item[]>;
+  /**
+   * Apply many changes; a failed `mustExist` / `mustNotExist` check fails with
+   * SLUICE_E_TABLE_ITEMS_CONFLICT and changes nothing (atomic writes only).
+   */
+  write(changes: TableChanges, options?: TableWriteOptions): Promise<void>;
 }
 
 /**
@@ -259,6 +291,23 @@ export interface ExecutionDetail extends ExecutionSummary {
   jobs: JobProgress[];
 }
 
+/** Options of `Stage.fire`. */
+export interface FireOptions {
+  /** The event's `detail`. @default the schedule's own `detail` */
+  detail?: Record<string, unknown>;
+  /** Deliver to this target of the schedule only. @default every target */
+  target?: string;
+}
+
+/** A schedule fired now. */
+export interface FiredSchedule {
+  schedule: string;
+  /** The scheduled event sent, as EventBridge sends it. */
+  event: Record<string, unknown>;
+  /** The targets it was delivered to (functions invoked asynchronously, flows started). */
+  targets: string[];
+}
+
 /** A pipeline on a stage. */
 export interface Stage {
   /** The stage's name: `local`, or an AWS stage such as `dev`. */
@@ -288,6 +337,8 @@ export interface Stage {
   deadLetters(node: string): Promise<DeadLetter[]>;
   /** Send a node's dead letters back where they came from; returns how many. */
   redrive(node: string): Promise<number>;
+  /** Delete objects from a bucket (a key not there is no error); returns how many keys were asked. */
+  deleteObjects(bucket: string, keys: readonly string[]): Promise<number>;
   /** The chain of steps from an object back to its root input. */
   lineage(bucket: string, key: string): Promise<Lineage>;
   /** A table's items. */
@@ -307,6 +358,13 @@ export interface Stage {
    * @example const { id } = await stage.trigger('nightly', { date: '2024-05-01' })
    */
   trigger(flow: string, input?: unknown, options?: TriggerOptions): Promise<StartedExecution>;
+  /**
+   * Fire a schedule now, as its EventBridge rule would: its targets get the scheduled event (a
+   * function invoked asynchronously, a flow started with the event as input), so nobody waits for
+   * the clock. Locally the engine delivers it; on AWS sluice sends it as EventBridge would.
+   * @example await stage.fire('five-minute-timer')
+   */
+  fire(schedule: string, options?: FireOptions): Promise<FiredSchedule>;
   /** A flow's executions, newest first (`limit`, default 20). */
   executions(flow: string, options?: { limit?: number }): Promise<ExecutionSummary[]>;
   /** One execution of a flow with each job's progress (`id` as `trigger` returned it). */

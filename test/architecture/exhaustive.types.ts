@@ -32,3 +32,6 @@ export const model: { readonly [K in Kind]: KindDefinition<NodeOfKind[K]> } = mo
 const { queue: _costQueue, ...costWithoutQueue } = KIND_COST;
 // @ts-expect-error the cost registry needs a module for 'queue'
 export const cost: CostRegistry = costWithoutQueue;
+const { comprehend: _synthComprehend, ...synthWithoutComprehend } = KIND_SYNTH;
+// @ts-expect-error synth needs a module for 'comprehend', even though it deploys nothing
+export const synthNoComprehend: KindRegistry = synthWithoutComprehend;

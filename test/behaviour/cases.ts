@@ -155,4 +155,27 @@ export const CASES: BehaviourCase[] = [
     },
     skip: { aws: 'an AWS stage does not count objects in its status: that would list every bucket on every call' },
   },
+  {
+    name: 'many table items are written at once, a key is renamed in one transaction, and a rename whose old item is gone changes nothing',
+    async run(stage) {
+      const items = stage.table('items');
+      await items.write({ put: Array.from({ length: 60 }, (_, i) => ({ id: 'batch', at: i })), delete: [] });
+      assert.equal((await items.query('batch')).length, 60);
+      await items.write({ put: [{ id: 'renamed', at: 0, note: 'kept' }], delete: [{ id: 'batch', at: 0 }], mustExist: [{ id: 'batch', at: 0 }], mustNotExist: [{ id: 'renamed', at: 0 }] }, { atomic: true });
+      assert.deepEqual(await items.get({ id: 'renamed', at: 0 }), { id: 'renamed', at: 0, note: 'kept' });
+      const gone = items.write({ put: [{ id: 'again', at: 0 }], delete: [{ id: 'batch', at: 0 }], mustExist: [{ id: 'batch', at: 0 }], mustNotExist: [{ id: 'again', at: 0 }] }, { atomic: true });
+      assert.equal(await codeOf(gone), 'SLUICE_E_TABLE_ITEMS_CONFLICT');
+      assert.equal(await items.get({ id: 'again', at: 0 }), undefined);
+      await items.write({ put: [], delete: (await items.query('batch')).map((i) => ({ id: i.id, at: i.at })) });
+      assert.deepEqual(await items.query('batch'), []);
+    },
+  },
+  {
+    name: 'deleted objects are gone, the others stay, and a key that is not there is no error',
+    async run(stage) {
+      await stage.put('landing', [{ key: 'prune/a.txt', body: Buffer.from('a') }, { key: 'prune/b.txt', body: Buffer.from('b') }]);
+      await stage.deleteObjects('landing', ['prune/a.txt', 'prune/never.txt']);
+      assert.deepEqual((await stage.list('landing', 'prune/')).map((o) => o.key), ['prune/b.txt']);
+    },
+  },
 ];

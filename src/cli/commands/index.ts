@@ -21,8 +21,8 @@ import { registerTrigger } from './trigger.js';
 import { registerImport } from './import.js';
 import { registerCost } from './cost.js';
 import { registerRoute } from './route.js';
+import { registerTable } from './table.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost, registerRoute];
-
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost, registerRoute, registerTable];

@@ -18,6 +18,7 @@ interface TriggerCliOptions extends StageOptions {
   input?: string;
   name?: string;
   wait?: boolean;
+  detail?: string;
 }
 
 /** How often a followed execution is looked at. */
@@ -29,20 +30,31 @@ const POLL_MS = 250;
  */
 export function registerTrigger(program: Command): void {
   withStageOptions(program.command('trigger <flow> [entry]'), { entry: false })
-    .description("start an execution of a flow and show each job's progress until it ends (exit 1 unless it succeeded)")
+    .description("start an execution of a flow and show each job's progress until it ends (exit 1 unless it succeeded); or fire a schedule (or a function's schedule) now")
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
     .option('--input <json>', "the execution's input, as JSON (default: {})")
     .option('--name <name>', "the execution's name (default: generated); unique per flow")
     .option('--no-wait', 'start it and return its id without following it')
+    .option('--detail <json>', "a schedule: the scheduled event's detail, as JSON (default: the schedule's own)")
     .addHelpText('after', `
 Locally the flow runs on the embedded engine, from the same state machine definition synth deploys:
 jobs run in worker threads, in dependency order, with their retries and timeouts. When a 'sluice dev'
 is running on the state, the execution is left to it and followed from the state. On an AWS stage
 (--stage dev) StartExecution starts the deployed state machine and its history is followed. With the
-flow's overlap 'refuse' (the default), a trigger while an execution runs is refused, naming it.`)
+flow's overlap 'refuse' (the default), a trigger while an execution runs is refused, naming it.
+
+A schedule (or a function a schedule invokes) is fired now, so nobody waits for its clock: each target
+gets the scheduled event EventBridge would send (a function invoked asynchronously, a flow started).
+Locally the engine then runs what that started, to the end; on AWS the deployed pipeline does.`)
     .action(action(async (flow: string, entryArg: string | undefined, options: TriggerCliOptions) => {
       const input = parseInput(options.input);
+      const eventDetail = parseDetail(options.detail);
       const follow = async (stage: Stage) => {
+        const node = stage.pipeline.node(flow);
+        if (node && (node.kind === 'schedule' || node.kind === 'fn')) {
+          await fireNow(stage, node.kind === 'schedule' ? node.name : scheduleOf(stage, node.name), node.kind === 'fn' ? node.name : undefined, eventDetail, options);
+          return;
+        }
         const started = await stage.trigger(flow, input, options.name ? { name: options.name } : {});
         if (options.wait === false) {
           emit(options, { stage: stage.name, flow, ...started }, () => `started execution ${started.name} of flow '${flow}'${stage.label}${stage.name === 'local' ? ` (${stage.afterWrite.replace(/^they are/, 'it is')})` : ''}; follow it with: sluice executions ${flow} --id ${started.id}${stage.commandSuffix}`);
@@ -92,6 +104,41 @@ flow's overlap 'refuse' (the default), a trigger while an execution runs is refu
         emit(options, { stage: stage.name, flow, executions: list }, () => formatList(flow, list, stage));
       }, entryArg);
     }));
+}
+
+/** The schedule that invokes a function, or a coded error when none does. */
+function scheduleOf(stage: Stage, fn: string): string {
+  const schedules = stage.pipeline.incoming(stage.pipeline.node(fn)!).filter((e) => e.from.kind === 'schedule').map((e) => e.from.name);
+  if (schedules.length === 0) throw new InputError('SLUICE_E_TRIGGER_NO_SCHEDULE', `function '${fn}' has no schedule to fire: no schedule of pipeline '${stage.pipeline.name}' invokes it; run it once with: sluice invoke ${fn}${stage.commandSuffix} --event FILE`, { node: fn });
+  return schedules[0]!;
+}
+
+/** Fire a schedule (to one target when given) and say what it started; locally the caller runs it. */
+async function fireNow(stage: Stage, schedule: string, target: string | undefined, detail: Record<string, unknown> | undefined, options: TriggerCliOptions): Promise<void> {
+  const fired = await stage.fire(schedule, { ...(detail ? { detail } : {}), ...(target ? { target } : {}) });
+  progress(options, `▶ fired schedule '${schedule}'${stage.label} at ${String(fired.event.time)}: ${fired.targets.join(', ') || 'no target'}`);
+  if (stage.name === 'local' && 'engine' in stage) await (stage as Stage & { engine: { settle(): Promise<void> } }).engine.settle();
+  const stats = 'stats' in stage ? (stage as Stage & { stats(): Record<string, { invocations: number; failures: number; deadLettered: number }> }).stats() : undefined;
+  const ran = stats ? Object.entries(stats).filter(([, s]) => s.invocations > 0).map(([node, s]) => ({ node, invocations: s.invocations, failures: s.failures, deadLettered: s.deadLettered })) : undefined;
+  emit(options, { stage: stage.name, ...fired, ...(ran ? { ran } : {}) }, () => [
+    `${pc.green('✓')} fired schedule '${schedule}'${stage.label}: sent the scheduled event to ${fired.targets.map((t) => `'${t}'`).join(', ') || 'no target'}`,
+    ...(ran ? ran.map((r) => `  ${r.node}: ${r.invocations} invocation(s), ${r.failures} failed, ${r.deadLettered} dead-lettered`) : [`  the deployed pipeline runs it; follow it with: sluice logs ${fired.targets[0] ?? schedule}${stage.commandSuffix}`]),
+  ].join('\n'));
+  if (ran?.some((r) => r.deadLettered > 0)) process.exitCode = 1;
+}
+
+/** The --detail option as a JSON object, or a coded error. */
+function parseDetail(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  let why = `given ${text}`;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    why = (error as Error).message;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('SLUICE_E_TRIGGER_DETAIL', `--detail must be a JSON object, e.g. --detail '{"source":"manual"}' (${why})`, { field: '--detail', given: text });
+  return parsed as Record<string, unknown>;
 }
 
 /** The input option as JSON, or a coded error saying what is wrong with it. */

@@ -53,6 +53,7 @@ import { InternalError } from '../../model/errors.js';
 import { kindOf } from '../../model/kinds.js';
 import type { Queue } from '../../model/queue.js';
 import type { Table } from '../../model/table.js';
+import type { Comprehend } from '../../model/comprehend.js';
 import type { Topic } from '../../model/topic.js';
 import { partName } from '../../model/resources.js';
 import { messagePathOf } from '../../runtime/bindings.js';
@@ -75,6 +76,7 @@ export interface Binding {
   keyPrefix?: string;
   partitionKey?: string;
   sortKey?: string;
+  language?: string;
 }
 
 /** The environment variable names sluice sets on functions (see the module comment). */
@@ -124,12 +126,14 @@ export function describeBinding(ctx: SynthContext, node: AnyNode): Omit<Binding,
   const kind = kindOf(node);
   const shape = kind.binding;
   if (!shape) throw new InternalError(`a step cannot be bound to ${node}`);
-  const part = kind.parts[shape.part]!;
-  const id = partIdOf(node, shape.part);
-  const binding: Omit<Binding, 'uses'> = { kind: node.kind, name: existingName(node) ?? partName(node.kind, shape.part as never, ctx.name(node)) ?? ctx.name(node) };
-  // The Ref of a queue is its URL and of a topic its ARN: what SQS and SNS address them by.
-  if (part.physicalId === 'url') binding.url = ref(id);
-  if (part.physicalId === 'arn') binding.arn = node.kind === 'topic' ? topicRef(node as Topic) : ref(id);
+  const binding: Omit<Binding, 'uses'> = { kind: node.kind, name: existingName(node) ?? (shape.part === null ? undefined : partName(node.kind, shape.part as never, ctx.name(node))) ?? ctx.name(node) };
+  if (shape.part !== null) {
+    const part = kind.parts[shape.part]!;
+    const id = partIdOf(node, shape.part);
+    // The Ref of a queue is its URL and of a topic its ARN: what SQS and SNS address them by.
+    if (part.physicalId === 'url') binding.url = ref(id);
+    if (part.physicalId === 'arn') binding.arn = node.kind === 'topic' ? topicRef(node as Topic) : ref(id);
+  }
   for (const field of shape.fields) {
     if (field === 'maxMessageSize') binding.maxMessageSize = (node as Queue | Topic).maxMessageSize;
     // The path lets a producer's runtime offload bodies that fit the topic but not a queue it feeds.
@@ -139,6 +143,7 @@ export function describeBinding(ctx: SynthContext, node: AnyNode): Omit<Binding,
       binding.partitionKey = table.partitionKey.name;
       if (table.sortKey) binding.sortKey = table.sortKey.name;
     }
+    if (field === 'language') binding.language = (node as Comprehend).language;
   }
   return binding;
 }
@@ -185,6 +190,7 @@ export function bindingsValue(bindings: ReadonlyMap<string, Binding>): Str {
     if (b.keyPrefix !== undefined) entry.keyPrefix = b.keyPrefix;
     if (b.partitionKey !== undefined) entry.partitionKey = b.partitionKey;
     if (b.sortKey !== undefined) entry.sortKey = b.sortKey;
+    if (b.language !== undefined) entry.language = b.language;
     plain[node] = entry;
   }
   const text = escapeSub(JSON.stringify(plain)).replace(/\\u0001(\w+)\\u0002/g, '${$1}');
@@ -197,7 +203,7 @@ export function estimateEnvironmentBytes(variables: Record<string, string>, bind
   for (const [key, value] of Object.entries(variables)) total += key.length + Buffer.byteLength(value);
   let json = 0;
   for (const [node, b] of bindings) {
-    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0) + (b.partitionKey?.length ?? 0) + (b.sortKey?.length ?? 0) + 30 + (b.maxMessageSize === undefined ? 0 : 26) + (b.path === undefined ? 0 : 45);
+    json += node.length + b.name.length + 40 + b.uses.join('","').length + (b.keyPrefix?.length ?? 0) + (b.partitionKey?.length ?? 0) + (b.sortKey?.length ?? 0) + (b.language === undefined ? 0 : b.language.length + 12) + 30 + (b.maxMessageSize === undefined ? 0 : 26) + (b.path === undefined ? 0 : 45);
     if (b.url !== undefined) json += ESTIMATE.url.length + b.name.length + 8;
     if (b.arn !== undefined) json += ESTIMATE.arn.length + b.name.length + 8;
   }

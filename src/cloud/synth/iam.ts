@@ -40,12 +40,16 @@ export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document:
     { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOG_ACTIONS], Resource: logStreamsArn(ctx.physical(fn, 'LogGroup')) },
   ];
   const keyActions = new Set<string>();
+  const unscoped: Value[] = [];
   for (const grant of grants) {
     const synth = ctx.registry[grant.node.kind];
     const resources = synth.grantResources(grant.node as never, grant.use, fn, ctx);
     if (resources.length === 0 || grant.actions.length === 0) continue;
+    const sid = `${logicalStem(grant.use)}${logicalStem(grant.node.name)}`;
+    // A kind whose actions IAM cannot scope (comprehend) grants on "*", with its reason on record.
+    if (resources.includes('*')) unscoped.push({ sid, actions: [...grant.actions], reason: synth.unscopedReason?.(grant.node as never) ?? '' });
     statements.push({
-      Sid: `${logicalStem(grant.use)}${logicalStem(grant.node.name)}`,
+      Sid: sid,
       Effect: 'Allow',
       Action: [...grant.actions],
       Resource: resources.length === 1 ? resources[0]! : resources,
@@ -65,7 +69,7 @@ export function roleDocument(ctx: SynthContext, inputs: RoleInputs): { document:
     statements.push({ Sid: 'UsePipelineKey', Effect: 'Allow', Action: [...keyActions].sort(), Resource: keyArn() });
   }
   statements.push({ Sid: 'Tracing', Effect: 'Allow', Action: [...TRACING_ACTIONS], Resource: '*' });
-  const unscoped: Value[] = [{ sid: 'Tracing', actions: [...TRACING_ACTIONS], reason: TRACING_REASON }];
+  unscoped.push({ sid: 'Tracing', actions: [...TRACING_ACTIONS], reason: TRACING_REASON });
   return { document: { Version: '2012-10-17', Statement: statements }, unscoped, stores: stores.map((g) => ({ sid: g.statement.Sid!, reason: g.reason })) };
 }
 

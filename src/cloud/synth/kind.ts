@@ -18,6 +18,11 @@ export interface KindSynth<N extends AnyNode> {
   problems(node: N, ctx: SynthContext): Problem[];
   /** The IAM resources `fn`'s grant of `use` on this node applies to: exactly those, never `*`. */
   grantResources(node: N, use: Use, fn: Fn, ctx: SynthContext): Str[];
+  /**
+   * Why a grant on this node must be on `*` (its actions have no resource type), recorded in the role's
+   * `sluice:unscoped` metadata; only kinds whose `grantResources` answers `*` have one.
+   */
+  unscopedReason?: (node: N) => string;
   /** Add the node's resources, and the wiring of the edges it owns, to the context. */
   synthesize(node: N, ctx: SynthContext): void;
 }

@@ -23,6 +23,7 @@ import { scheduleSynth } from './kinds/schedule.js';
 import { jobSynth } from './kinds/job.js';
 import { glueJobSynth } from './kinds/glue-job.js';
 import { flowSynth } from './kinds/flow.js';
+import { comprehendSynth } from './kinds/comprehend.js';
 
 // NodeOfKind (the node class of each kind) comes from the model: a Kind missing there fails to compile below.
 
@@ -40,4 +41,5 @@ export const KIND_SYNTH: KindRegistry = {
   job: jobSynth,
   glueJob: glueJobSynth,
   flow: flowSynth,
+  comprehend: comprehendSynth,
 };

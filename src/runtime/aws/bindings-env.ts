@@ -94,6 +94,7 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
     tablesRead: having('table', 'read').map(([name]) => name),
     tablesWritten: [...having('table', 'write'), ...having('table', 'put')].map(([name]) => name),
     tablesDeleted: having('table', 'write').map(([name]) => name),
+    sentiment: having('comprehend', 'invoke').map(([name, b]) => ({ name, language: b.language ?? 'en' })),
     ...(payloadBucket ? { payloadBucket } : {}),
     ...(version ? { version } : {}),
   };

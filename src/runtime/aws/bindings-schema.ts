@@ -36,6 +36,8 @@ export interface EnvBinding {
   /** Tables: the key attribute names. */
   partitionKey?: string;
   sortKey?: string;
+  /** Language services: the language of the texts. */
+  language?: string;
 }
 
 const USES = z.array(z.enum(['read', 'write', 'put', 'send', 'publish', 'consume', 'invoke']));
@@ -47,7 +49,7 @@ const PATH = z.object({ limit: SIZE, wrapped: z.boolean() });
 function entrySchema(kind: Kind) {
   const def = definitionOf(kind);
   const shape = def.binding!;
-  const physicalId = def.parts[shape.part]?.physicalId;
+  const physicalId = shape.part === null ? undefined : def.parts[shape.part]?.physicalId;
   const fields = new Set(shape.fields);
   return z.object({
     kind: z.literal(kind),
@@ -59,6 +61,7 @@ function entrySchema(kind: Kind) {
     ...(fields.has('maxMessageSize') || fields.has('path') ? { path: z.optional(PATH) } : {}),
     ...(fields.has('keyPrefix') ? { keyPrefix: z.optional(z.string()) } : {}),
     ...(fields.has('keySchema') ? { partitionKey: NAME, sortKey: z.optional(NAME) } : {}),
+    ...(fields.has('language') ? { language: NAME } : {}),
   });
 }
 

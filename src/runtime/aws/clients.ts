@@ -8,6 +8,14 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
+
+/**
+ * Attempts of a Comprehend call before a throttling error reaches the step: the SDK's standard retry
+ * strategy backs off exponentially with jitter between them (Comprehend's real-time quotas are per
+ * second, so a burst of batches is throttled, not refused).
+ */
+export const COMPREHEND_MAX_ATTEMPTS = 6;
 
 /** The SDK clients a step uses. */
 export interface AwsClients {
@@ -22,6 +30,8 @@ export interface AwsClients {
    * agent middleware to the client it is given, which would otherwise tag every table call.
    */
   idempotencyDb: DynamoDBClient;
+  /** Sentiment (`ctx.sentiment`), retrying throttling up to COMPREHEND_MAX_ATTEMPTS times. */
+  comprehend: ComprehendClient;
 }
 
 /**
@@ -38,5 +48,6 @@ export function createClients(env: NodeJS.ProcessEnv = process.env): AwsClients 
     ssm: new SSMClient({}),
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
     idempotencyDb: new DynamoDBClient({}),
+    comprehend: new ComprehendClient({ maxAttempts: COMPREHEND_MAX_ATTEMPTS }),
   };
 }

@@ -12,6 +12,7 @@ import type { IdempotencyIo, StepIo, TableIo } from '../context.js';
 import type { AwsClients } from './clients.js';
 import { resource, type EnvBinding } from './bindings-env.js';
 import { ssmSecrets } from './secrets.js';
+import { comprehendBackend } from './sentiment.js';
 
 /** Options of `awsStepIo`. */
 export interface AwsStepIoOptions {
@@ -71,6 +72,7 @@ export function awsStepIo(clients: AwsClients, resources: Record<string, EnvBind
       };
     },
     secrets: ssmSecrets(clients.ssm, node),
+    sentiment: comprehendBackend(clients.comprehend),
     ...(options.idempotency ? { idempotency: options.idempotency } : {}),
   };
 }

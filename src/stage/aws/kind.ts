@@ -40,6 +40,8 @@ export interface ObjectsAws {
   get(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<StoredObject>;
   /** An object's user metadata (HeadObject), for its `ingestion-id`. */
   metadata(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<Record<string, string> | undefined>;
+  /** Delete objects (DeleteObjects, 1,000 keys a request). */
+  delete(ctx: AwsStageContext, bucket: AnyNode, keys: readonly string[]): Promise<void>;
   /** An object's size and ETag (HeadObject), for the S3 event an invoke builds. */
   head(ctx: AwsStageContext, bucket: AnyNode, key: string): Promise<{ size: number; eTag: string }>;
 }

@@ -13,6 +13,7 @@ import { tableAws } from './kinds/table.js';
 import { topicAws } from './kinds/topic.js';
 import { nothingAws } from './kinds/nothing.js';
 import { flowAws } from './kinds/flow.js';
+import { comprehendAws } from './kinds/comprehend.js';
 
 /** One AWS-stage module per kind. */
 export type AwsRegistry = { readonly [K in Kind]: KindAws<NodeOfKind[K]> };
@@ -27,4 +28,5 @@ export const KIND_AWS: AwsRegistry = {
   job: nothingAws,
   glueJob: nothingAws,
   flow: flowAws,
+  comprehend: comprehendAws,
 };

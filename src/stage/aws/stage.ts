@@ -10,7 +10,8 @@ import type { Topic } from '../../model/topic.js';
 import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
-import type { ExecutionDetail, ExecutionSummary, StartedExecution, TriggerOptions } from '../stage.js';
+import type { ExecutionDetail, ExecutionSummary, FiredSchedule, FireOptions, StartedExecution, TriggerOptions } from '../stage.js';
+import { fireSchedule } from './fire.js';
 import { kindOf, type PartOf } from '../../model/kinds.js';
 import { arnOf, arnShape, primaryPart } from '../../model/resources.js';
 import { partitionOf } from '../../cloud/deploy/preflight.js';
@@ -166,6 +167,12 @@ export class AwsStage implements Stage, AwsStageContext {
     }
   }
 
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<number> {
+    const node = this.node(bucket, 'objects');
+    if (keys.length) await KIND_AWS.bucket.objects!.delete(this, node, keys);
+    return keys.length;
+  }
+
   table(name: string): TableItems {
     const node = this.node(name, 'items');
     return this.kind(node).items!(this, node);
@@ -241,6 +248,11 @@ export class AwsStage implements Stage, AwsStageContext {
   async trigger(flow: string, input?: unknown, options: TriggerOptions = {}): Promise<StartedExecution> {
     const node = this.node(flow, 'executions');
     return this.kind(node).executions!.start(this, node, input, options);
+  }
+
+  async fire(schedule: string, options: FireOptions = {}): Promise<FiredSchedule> {
+    const node = this.node(schedule, 'fire');
+    return fireSchedule(this, node, { partition: partitionOf(this.aws.region), region: this.aws.region, account: this.account }, options);
   }
 
   async executions(flow: string, options: { limit?: number } = {}): Promise<ExecutionSummary[]> {

@@ -2,7 +2,7 @@
  * `bucket` on an AWS stage: its objects, through S3 (PutObject, paginated ListObjectsV2, GetObject,
  * HeadObject for the `ingestion-id` lineage starts from, and the size and ETag an invoke's S3 event carries).
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import type { Bucket } from '../../../model/bucket.js';
 import { InputError } from '../../../model/errors.js';
 import type { AnyNode } from '../../../model/node.js';
@@ -36,6 +36,15 @@ export const bucketAws: KindAws<Bucket> = {
         keys.push(o.key);
       }
       return keys;
+    },
+
+    async delete(ctx, bucket, keys) {
+      const name = nameOf(ctx, bucket);
+      // DeleteObjects takes at most 1,000 keys a request.
+      for (let i = 0; i < keys.length; i += 1000) {
+        const Objects = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+        await ctx.aws.call(`deleting ${Objects.length} object(s) of bucket '${bucket.name}' (${name})`, () => ctx.aws.s3.send(new DeleteObjectsCommand({ Bucket: name, Delete: { Objects, Quiet: true } })));
+      }
     },
 
     async list(ctx, bucket, prefix) {

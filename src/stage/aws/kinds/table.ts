@@ -6,6 +6,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginate
 import type { Table } from '../../../model/table.js';
 import type { Item } from '../../../runtime/types.js';
 import type { KindAws } from '../kind.js';
+import { writeTable } from '../table-write.js';
 
 export const tableAws: KindAws<Table> = {
   objects: null,
@@ -37,6 +38,7 @@ export const tableAws: KindAws<Table> = {
         ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: !o?.descending,
       }), o?.limit)),
+      write: (changes, options) => ctx.aws.call(`writing items of table '${node.name}'`, () => writeTable(documents, node, name, changes, options)),
     };
   },
 

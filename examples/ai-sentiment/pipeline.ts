@@ -1,0 +1,30 @@
+/**
+ * The seed's AI sentiment pipeline (seed 004), with the seed's names: a DynamoDB table of names
+ * (`fang`) -> a five-minute EventBridge timer -> `serverless-producer`, which scans the table and sends
+ * each name to the `producer` queue (120 s visibility) -> `producer-ai`, which fetches a text about the
+ * name and asks the sentiment service -> one JSON and one CSV object per name and run in `fangsentiment`.
+ * Locally the texts are samples checked in beside this file and the sentiment is the local model; on
+ * an AWS stage the texts come from a public encyclopedia's summary endpoint (change `textSource.url`)
+ * and the sentiment from Amazon Comprehend.
+ */
+import { bucket, comprehend, fn, pipeline, queue, schedule, table } from 'sluice';
+import { samples } from './sample-data/texts.js';
+
+const fang = table('fang', { partitionKey: 'name' });
+const timer = schedule('five-minute-timer', 'rate(5 minutes)');
+const serverlessProducer = fn('serverless-producer', { handler: './handlers/serverless-producer.ts', timeout: '10s' }).reads(fang);
+const producer = queue('producer', { visibilityTimeout: 120 });
+const sentiment = comprehend('sentiment', 'sentiment', { language: 'en' });
+const producerAi = fn('producer-ai', {
+  handler: './handlers/producer-ai.ts',
+  // The seed's 120 s visibility allows at most 20 s per run: AWS's rule of 6 x the timeout (SQS-6).
+  timeout: '20s',
+  // Where texts come from, per stage: samples by name locally, the summary endpoint elsewhere.
+  config: { textSource: { kind: 'url', url: 'https://en.wikipedia.org/api/rest_v1/page/summary/{name}', field: 'extract' } },
+  stageConfig: { local: { textSource: { kind: 'samples', samples } } },
+}).uses(sentiment);
+const fangsentiment = bucket('fangsentiment');
+
+export default pipeline('ai-sentiment', [timer.to(serverlessProducer).to(producer).to(producerAi).to(fangsentiment)], {
+  description: 'Every five minutes, the sentiment of a text about each name in the fang table',
+});

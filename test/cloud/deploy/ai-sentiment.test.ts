@@ -1,0 +1,113 @@
+/**
+ * examples/ai-sentiment deployed to moto through the CLI, the seed's workflow on an AWS stage: the
+ * `fang` table and its items through `sluice table --stage` (add, update in a TransactWriteItems,
+ * remove), the schedule's rule and target, the queue's 120 s visibility, exactly the two Comprehend
+ * actions on the sentiment step's role; the producer and the sentiment step run in process behind the
+ * Lambda entry (MOTO_LAMBDA_NO_DOCKER) against moto's Comprehend (MOTO_COMPREHEND_CANNED: a fixed
+ * answer), writing their JSON and CSV results; `sluice trigger` sends the scheduled event; destroy
+ * leaves nothing.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createClients } from '../../../src/runtime/aws/clients.js';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { lambdaHandler } from '../../../src/runtime/aws/lambda.js';
+import { motoUnavailable } from '../../helpers/moto.js';
+import { ACCOUNT, REGION, ROOT, awsCli, leftovers, rolePolicy, sluice, startCloud, type Cloud } from './helpers.js';
+
+const skip = motoUnavailable();
+const EXAMPLE = join(ROOT, 'examples/ai-sentiment');
+const ENTRY = join(EXAMPLE, 'pipeline.ts');
+const STAGE = 'ais';
+const STACK = `ai-sentiment-${STAGE}`;
+
+/** What the Lambda entry reads of Lambda's context. */
+const lambdaContext = (awsRequestId: string) => ({ awsRequestId, getRemainingTimeInMillis: () => 20_000 }) as never;
+
+describe('examples/ai-sentiment on an AWS stage (moto)', { skip }, () => {
+  let cloud: Cloud;
+  const cli = (...args: string[]) => sluice(cloud, [...args, '--entry', ENTRY, '--stage', STAGE]);
+  const names = () => cli('table', 'fang', 'scan', '--json').json().items.map((i: { name: string }) => i.name);
+
+  /** A deployed function's step in process behind the Lambda entry, with its own environment and `overlay` as SLUICE_CONFIG. */
+  const deployedStep = async (node: string, overlay?: object) => {
+    const name = `${STACK}-${node}`;
+    const config = await cloud.aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const userModule = await import(join(EXAMPLE, 'handlers', `${node}.ts`));
+    // The queue URL moto's CloudFormation gives is AWS's (MOTO_CFN_SQS_QUEUE_URL), which the SDK follows unless the endpoint is explicit.
+    const clients = { ...createClients(), sqs: new SQSClient({ endpoint: cloud.moto.endpoint }) };
+    return lambdaHandler(userModule, { clients, env: { ...config.Environment!.Variables, AWS_LAMBDA_FUNCTION_NAME: name, AWS_REGION: REGION, AWS_ENDPOINT_URL: cloud.moto.endpoint, ...(overlay ? { SLUICE_CONFIG: JSON.stringify(overlay) } : {}) } });
+  };
+
+  before(async () => {
+    cloud = await startCloud();
+    const deploy = sluice(cloud, ['deploy', ENTRY, '--stage', STAGE, '--yes', '--json']);
+    assert.equal(deploy.status, 0, deploy.stderr + deploy.stdout);
+  });
+  after(async () => cloud?.stop());
+
+  test('GIVEN the stage WHEN names are added, one renamed and one removed with sluice table --stage THEN DynamoDB holds exactly the result', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sluice-fang-')), 'names.txt');
+    writeFileSync(file, 'facebook\napple\namazon\nnetflix\ngoogle\n');
+    const added = cli('table', 'fang', 'add', '--file', file, '--json');
+    assert.equal(added.status, 0, added.stderr);
+    assert.deepEqual(added.json().after, ['amazon', 'apple', 'facebook', 'google', 'netflix']);
+    const updated = cli('table', 'fang', 'update', '--old', 'facebook', '--new', 'meta', '--json');
+    assert.equal(updated.status, 0, updated.stderr);
+    assert.equal(cli('table', 'fang', 'update', '--old', 'facebook', '--new', 'fb').status, 2);
+    assert.equal(cli('table', 'fang', 'remove', '--item', 'netflix').status, 0);
+    assert.deepEqual(names().sort(), ['amazon', 'apple', 'google', 'meta']);
+  });
+
+  test('GIVEN the stage THEN the rule fires every five minutes into the producer, the queue keeps the seed\'s 120 s visibility, and the sentiment step may call exactly DetectSentiment and BatchDetectSentiment', async () => {
+    const rule = JSON.parse(awsCli(cloud, ['events', 'describe-rule', '--name', `${STACK}-five-minute-timer`]).stdout);
+    assert.equal(rule.ScheduleExpression, 'rate(5 minutes)');
+    const targets = JSON.parse(awsCli(cloud, ['events', 'list-targets-by-rule', '--rule', `${STACK}-five-minute-timer`]).stdout).Targets;
+    assert.deepEqual(targets.map((t: { Arn: string }) => t.Arn), [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${STACK}-serverless-producer`]);
+    const url = (await cloud.aws.sqs.send(new GetQueueUrlCommand({ QueueName: `${STACK}-producer` }))).QueueUrl!;
+    assert.equal((await cloud.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }))).Attributes!.VisibilityTimeout, '120');
+    const role = (await cloud.aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${STACK}-producer-ai` }))).Role!.split('/').pop()!;
+    const policy = await rolePolicy(cloud, role);
+    const comprehend = policy.Statement.filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith('comprehend:')));
+    assert.deepEqual(comprehend.map((s: { Action: string[]; Resource: string }) => [[s.Action].flat().sort(), s.Resource]), [[['comprehend:BatchDetectSentiment', 'comprehend:DetectSentiment'], '*']]);
+  });
+
+  test('GIVEN names in the table WHEN the producer runs on a scheduled event and the sentiment step on its messages THEN each name has a JSON and a CSV result', async () => {
+    const producer = await deployedStep('serverless-producer');
+    const time = '2026-01-05T10:05:00Z';
+    await producer({ version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time, region: REGION, resources: [], detail: {} }, lambdaContext('tick'));
+    const url = (await cloud.aws.sqs.send(new GetQueueUrlCommand({ QueueName: `${STACK}-producer` }))).QueueUrl!;
+    const received = (await cloud.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, AttributeNames: ['All'], MessageAttributeNames: ['All'] }))).Messages ?? [];
+    assert.deepEqual(received.map((m) => JSON.parse(m.Body!).name).sort(), ['amazon', 'apple', 'google', 'meta']);
+    // The stage's config reads texts from the summary endpoint; with no network here, samples are laid over it (SLUICE_CONFIG).
+    const samples = { amazon: 'Amazon is a company.', apple: 'Apple makes phones people love.', google: 'Google is a search engine.', meta: 'Meta runs social networks.' };
+    const sentiment = await deployedStep('producer-ai', { textSource: { kind: 'samples', samples } });
+    const records = received.map((m) => ({ messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, attributes: m.Attributes ?? {}, messageAttributes: {}, md5OfBody: m.MD5OfBody!, eventSource: 'aws:sqs', eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:${STACK}-producer`, awsRegion: REGION }));
+    const response = await sentiment({ Records: records }, lambdaContext('batch')) as { batchItemFailures: unknown[] };
+    assert.deepEqual(response.batchItemFailures, []);
+    const keys = ((await cloud.aws.s3.send(new ListObjectsV2Command({ Bucket: `${STACK}-fangsentiment` }))).Contents ?? []).map((o) => o.Key!).sort();
+    assert.deepEqual(keys, ['amazon', 'apple', 'google', 'meta'].flatMap((n) => [`csv/${time}/${n}.csv`, `json/${time}/${n}.json`]).sort());
+    const apple = JSON.parse((await cli('cat', 'fangsentiment', `json/${time}/apple.json`)).stdout);
+    // MOTO_COMPREHEND_CANNED: moto answers every DetectSentiment with the same NEUTRAL scores.
+    assert.equal(apple.sentiment, 'NEUTRAL');
+  });
+
+  test('GIVEN the stage WHEN sluice trigger fires the schedule THEN the producer is invoked with the scheduled event', () => {
+    const fired = cli('trigger', 'five-minute-timer', '--json');
+    assert.equal(fired.status, 0, fired.stderr);
+    assert.deepEqual(fired.json().targets, ['serverless-producer']);
+    assert.equal(fired.json().event.resources[0], `arn:aws:events:${REGION}:${ACCOUNT}:rule/${STACK}-five-minute-timer`);
+  });
+
+  test('GIVEN the stage WHEN destroyed without prompts THEN nothing of it is left', async () => {
+    const destroyed = sluice(cloud, ['destroy', ENTRY, '--stage', STAGE, '--yes']);
+    assert.equal(destroyed.status, 0, destroyed.stderr);
+    const left = await leftovers(cloud, STACK);
+    assert.deepEqual(Object.entries(left).filter(([, v]) => v.length > 0), []);
+  });
+});
