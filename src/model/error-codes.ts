@@ -791,6 +791,16 @@ export const ERROR_CODES = {
     meaning: "an AWS name the branch would form (`${pipeline}-${stage}--${branch}-${node}`, its stack or its payload bucket) is over its service's length limit",
     fix: 'shorten the branch name by the number of characters the message gives',
   },
+  SLUICE_E_BUCKET_FORMAT: {
+    area: 'pipeline',
+    meaning: "a bucket's format is not one of 'csv', 'jsonl', 'json', 'parquet'",
+    fix: "set format to 'csv', 'jsonl', 'json' or 'parquet', or leave it out to go by each key's extension",
+  },
+  SLUICE_E_BUCKET_KEYS: {
+    area: 'pipeline',
+    meaning: "a bucket's keys is not a non-empty list of distinct, non-empty column names",
+    fix: "list the columns that identify a row once each, e.g. keys: ['order_id']",
+  },
   SLUICE_E_BRANCH_STAGE_RESERVED: {
     area: 'cli',
     meaning: "a stage name given to a command contains '--', which is reserved for branches (a branch NAME of stage S runs as S--NAME)",
