@@ -846,6 +846,17 @@ export const ERROR_CODES = {
     meaning: "a stage name given to a command contains '--', which is reserved for branches (a branch NAME of stage S runs as S--NAME)",
     fix: "name the stage without '--'; work on a branch with sluice branch ... NAME --stage S",
   },
+  // issue 12b: deltas
+  SLUICE_E_DELTAS_FAIL_ON: {
+    area: 'cli',
+    meaning: "a --fail-on rule of sluice branch deltas is not METRIC>LIMIT: an unknown metric, an operator other than > or >=, or a limit that is not a number (or a percentage, for the rows-* and objects-* metrics)",
+    fix: "write each rule as METRIC>LIMIT, e.g. rows-changed>0.5% or objects-removed>0 (metrics: rows-added, rows-removed, rows-changed, objects-added, objects-removed, objects-changed, objects-unreadable, duplicate-keys, schema-changes)",
+  },
+  SLUICE_E_DELTAS_KEYS: {
+    area: 'stage',
+    meaning: "a key column of sluice branch deltas (from --keys or the bucket's keys) is not a column of one side of a table, or --keys is empty",
+    fix: "pass --keys with columns both sides of every compared table have (the error lists each side's columns), or set the bucket's keys to them",
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */
