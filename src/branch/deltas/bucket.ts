@@ -91,7 +91,9 @@ async function tableDelta(
     let diff: RowDiff | null = null;
     const main = loaded.main ?? (loaded.branch ? await emptyLike(db, `${name}_main`, loaded.branch) : null);
     const branch = loaded.branch ?? (loaded.main ? await emptyLike(db, `${name}_branch`, loaded.main) : null);
-    if (main && branch) {
+    if (!main || !branch) {
+      diff = { rows: { added: 0, removed: 0, changed: 0, unchanged: 0 }, changes: new Map(), examples: { added: [], removed: [] } };
+    } else {
       if (keyed.keys.length > 0) {
         for (const side of [loaded.main, loaded.branch]) if (side) checkKeys(bucket, table, side === loaded.main ? 'main' : 'branch', side, keyed.keys);
         const duplicates = { main: loaded.main ? await duplicateKeys(db, main, keyed.keys, examples) : null, branch: loaded.branch ? await duplicateKeys(db, branch, keyed.keys, examples) : null };
