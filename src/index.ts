@@ -29,6 +29,7 @@ export { EnvironmentError } from './runtime/aws/environment-error.js';
 export { SynthError } from './cloud/synth/errors.js';
 export { DeployError } from './cloud/deploy/errors.js';
 export { AwsImportError } from './cloud/import/errors.js';
+export { BranchError } from './branch/errors.js';
 export { grantsOf, type Grant } from './model/permissions.js';
 export type { Duration } from './model/duration.js';
 export { secret, isSecretRef, type SecretRef } from './model/secret.js';

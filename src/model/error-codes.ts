@@ -775,6 +775,27 @@ export const ERROR_CODES = {
     meaning: 'the command line is malformed (unknown command or option, missing argument); reported as JSON with this code only under --json',
     fix: 'correct the command line (sluice COMMAND --help shows the usage)',
   },
+  // issue 12a: branches
+  SLUICE_E_BRANCH_NODE: {
+    area: 'cli',
+    meaning: 'sluice branch create (or localPipeline().branch()) names a node the pipeline does not have, or a schedule, which a branch cannot copy',
+    fix: 'branch from a node the message lists (sluice nodes shows them all); to branch what a schedule starts, branch from that step',
+  },
+  SLUICE_E_BRANCH_NAME: {
+    area: 'cli',
+    meaning: "a branch name is not 1 to 40 lower-case letters, digits and single hyphens starting and ending with a letter or digit",
+    fix: 'name the branch with lower-case letters, digits and single hyphens, such as dedup-v2',
+  },
+  SLUICE_E_BRANCH_NAME_TOO_LONG: {
+    area: 'cli',
+    meaning: "an AWS name the branch would form (`${pipeline}-${stage}--${branch}-${node}`, its stack or its payload bucket) is over its service's length limit",
+    fix: 'shorten the branch name by the number of characters the message gives',
+  },
+  SLUICE_E_BRANCH_STAGE_RESERVED: {
+    area: 'cli',
+    meaning: "a stage name given to a command contains '--', which is reserved for branches (a branch NAME of stage S runs as S--NAME)",
+    fix: "name the stage without '--'; work on a branch with sluice branch ... NAME --stage S",
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */
