@@ -82,7 +82,9 @@ export async function snapshotStage(cloud: Cloud, pipe: Pipeline, stage: string)
       queues[r.physicalId!] = attributes;
     }
   }
-  const lineage = ((await cloud.aws.dynamodb.send(new ScanCommand({ TableName: `${stack}-sluice-lineage` }))).Items ?? []).map((i) => JSON.stringify(i)).sort();
+  // A stage with no step recording lineage has no lineage table.
+  const items = await cloud.aws.dynamodb.send(new ScanCommand({ TableName: `${stack}-sluice-lineage` })).then((o) => o.Items ?? [], () => []);
+  const lineage = items.map((i) => JSON.stringify(i)).sort();
   return JSON.stringify({ template, resources, buckets, queues, lineage }, null, 1);
 }
 
