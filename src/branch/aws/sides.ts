@@ -41,7 +41,8 @@ export async function downloadSides(plan: BranchPlan, main: AwsStage, branch: Aw
     const roots = await selectedRoots(plan, main, selection!);
     const steps = new Map<string, IngestionStep | undefined>();
     const step = async (id: string) => {
-      if (!steps.has(id)) steps.set(id, (await branch.ingestionStep(id).catch(() => undefined)) ?? (await main.ingestionStep(id)));
+      // Ids are UUIDs: a step is in the branch's table or main's. A stage with no lineage table holds none.
+      if (!steps.has(id)) steps.set(id, (await branch.ingestionStep(id).catch(() => undefined)) ?? (await main.ingestionStep(id).catch(() => undefined)));
       return steps.get(id);
     };
     const reaches = async (stage: AwsStage, key: string) => {
