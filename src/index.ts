@@ -9,7 +9,7 @@
  * const curated = bucket('curated');
  * export default pipeline('three-node-pipe', [raw.to(copy).to(curated)]);
  */
-export { bucket, Bucket, type BucketProps } from './model/bucket.js';
+export { bucket, Bucket, BUCKET_FORMATS, type BucketProps, type BucketFormat } from './model/bucket.js';
 export { fn, Fn, type FnProps } from './model/fn.js';
 export { queue, Queue, type QueueProps } from './model/queue.js';
 export { topic, Topic, type TopicProps } from './model/topic.js';

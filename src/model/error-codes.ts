@@ -791,10 +791,71 @@ export const ERROR_CODES = {
     meaning: "an AWS name the branch would form (`${pipeline}-${stage}--${branch}-${node}`, its stack or its payload bucket) is over its service's length limit",
     fix: 'shorten the branch name by the number of characters the message gives',
   },
+  SLUICE_E_BRANCH_NO_MAIN: {
+    area: 'cli',
+    meaning: "sluice branch deploy was given a branch whose main stage does not exist yet (locally: no state; on AWS: no stack), so there is no upstream data to read",
+    fix: 'run or deploy the pipeline on that stage first (sluice run, sluice deploy --stage NAME), then deploy the branch',
+  },
+  SLUICE_E_BRANCH_OUTPUT: {
+    area: 'cli',
+    meaning: "a bucket asked of a branch's deltas is not one of the branch's output buckets",
+    fix: "ask for a bucket the branch writes (sluice branch plan NAME lists its outputs)",
+  },
+  SLUICE_E_BRANCH_TAKEN: {
+    area: 'cli',
+    meaning: 'sluice branch create was given a name another branch of the stage already has',
+    fix: 'choose another name, or destroy and delete the other branch first',
+  },
+  SLUICE_E_BRANCH_UNKNOWN: {
+    area: 'cli',
+    meaning: 'a branch command names a branch the stage does not have',
+    fix: 'use a name sluice branch list shows, or create the branch with sluice branch create NODE NAME',
+  },
+  SLUICE_E_BRANCH_NOT_DEPLOYED: {
+    area: 'cli',
+    meaning: 'sluice branch trigger was given a branch that is only planned (never deployed, or destroyed since)',
+    fix: 'deploy it first: sluice branch deploy NAME',
+  },
+  SLUICE_E_BRANCH_NOT_TRIGGERED: {
+    area: 'cli',
+    meaning: 'sluice branch deltas was given a branch that was never triggered, so it has no outputs to compare',
+    fix: 'feed it first: sluice branch trigger NAME [--sample PCT]',
+  },
+  SLUICE_E_BRANCH_HOLDS: {
+    area: 'cli',
+    meaning: 'sluice branch delete was given a branch that still holds resources or data on its stage',
+    fix: 'remove what it holds first: sluice branch destroy NAME, then delete it',
+  },
+  SLUICE_E_BRANCH_OPTION: {
+    area: 'cli',
+    meaning: 'an option of sluice branch trigger or deltas is malformed: --sample not a percentage above 0 up to 100, --since not a time, --keys empty',
+    fix: 'pass --sample as a number such as 10 (percent), --since as an ISO time or a duration such as 2h, --keys as a prefix or column list',
+  },
+  SLUICE_E_BUCKET_FORMAT: {
+    area: 'pipeline',
+    meaning: "a bucket's format is not one of 'csv', 'jsonl', 'json', 'parquet'",
+    fix: "set format to 'csv', 'jsonl', 'json' or 'parquet', or leave it out to go by each key's extension",
+  },
+  SLUICE_E_BUCKET_KEYS: {
+    area: 'pipeline',
+    meaning: "a bucket's keys is not a non-empty list of distinct, non-empty column names",
+    fix: "list the columns that identify a row once each, e.g. keys: ['order_id']",
+  },
   SLUICE_E_BRANCH_STAGE_RESERVED: {
     area: 'cli',
     meaning: "a stage name given to a command contains '--', which is reserved for branches (a branch NAME of stage S runs as S--NAME)",
     fix: "name the stage without '--'; work on a branch with sluice branch ... NAME --stage S",
+  },
+  // issue 12b: deltas
+  SLUICE_E_DELTAS_FAIL_ON: {
+    area: 'cli',
+    meaning: "a --fail-on rule of sluice branch deltas is not METRIC>LIMIT: an unknown metric, an operator other than > or >=, or a limit that is not a number (or a percentage, for the rows-* and objects-* metrics)",
+    fix: "write each rule as METRIC>LIMIT, e.g. rows-changed>0.5% or objects-removed>0 (metrics: rows-added, rows-removed, rows-changed, objects-added, objects-removed, objects-changed, objects-unreadable, duplicate-keys, schema-changes)",
+  },
+  SLUICE_E_DELTAS_KEYS: {
+    area: 'stage',
+    meaning: "a key column of sluice branch deltas (from --keys or the bucket's keys) is not a column of one side of a table, or --keys is empty",
+    fix: "pass --keys with columns both sides of every compared table have (the error lists each side's columns), or set the bucket's keys to them",
   },
   // issue 12c: branches on AWS stages
   SLUICE_E_BRANCH_AWS_MAIN_MISSING: {
