@@ -862,6 +862,27 @@ export const ERROR_CODES = {
     meaning: "a key column of sluice branch deltas (from --keys or the bucket's keys) is not a column of one side of a table, or --keys is empty",
     fix: "pass --keys with columns both sides of every compared table have (the error lists each side's columns), or set the bucket's keys to them",
   },
+  // issue 12c: branches on AWS stages
+  SLUICE_E_BRANCH_AWS_MAIN_MISSING: {
+    area: 'deploy',
+    meaning: "sluice branch deploy on an AWS stage whose main stack (`${pipeline}-${stage}`) is not deployed (absent, rolled back or still being created): a branch reads main's upstream data, so there is nothing to branch from (raised in src/branch/aws/backend.ts)",
+    fix: 'deploy the stage first (sluice deploy --stage STAGE), or branch on a stage that is deployed',
+  },
+  SLUICE_E_BRANCH_AWS_NOT_DEPLOYED: {
+    area: 'deploy',
+    meaning: "sluice branch trigger, deltas or list reaches a branch whose stack (`${pipeline}-${stage}--${name}`) is not deployed (never deployed, destroyed, or its deploy failed) (raised in src/branch/aws/backend.ts)",
+    fix: 'deploy the branch first: sluice branch deploy NAME --stage STAGE',
+  },
+  SLUICE_E_BRANCH_AWS_MESSAGE_INPUT: {
+    area: 'deploy',
+    meaning: "sluice branch trigger on AWS for a branch fed by a queue or topic of main that carries messages rather than S3 events of main's buckets: reading them would change main (a receive hides a message from main's consumer and counts towards its DLQ; a topic keeps nothing) (raised in src/branch/aws/replay.ts)",
+    fix: 'branch from the step that sends to that queue or topic, so the branch replays the objects that step reads',
+  },
+  SLUICE_E_BRANCH_AWS_OUTPUT: {
+    area: 'deploy',
+    meaning: 'sluice branch deltas asks an AWS branch for both sides of a bucket that is not one of its outputs (a branched bucket) (raised in src/branch/aws/backend.ts)',
+    fix: 'compare one of the buckets sluice branch plan lists as outputs',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */
