@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE, EXAMPLE_DIR, parseJson, sluiceAwait } from './support.js';
+import { EXAMPLE, EXAMPLE_DIR, parseJson, sluiceAwait, type CliResult } from './support.js';
 
 /** A digest of every file of main's state but SQLite's WAL side files: what "main is never written" compares. */
 function digestOf(dir: string): string {
@@ -21,7 +21,7 @@ function digestOf(dir: string): string {
   return hash.digest('hex');
 }
 
-const code = (r: { stdout: string }) => (parseJson(r) as { code?: string }).code;
+const code = (r: CliResult) => (parseJson(r) as { code?: string }).code;
 
 test('sluice branch: create, plan, deploy, trigger on a sample, list, deltas, destroy and delete a local branch; main\'s state is never written', async () => {
   const state = mkdtempSync(join(tmpdir(), 'sluice-branch-cli-'));
