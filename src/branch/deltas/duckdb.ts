@@ -92,7 +92,12 @@ export function numOrNull(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Text or null, for example values (already cast to VARCHAR in SQL). */
+/** Characters of an example value kept in a report; a longer one is cut and ends with `…`. */
+export const EXAMPLE_CHARS = 200;
+
+/** Text or null, for example values (already cast to VARCHAR in SQL), cut to EXAMPLE_CHARS. */
 export function text(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
+  if (value === null || value === undefined) return null;
+  const s = String(value);
+  return s.length > EXAMPLE_CHARS ? `${s.slice(0, EXAMPLE_CHARS - 1)}…` : s;
 }

@@ -41,7 +41,8 @@ function reader(format: TabularFormat, paths: string[], options = ''): string {
   const list = `[${paths.map(literal).join(', ')}]`;
   switch (format) {
     case 'csv':
-      return `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', union_by_name = true${options})`;
+      // comment = '': the sniffer would otherwise take lines starting with '#' for comments and drop them.
+      return `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', comment = '', union_by_name = true${options})`;
     case 'jsonl':
       return `read_json(${list}, format = 'newline_delimited', union_by_name = true)`;
     case 'json':

@@ -166,3 +166,16 @@ test('a NULL key is a key value of its own: it matches NULL on the other side, a
   const composite = await bucketDeltas({ bucket: 'out', main: [f.object('t/a.csv', 'a,b\n1,\n1,\n2,\n')], branch: [f.object('t/a.csv', 'a,b\n1,\n2,\n')] }, { keys: ['a', 'b'] });
   assert.deepEqual(composite.tables[0]!.duplicates, { main: { keys: 1, rows: 2, examples: [{ key: { a: '1', b: null }, count: 2 }] }, branch: null });
 });
+
+test('CSV lines starting with # are rows, not comments; long example values are cut to 200 characters', async (t) => {
+  const f = files();
+  t.after(f.remove);
+  const long = 'x'.repeat(5000);
+  const main = [f.object('t.csv', `id,v\n#1,a\n2,${long}\n`)];
+  const branch = [f.object('t.csv', `id,v\n#1,b\n2,${long}y\n`)];
+  const delta = await bucketDeltas({ bucket: 'out', main, branch, keys: ['id'] });
+  const v = delta.tables[0]!.columns.find((c) => c.column === 'v')!;
+  assert.deepEqual(delta.tables[0]!.rows, { main: 2, branch: 2, added: 0, removed: 0, changed: 2, unchanged: 0 });
+  assert.deepEqual(v.examples[0], { key: { id: '#1' }, main: 'a', branch: 'b' });
+  assert.equal(v.examples[1]!.main, `${'x'.repeat(199)}…`);
+});
