@@ -179,3 +179,22 @@ test('CSV lines starting with # are rows, not comments; long example values are 
   assert.deepEqual(v.examples[0], { key: { id: '#1' }, main: 'a', branch: 'b' });
   assert.equal(v.examples[1]!.main, `${'x'.repeat(199)}…`);
 });
+
+test('nested JSON values compare whole and show as text; files whose types do not unite compare as text', async (t) => {
+  const f = files();
+  t.after(f.remove);
+  const main = [f.object('e/a.jsonl', '{"id":1,"tags":["a","b"],"geo":{"lat":1.5,"lon":2}}\n{"id":2,"tags":[],"geo":{"lat":0,"lon":0}}\n')];
+  const branch = [f.object('e/a.jsonl', '{"id":1,"tags":["a","c"],"geo":{"lat":1.5,"lon":2}}\n{"id":2,"tags":[],"geo":{"lat":0,"lon":0}}\n')];
+  const delta = await bucketDeltas({ bucket: 'out', main, branch, keys: ['id'] });
+  const table = delta.tables[0]!;
+  assert.deepEqual(table.rows, { main: 2, branch: 2, added: 0, removed: 0, changed: 1, unchanged: 1 });
+  assert.deepEqual(table.columns.find((c) => c.column === 'tags')!.examples, [{ key: { id: '1' }, main: '[a, b]', branch: '[a, c]' }]);
+  assert.equal(table.columns.find((c) => c.column === 'geo')!.changed, 0);
+  // AND a table whose files disagree on a column's shape (a list in one, an object in another) still compares
+  // (a broken third file makes each file be read alone, so the two shapes meet only when the files are put together)
+  const parts = [f.object('m/a.jsonl', '{"id":1,"x":[1,2]}\n'), f.object('m/b.jsonl', '{"id":2,"x":{"k":1}}\n'), f.object('m/c.jsonl', '{"id":\n')];
+  const mixed = await bucketDeltas({ bucket: 'out', main: parts, branch: [f.object('m/a.jsonl', '{"id":1,"x":[1,2]}\n')], keys: ['id'] });
+  assert.deepEqual(mixed.tables[0]!.rows, { main: 2, branch: 1, added: 0, removed: 1, changed: 0, unchanged: 1 });
+  assert.deepEqual(mixed.objects.unreadable.map((u) => u.key), ['m/c.jsonl']);
+  assert.deepEqual(mixed.tables[0]!.schema.retyped, [{ column: 'x', main: 'VARCHAR', branch: 'BIGINT[]' }]);
+});
