@@ -4,6 +4,7 @@
  * per-column summaries, and how objects group into tables.
  */
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { bucketDeltas, type SluiceErrorLike } from './rows-support.js';
 import { csv, files, parquet } from './support.js';
@@ -197,4 +198,14 @@ test('nested JSON values compare whole and show as text; files whose types do no
   assert.deepEqual(mixed.tables[0]!.rows, { main: 2, branch: 1, added: 0, removed: 1, changed: 0, unchanged: 1 });
   assert.deepEqual(mixed.objects.unreadable.map((u) => u.key), ['m/c.jsonl']);
   assert.deepEqual(mixed.tables[0]!.schema.retyped, [{ column: 'x', main: 'VARCHAR', branch: 'BIGINT[]' }]);
+});
+
+test('gzipped CSV and JSON lines (.csv.gz, .jsonl.gz) are read as their format, in the same table as the plain ones', async (t) => {
+  const f = files();
+  t.after(f.remove);
+  const main = [f.object('t/a.csv', 'id,v\n1,a\n'), f.object('t/b.csv.gz', gzipSync('id,v\n2,b\n')), f.object('j/a.jsonl.gz', gzipSync('{"id":1,"v":"x"}\n'))];
+  const branch = [f.object('t/a.csv', 'id,v\n1,a\n'), f.object('t/b.csv.gz', gzipSync('id,v\n2,B\n')), f.object('j/a.jsonl.gz', gzipSync('{"id":1,"v":"y"}\n'))];
+  const delta = await bucketDeltas({ bucket: 'out', main, branch, keys: ['id'] });
+  assert.deepEqual(delta.tables.map((t) => [t.table, t.objects, t.rows.changed]), [['j/*.jsonl', { main: 1, branch: 1 }, 1], ['t/*.csv', { main: 2, branch: 2 }, 1]]);
+  assert.deepEqual(delta.objects.unreadable, []);
 });
