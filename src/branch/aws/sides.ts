@@ -18,7 +18,7 @@ import { INGESTION_ID_METADATA, walkLineageAsync } from '../../envelope/lineage.
 import type { IngestionStep } from '../../envelope/ingestion-step.js';
 import type { AwsStage } from '../../stage/aws/stage.js';
 import type { BranchPlan } from '../plan.js';
-import type { BucketSides, DeltaObject, TabularFormat } from '../backend.js';
+import type { BucketSides, DeltaObject } from '../backend.js';
 import { selects, selectObjects, type InputSelection } from './select.js';
 import { replaySources } from './replay.js';
 
@@ -54,7 +54,7 @@ export async function downloadSides(plan: BranchPlan, main: AwsStage, branch: Aw
     mainObjects = await filterLimited(mainObjects, concurrency, (o) => reaches(main, o.key));
     branchObjects = await filterLimited(branchObjects, concurrency, (o) => reaches(branch, o.key));
   }
-  const props = node.props as { format?: TabularFormat; keys?: string[] };
+  const props = node.props;
   return {
     bucket,
     main: await downloadAll(main, main.physical(node, 'Bucket'), mainObjects, join(dir, 'main'), concurrency),

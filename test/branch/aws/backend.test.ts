@@ -20,6 +20,7 @@ import { AwsStage } from '../../../src/stage/aws/stage.js';
 import { AwsBranchBackend } from '../../../src/branch/aws/backend.js';
 import { planBranch } from '../../../src/branch/plan.js';
 import { inSample } from '../../../src/branch/sample.js';
+import { bucketDeltas } from '../../../src/branch/deltas/index.js';
 import { motoUnavailable } from '../../helpers/moto.js';
 import { REGION, leftovers, startCloud, type Cloud } from '../../cloud/deploy/helpers.js';
 import { CACHE_DIR } from '../../cloud/synth/helpers.js';
@@ -106,6 +107,10 @@ describe('a branch on an AWS stage (moto)', { skip }, () => {
     }
     const etags = (s: typeof sides.main) => Object.fromEntries(s.map((o) => [o.key, o.etag]));
     assert.deepEqual(etags(sides.branch), etags(sides.main), 'the same code on the same rows writes the same bytes');
+    // AND the sides carry the bucket's format, and the deltas engine reads them: nothing differs
+    assert.equal(sides.format, 'jsonl');
+    const delta = await bucketDeltas(sides);
+    assert.deepEqual([delta.objects.added, delta.objects.removed, delta.objects.changed, delta.objects.unchanged], [[], [], [], sampled.length]);
     // AND without a sample, main's side holds all of main's scores
     const whole = await backend.sides(plan, scores, 'scores', mkdtempSync(join(tmpdir(), 'sides-')));
     assert.equal(whole.main.length, 12);
