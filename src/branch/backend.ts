@@ -5,31 +5,9 @@
  */
 import type { Pipeline } from '../model/pipeline.js';
 import type { BranchPlan } from './plan.js';
+import type { BucketSides } from './deltas/index.js';
 
-/** A tabular object format (the contract's, also declared by deltas/index.ts). */
-export type TabularFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
-
-/** One object of one side of a comparison, as a local file. */
-export interface DeltaObject {
-  key: string;
-  /** A local file with the object's bytes. */
-  path: string;
-  size: number;
-  /** MD5 hex of the bytes, when known. */
-  etag?: string;
-}
-
-/**
- * Both sides of one branched bucket: what `bucketDeltas` (deltas/index.ts) compares. Declared here with
- * the same shape as the deltas engine's, so backends do not depend on the engine.
- */
-export interface BucketSides {
-  bucket: string;
-  main: DeltaObject[];
-  branch: DeltaObject[];
-  format?: TabularFormat;
-  keys?: string[];
-}
+export type { BucketSides, DeltaObject, TabularFormat } from './deltas/index.js';
 
 /** How `branch trigger` feeds the branch. */
 export interface BranchTriggerOptions {

@@ -801,6 +801,11 @@ export const ERROR_CODES = {
     meaning: "a bucket asked of a branch's deltas is not one of the branch's output buckets",
     fix: "ask for a bucket the branch writes (sluice branch plan NAME lists its outputs)",
   },
+  SLUICE_E_BRANCH_HANDLER: {
+    area: 'run',
+    meaning: "localPipeline().branch(node, name, { handler }) names a node that is not a function or job of the pipeline, so its handler cannot be replaced",
+    fix: 'give the name of the branched function or job whose handler the test replaces',
+  },
   SLUICE_E_BRANCH_TAKEN: {
     area: 'cli',
     meaning: 'sluice branch create was given a name another branch of the stage already has',

@@ -13,7 +13,7 @@ import { loadSide, type LoadedSide } from './load.js';
 import { objectDeltas } from './objects.js';
 import { duplicateKeys, keyedDiff, multisetDiff, type RowDiff } from './rows.js';
 import { groupTables, type TableObjects } from './tables.js';
-import type { BucketDelta, BucketSides, ColumnDelta, DeltasOptions, Side, TableDelta, UnreadableObject } from './types.js';
+import type { BucketDelta, BucketSides, ColumnDelta, ColumnSummary, DeltasOptions, Side, TableDelta, UnreadableObject } from './types.js';
 
 const DEFAULT_EXAMPLES = 3;
 
@@ -87,21 +87,28 @@ async function tableDelta(
       columns: [],
       examples: { added: [], removed: [] },
     };
-    const summaries = { main: loaded.main ? await columnSummaries(db, loaded.main) : new Map(), branch: loaded.branch ? await columnSummaries(db, loaded.branch) : new Map() };
+    const keys = keyed.keys;
+    if (keys.length > 0) for (const side of ['main', 'branch'] as const) if (loaded[side]) checkKeys(bucket, table, side, loaded[side], keys);
+    const none = { columns: new Map<string, ColumnSummary>(), keysUnique: true };
+    const summaries = { main: loaded.main ? await columnSummaries(db, loaded.main, keys) : none, branch: loaded.branch ? await columnSummaries(db, loaded.branch, keys) : none };
     let diff: RowDiff | null = null;
     const main = loaded.main ?? (loaded.branch ? await emptyLike(db, `${name}_main`, loaded.branch) : null);
     const branch = loaded.branch ?? (loaded.main ? await emptyLike(db, `${name}_branch`, loaded.main) : null);
-    if (main && branch) {
-      if (keyed.keys.length > 0) {
-        for (const side of [loaded.main, loaded.branch]) if (side) checkKeys(bucket, table, side === loaded.main ? 'main' : 'branch', side, keyed.keys);
-        const duplicates = { main: loaded.main ? await duplicateKeys(db, main, keyed.keys, examples) : null, branch: loaded.branch ? await duplicateKeys(db, branch, keyed.keys, examples) : null };
-        if (duplicates.main || duplicates.branch) delta.duplicates = duplicates;
-        else diff = await keyedDiff(db, main, branch, keyed.keys, examples);
-      } else if (main.columns.some((c) => branch.columns.some((d) => d.name === c.name))) {
-        diff = await multisetDiff(db, main, branch, examples);
-      } else {
-        diff = { rows: { added: branch.rows, removed: main.rows, changed: 0, unchanged: 0 }, changes: new Map(), examples: { added: [], removed: [] } };
-      }
+    if (!main || !branch) {
+      diff = { rows: { added: 0, removed: 0, changed: 0, unchanged: 0 }, changes: new Map(), examples: { added: [], removed: [] } };
+    } else if (keys.length > 0) {
+      const duplicates = {
+        main: loaded.main && !summaries.main.keysUnique ? await duplicateKeys(db, main, keys, examples) : null,
+        branch: loaded.branch && !summaries.branch.keysUnique ? await duplicateKeys(db, branch, keys, examples) : null,
+      };
+      // Without NULL keys on either side, a plain equi-join matches the same rows, faster.
+      const nullKeys = keys.some((k) => (summaries.main.columns.get(k)?.nulls ?? 0) + (summaries.branch.columns.get(k)?.nulls ?? 0) > 0);
+      if (duplicates.main || duplicates.branch) delta.duplicates = duplicates;
+      else diff = await keyedDiff(db, main, branch, keys, examples, nullKeys);
+    } else if (main.columns.some((c) => branch.columns.some((d) => d.name === c.name))) {
+      diff = await multisetDiff(db, main, branch, examples);
+    } else {
+      diff = { rows: { added: branch.rows, removed: main.rows, changed: 0, unchanged: 0 }, changes: new Map(), examples: { added: [], removed: [] } };
     }
     if (diff) {
       Object.assign(delta.rows, diff.rows);
@@ -110,7 +117,7 @@ async function tableDelta(
     const names = [...(loaded.main?.columns ?? []), ...(loaded.branch?.columns ?? [])].map((c) => c.name);
     delta.columns = [...new Set(names)].map((column): ColumnDelta => {
       const change = diff?.changes.get(column);
-      return { column, main: summaries.main.get(column) ?? null, branch: summaries.branch.get(column) ?? null, changed: change?.changed ?? 0, examples: change?.examples ?? [] };
+      return { column, main: summaries.main.columns.get(column) ?? null, branch: summaries.branch.columns.get(column) ?? null, changed: change?.changed ?? 0, examples: change?.examples ?? [] };
     });
     return delta;
   } finally {

@@ -7,6 +7,8 @@ export { bucketDeltas } from './bucket.js';
 export { DeltasError } from './errors.js';
 export { FAIL_ON_METRICS, failedRules, parseFailOn, type FailOnMetric, type FailOnRule } from './fail-on.js';
 export { formatOfKey, tableOfKey } from './tables.js';
+export { renderDeltasTable } from './render-table.js';
+export { escapeHtml, renderDeltasHtml } from './render-html.js';
 export type {
   BucketDelta, BucketSides, ColumnDelta, ColumnSummary, DeltaObject, DeltasOptions, DeltasReport, DuplicateKeys, ObjectDeltas,
   RowDeltas, RowValues, SchemaDeltas, Side, TableDelta, TabularFormat, UnreadableObject, ValueChange,

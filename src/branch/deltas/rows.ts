@@ -62,14 +62,15 @@ export interface RowDiff {
 }
 
 /**
- * Keyed diff: a full outer join of both sides on the keys (NULL keys match NULL keys), of which only
- * the rows that are added, removed or changed are kept, in a small temporary table.
- * @example await keyedDiff(db, main, branch, ['order_id'], 3)
+ * Keyed diff: a full outer join of both sides on the keys (NULL keys match NULL keys; `nullKeys:
+ * false` says neither side has one, so a plain equi-join does), of which only the rows that are
+ * added, removed or changed are kept, in a small temporary table.
+ * @example await keyedDiff(db, main, branch, ['order_id'], 3, false)
  */
-export async function keyedDiff(db: DuckSession, main: LoadedSide, branch: LoadedSide, keys: string[], examples: number): Promise<RowDiff> {
+export async function keyedDiff(db: DuckSession, main: LoadedSide, branch: LoadedSide, keys: string[], examples: number, nullKeys = true): Promise<RowDiff> {
   const valueColumns = commonColumns(main.columns, branch.columns).filter((c) => !keys.includes(c));
   const compare = (c: string) => [comparable(c, typeOf(main.columns, c), typeOf(branch.columns, c), 'm'), comparable(c, typeOf(main.columns, c), typeOf(branch.columns, c), 'b')] as const;
-  const on = keys.map((k) => { const [m, b] = compare(k); return `${m} IS NOT DISTINCT FROM ${b}`; }).join(' AND ');
+  const on = keys.map((k) => { const [m, b] = compare(k); return `${m} ${nullKeys ? 'IS NOT DISTINCT FROM' : '='} ${b}`; }).join(' AND ');
   const differs = valueColumns.map((c) => { const [m, b] = compare(c); return `${m} IS DISTINCT FROM ${b}`; });
   const diff = ident(`${main.sql.slice(1, -1)}__diff`);
   await db.run(

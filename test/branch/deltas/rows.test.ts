@@ -149,3 +149,20 @@ test('key columns a side lacks, or an empty --keys, fail with SLUICE_E_DELTAS_KE
     e.code === 'SLUICE_E_DELTAS_KEYS' && /bucket 'out', table 't\/\*\.csv': key column 'id' not in branch's side \(columns: 'ident', 'v'\)/.test(e.message));
   await assert.rejects(bucketDeltas({ bucket: 'out', main, branch }, { keys: [] }), (e: SluiceErrorLike) => e.code === 'SLUICE_E_DELTAS_KEYS' && /--keys names no column/.test(e.message));
 });
+
+test('a NULL key is a key value of its own: it matches NULL on the other side, and twice on one side is a duplicate', async (t) => {
+  const f = files();
+  t.after(f.remove);
+  // GIVEN a row with no id on both sides, its value changed on the branch
+  const main = [f.object('t/a.csv', 'id,v\n1,a\n,b\n')];
+  const branch = [f.object('t/a.csv', 'id,v\n1,a\n,c\n')];
+  const delta = await bucketDeltas({ bucket: 'out', main, branch, keys: ['id'] });
+  // THEN the two NULL-keyed rows are the same row, changed
+  assert.deepEqual(delta.tables[0]!.rows, { main: 2, branch: 2, added: 0, removed: 0, changed: 1, unchanged: 1 });
+  assert.deepEqual(delta.tables[0]!.columns.find((c) => c.column === 'v')!.examples, [{ key: { id: null }, main: 'b', branch: 'c' }]);
+  // AND two rows without an id on one side are a duplicate key, as are two equal composite keys with a NULL in them
+  const twice = await bucketDeltas({ bucket: 'out', main, branch: [f.object('t/a.csv', 'id,v\n1,a\n,c\n,d\n')], keys: ['id'] });
+  assert.deepEqual(twice.tables[0]!.duplicates, { main: null, branch: { keys: 1, rows: 2, examples: [{ key: { id: null }, count: 2 }] } });
+  const composite = await bucketDeltas({ bucket: 'out', main: [f.object('t/a.csv', 'a,b\n1,\n1,\n2,\n')], branch: [f.object('t/a.csv', 'a,b\n1,\n2,\n')] }, { keys: ['a', 'b'] });
+  assert.deepEqual(composite.tables[0]!.duplicates, { main: { keys: 1, rows: 2, examples: [{ key: { a: '1', b: null }, count: 2 }] }, branch: null });
+});
