@@ -102,7 +102,8 @@ export class LocalBranchBackend implements BranchBackend {
     try {
       // Like for like: with a sample or a prefix, main's outputs whose lineage roots are in it. (`since` picks replayed inputs by time only.)
       const restrict = sample && (sample.sample !== undefined || sample.keys !== undefined) ? { ...(sample.sample !== undefined ? { sample: sample.sample } : {}), ...(sample.keys !== undefined ? { keys: sample.keys } : {}) } : undefined;
-      const objects = main.objects(bucket).filter((o) => !restrict || picked(o, rootKeyOf(o, main.step), restrict));
+      // An object without lineage (a job's output) cannot be traced to its roots: it is compared whole.
+      const objects = main.objects(bucket).filter((o) => !restrict || !o.metadata?.[INGESTION_ID_METADATA] || picked(o, rootKeyOf(o, main.step), restrict));
       mainSide = objects.map((o, i) => sideObject(o, main.pathOf(o), () => main.body(o), join(dir, 'main', String(i))));
     } finally {
       main.close();

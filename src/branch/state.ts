@@ -24,6 +24,8 @@ export interface BranchRecord {
   state: BranchState;
   /** ISO-8601. */
   createdAt: string;
+  /** When a deploy started: set until destroy, so a deploy that failed half way is still destroyed before delete. */
+  deployStartedAt?: string;
   deployedAt?: string;
   triggeredAt?: string;
   /** The resources the branch holds on its stage (`BranchBackend.holdings`), as last counted. */
