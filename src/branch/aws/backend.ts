@@ -86,7 +86,7 @@ export class AwsBranchBackend implements BranchBackend {
       throw new BranchError('SLUICE_E_BRANCH_AWS_OUTPUT', `branch '${plan.name}' has no copy of bucket '${bucket}' to compare with main's; its outputs are: ${plan.outputs.join(', ') || 'none'}`, { node: bucket, field: 'bucket', given: bucket, expected: plan.outputs.join(' | ') });
     }
     const { main, branch } = await this.stages(plan, pipeline);
-    return downloadSides(plan, main, branch, bucket, dir, sample, this.concurrency());
+    return downloadSides(main, branch, bucket, dir, sample, this.concurrency());
   }
 
   /** The branch stack's resources by node and part, and the objects and bytes in its buckets. */

@@ -32,7 +32,7 @@ import type { LambdaFunction } from '../../runtime/aws/lambda.js';
 import { BranchError } from '../errors.js';
 import type { BranchPlan } from '../plan.js';
 import type { BranchTriggerOptions, BranchTriggerReport } from '../backend.js';
-import { selectObjects, type ListedObject } from './select.js';
+import { rootKeysIn, selectObjects, type ListedObject } from './select.js';
 
 /** How replayed events reach the branch's functions (see the module comment). */
 export type BranchRunner = 'lambda' | 'in-process';
@@ -65,7 +65,8 @@ export async function replay(plan: BranchPlan, stages: ReplayStages, options: Br
   let skipped = 0;
   // One listing per bucket and filter set, whichever inputs it feeds.
   for (const { target, bucket, filters } of replaySources(plan, pipe)) {
-    const { picked, skipped: left } = await selectObjects(stages.main.aws, stages.main.physical(bucket, 'Bucket'), filters, options);
+    const physical = stages.main.physical(bucket, 'Bucket');
+    const { picked, skipped: left } = await selectObjects(stages.main.aws, physical, filters, options, rootKeysIn(stages.main, bucket, physical), stages.concurrency);
     skipped += left;
     for (const object of picked) deliveries.push({ target, bucket, object });
   }

@@ -20,6 +20,7 @@ import { AwsStage } from '../../../src/stage/aws/stage.js';
 import { AwsBranchBackend } from '../../../src/branch/aws/backend.js';
 import { planBranch } from '../../../src/branch/plan.js';
 import { inSample } from '../../../src/branch/sample.js';
+import { bucketDeltas } from '../../../src/branch/deltas/index.js';
 import { motoUnavailable } from '../../helpers/moto.js';
 import { REGION, leftovers, startCloud, type Cloud } from '../../cloud/deploy/helpers.js';
 import { CACHE_DIR } from '../../cloud/synth/helpers.js';
@@ -31,6 +32,8 @@ const STAGE = 'dev';
 /** Twelve CSV files in main's raw, and the rows main's parse made of them. */
 const RAW = Array.from({ length: 12 }, (_, i) => ({ key: `day-${String(i).padStart(2, '0')}.csv`, body: `a,${i}\nb,${i + 1}\n` }));
 const ROWS = RAW.map((r) => r.key.replace('.csv', '.jsonl'));
+/** The rows whose root input (the raw file their lineage starts at) is in a sample: what a sampled branch replays. */
+const rowsInSample = (percent: number) => RAW.filter((r) => inSample(r.key, percent)).map((r) => r.key.replace('.csv', '.jsonl')).sort();
 
 describe('a branch on an AWS stage (moto)', { skip }, () => {
   let cloud: Cloud;
@@ -76,10 +79,11 @@ describe('a branch on an AWS stage (moto)', { skip }, () => {
     assert.deepEqual([holdings.objects, holdings.bytes], [0, 0]);
   });
 
-  test('GIVEN the deployed branch WHEN it is triggered on a 50% sample THEN it replays exactly the sampled rows through score, writing only its own scores', async () => {
+  test('GIVEN the deployed branch WHEN it is triggered on a 50% sample THEN it replays exactly the rows whose root raw file is in the sample through score, writing only its own scores', async () => {
     const progress: number[] = [];
     const report = await backend.trigger(plan, scores, { sample: 50, onProgress: (done) => progress.push(done) });
-    const sampled = ROWS.filter((k) => inSample(k, 50));
+    const sampled = rowsInSample(50);
+    assert.notDeepEqual(sampled, ROWS.filter((k) => inSample(k, 50)).sort(), 'the fixture tells root keys from the rows\' own keys');
     assert.ok(sampled.length > 0 && sampled.length < ROWS.length, `the sample picks some rows, not all (${sampled.length})`);
     assert.deepEqual(report, { replayed: sampled.length, skipped: ROWS.length - sampled.length, failed: 0 });
     assert.equal(progress.at(-1), sampled.length);
@@ -92,7 +96,7 @@ describe('a branch on an AWS stage (moto)', { skip }, () => {
   test('GIVEN the sampled branch WHEN both sides of scores are downloaded with the same sample THEN main\'s side is restricted by lineage to the same rows, byte-identical', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sides-'));
     const sides = await backend.sides(plan, scores, 'scores', dir, { sample: 50 });
-    const sampled = ROWS.filter((k) => inSample(k, 50)).sort();
+    const sampled = rowsInSample(50);
     assert.equal(sides.bucket, 'scores');
     assert.deepEqual(sides.main.map((o) => o.key).sort(), sampled);
     assert.deepEqual(sides.branch.map((o) => o.key).sort(), sampled);
@@ -106,6 +110,10 @@ describe('a branch on an AWS stage (moto)', { skip }, () => {
     }
     const etags = (s: typeof sides.main) => Object.fromEntries(s.map((o) => [o.key, o.etag]));
     assert.deepEqual(etags(sides.branch), etags(sides.main), 'the same code on the same rows writes the same bytes');
+    // AND the sides carry the bucket's format, and the deltas engine reads them: nothing differs
+    assert.equal(sides.format, 'jsonl');
+    const delta = await bucketDeltas(sides);
+    assert.deepEqual([delta.objects.added, delta.objects.removed, delta.objects.changed, delta.objects.unchanged], [[], [], [], sampled.length]);
     // AND without a sample, main's side holds all of main's scores
     const whole = await backend.sides(plan, scores, 'scores', mkdtempSync(join(tmpdir(), 'sides-')));
     assert.equal(whole.main.length, 12);
@@ -130,7 +138,7 @@ describe('a branch on an AWS stage (moto)', { skip }, () => {
     try {
       const lambda = new AwsBranchBackend({ aws: cloud.aws, cacheDir: CACHE_DIR });
       const report = await lambda.trigger(plan, scores, { sample: 10, wait: true });
-      assert.deepEqual(report, { replayed: ROWS.filter((k) => inSample(k, 10)).length, skipped: ROWS.filter((k) => !inSample(k, 10)).length, failed: 0 });
+      assert.deepEqual(report, { replayed: rowsInSample(10).length, skipped: ROWS.length - rowsInSample(10).length, failed: 0 });
     } finally {
       await set(false);
     }
