@@ -9,7 +9,7 @@
  * const curated = bucket('curated');
  * export default pipeline('three-node-pipe', [raw.to(copy).to(curated)]);
  */
-export { bucket, Bucket, type BucketProps } from './model/bucket.js';
+export { bucket, Bucket, BUCKET_FORMATS, type BucketProps, type BucketFormat } from './model/bucket.js';
 export { fn, Fn, type FnProps } from './model/fn.js';
 export { queue, Queue, type QueueProps } from './model/queue.js';
 export { topic, Topic, type TopicProps } from './model/topic.js';
@@ -32,6 +32,7 @@ export { EnvironmentError } from './runtime/aws/environment-error.js';
 export { SynthError } from './cloud/synth/errors.js';
 export { DeployError } from './cloud/deploy/errors.js';
 export { AwsImportError } from './cloud/import/errors.js';
+export { BranchError } from './branch/errors.js';
 export { grantsOf, type Grant } from './model/permissions.js';
 export type { Duration } from './model/duration.js';
 export { secret, isSecretRef, type SecretRef } from './model/secret.js';

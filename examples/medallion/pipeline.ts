@@ -17,7 +17,7 @@ import { bucket, flow, glueJob, job, pipeline, queue, schedule, topic } from 'sl
 const landing = bucket('landing');
 const bronze = bucket('bronze');
 const silver = bucket('silver');
-const gold = bucket('gold');
+const gold = bucket('gold', { format: 'parquet', keys: ['order_date', 'customer_id', 'currency'] });
 const quarantine = bucket('quarantine');
 
 // The source's drop is the least dependable part of the night: retry extract before failing it.

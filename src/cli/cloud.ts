@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import type { LoadedPipeline } from './load.js';
+import { checkStageNotBranch } from '../branch/names.js';
 import { InputError } from '../model/errors.js';
 import type { PlannedChange } from '../cloud/deploy/changeset.js';
 import type { StackEvent } from '../cloud/deploy/events.js';
@@ -24,6 +25,8 @@ export async function loadForStage(entryArg: string | undefined, options: CloudO
   const stage = options.stage;
   if (!stage) throw new InputError('SLUICE_E_STAGE', `sluice ${command} needs --stage NAME, the AWS stage (e.g. --stage dev); the stack is <pipeline>-<stage>`);
   if (stage === 'local') throw new InputError('SLUICE_E_STAGE', `stage 'local' is the embedded engine, not AWS; give an AWS stage such as --stage dev`);
+  // `--` is reserved for branches (`dev--dedup`): a stage named so would collide with one.
+  checkStageNotBranch(stage);
   const { loadPipeline } = await import('./load.js');
   const loaded = await loadPipeline(entryArg ?? options.entry);
   return { ...loaded, stage, cacheDir: join(dirname(loaded.entry), '.sluice', 'cache') };

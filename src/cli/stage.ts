@@ -36,7 +36,8 @@ export function withStageOptions(cmd: Command, options: { entry?: boolean } = {}
  */
 export async function onStage<T>(options: StageOptions, fn: (stage: Stage, entry: string) => Promise<T>, entryArg?: string, open: { handlers?: boolean } = {}): Promise<T> {
   // Loaded when a command runs, not when the CLI starts: `sluice --help` needs none of it.
-  const [{ loadPipeline }, { openStage }] = await Promise.all([import('./load.js'), import('../stage/index.js')]);
+  const [{ loadPipeline }, { openStage }, { checkStageNotBranch }] = await Promise.all([import('./load.js'), import('../stage/index.js'), import('../branch/names.js')]);
+  checkStageNotBranch(options.stage ?? 'local');
   const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
   const stage = await openStage(pipeline, options.stage ?? 'local', { stateDir: stateDirFor(entry, options.state), ...(open.handlers ? { handlers: { dir: dirname(entry) } } : {}) });
   try {

@@ -7,19 +7,44 @@ import { Node } from './node.js';
 import type { KindDefinition } from './kind.js';
 import type { Problem } from './errors.js';
 
+/** A tabular object format a bucket may declare (its objects' rows are compared by `sluice branch deltas`). */
+export type BucketFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
+
+/** The formats a bucket may declare. */
+export const BUCKET_FORMATS: readonly BucketFormat[] = ['csv', 'jsonl', 'json', 'parquet'];
+
 /** Props of a bucket. */
 export interface BucketProps {
   /** Keep every version of every object. @default false */
   versioned?: boolean;
   /** What lands in it from outside the pipeline each month, for `sluice cost`. @default nothing */
   expected?: ExpectedObjects;
+  /**
+   * The format of its tabular objects, for deltas and previews; a key's extension (`.csv`, `.jsonl` or
+   * `.ndjson`, `.json`, `.parquet`) wins over it. @default from each key's extension
+   */
+  format?: BucketFormat;
+  /** The columns that identify one row of its tabular objects (unique keys), for row-level deltas. @default none: rows are compared as a whole */
+  keys?: string[];
 }
 
 /** A bucket node. */
 export class Bucket extends Node<'bucket', BucketProps> {
-  /** A bucket's props have nothing AWS limits beyond its name, which the pipeline checks. */
+  /** Its tabular facts (`format`, `keys`): nothing AWS limits, but they must be readable as declared. */
   problems(): Problem[] {
-    return this.existingName === undefined ? [] : existingProblems(this);
+    const problems: Problem[] = this.existingName === undefined ? [] : existingProblems(this);
+    const { format, keys } = this.props;
+    if (format !== undefined && !BUCKET_FORMATS.includes(format)) {
+      problems.push({ code: 'SLUICE_E_BUCKET_FORMAT', node: this.name, field: 'format', given: format, message: `${this}: format must be one of ${BUCKET_FORMATS.map((f) => `'${f}'`).join(', ')} (given ${JSON.stringify(format)}); leave it out to go by each key's extension` });
+    }
+    if (keys !== undefined) {
+      const valid = Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === 'string' && k.trim() !== '');
+      const dupes = valid ? keys.filter((k, i) => keys.indexOf(k) !== i) : [];
+      if (!valid || dupes.length > 0) {
+        problems.push({ code: 'SLUICE_E_BUCKET_KEYS', node: this.name, field: 'keys', given: keys, message: `${this}: keys must be a non-empty list of distinct column names (given ${JSON.stringify(keys)}); e.g. keys: ['order_id']` });
+      }
+    }
+    return problems;
   }
 
   readonly kind = 'bucket' as const;
@@ -53,6 +78,7 @@ export interface ExistingBucketProps {
 /**
  * Declare a bucket.
  * @example const raw = bucket('raw');
+ * @example const silver = bucket('silver', { format: 'parquet', keys: ['order_id'] });
  */
 export function bucket(name: string, props: BucketProps = {}): Bucket {
   return new Bucket(name, props);

@@ -948,6 +948,114 @@ export const ERROR_CODES = {
     meaning: 'the --detail option of sluice trigger is not a JSON object',
     fix: "pass --detail as a JSON object, e.g. --detail '{\"source\":\"manual\"}'",
   },
+  // issue 12a: branches
+  SLUICE_E_BRANCH_NODE: {
+    area: 'cli',
+    meaning: 'sluice branch create (or localPipeline().branch()) names a node the pipeline does not have, or a schedule, which a branch cannot copy',
+    fix: 'branch from a node the message lists (sluice nodes shows them all); to branch what a schedule starts, branch from that step',
+  },
+  SLUICE_E_BRANCH_NAME: {
+    area: 'cli',
+    meaning: "a branch name is not 1 to 40 lower-case letters, digits and single hyphens starting and ending with a letter or digit",
+    fix: 'name the branch with lower-case letters, digits and single hyphens, such as dedup-v2',
+  },
+  SLUICE_E_BRANCH_NAME_TOO_LONG: {
+    area: 'cli',
+    meaning: "an AWS name the branch would form (`${pipeline}-${stage}--${branch}-${node}`, its stack or its payload bucket) is over its service's length limit",
+    fix: 'shorten the branch name by the number of characters the message gives',
+  },
+  SLUICE_E_BRANCH_NO_MAIN: {
+    area: 'cli',
+    meaning: "sluice branch deploy was given a branch whose main stage does not exist yet (locally: no state; on AWS: no stack), so there is no upstream data to read",
+    fix: 'run or deploy the pipeline on that stage first (sluice run, sluice deploy --stage NAME), then deploy the branch',
+  },
+  SLUICE_E_BRANCH_OUTPUT: {
+    area: 'cli',
+    meaning: "a bucket asked of a branch's deltas is not one of the branch's output buckets",
+    fix: "ask for a bucket the branch writes (sluice branch plan NAME lists its outputs)",
+  },
+  SLUICE_E_BRANCH_HANDLER: {
+    area: 'run',
+    meaning: "localPipeline().branch(node, name, { handler }) names a node that is not a function or job of the pipeline, so its handler cannot be replaced",
+    fix: 'give the name of the branched function or job whose handler the test replaces',
+  },
+  SLUICE_E_BRANCH_TAKEN: {
+    area: 'cli',
+    meaning: 'sluice branch create was given a name another branch of the stage already has',
+    fix: 'choose another name, or destroy and delete the other branch first',
+  },
+  SLUICE_E_BRANCH_UNKNOWN: {
+    area: 'cli',
+    meaning: 'a branch command names a branch the stage does not have',
+    fix: 'use a name sluice branch list shows, or create the branch with sluice branch create NODE NAME',
+  },
+  SLUICE_E_BRANCH_NOT_DEPLOYED: {
+    area: 'cli',
+    meaning: 'sluice branch trigger was given a branch that is only planned (never deployed, or destroyed since)',
+    fix: 'deploy it first: sluice branch deploy NAME',
+  },
+  SLUICE_E_BRANCH_NOT_TRIGGERED: {
+    area: 'cli',
+    meaning: 'sluice branch deltas was given a branch that was never triggered, so it has no outputs to compare',
+    fix: 'feed it first: sluice branch trigger NAME [--sample PCT]',
+  },
+  SLUICE_E_BRANCH_HOLDS: {
+    area: 'cli',
+    meaning: 'sluice branch delete was given a branch that still holds resources or data on its stage',
+    fix: 'remove what it holds first: sluice branch destroy NAME, then delete it',
+  },
+  SLUICE_E_BRANCH_OPTION: {
+    area: 'cli',
+    meaning: 'an option of sluice branch trigger or deltas is malformed: --sample not a percentage above 0 up to 100, --since not a time, --keys empty',
+    fix: 'pass --sample as a number such as 10 (percent), --since as an ISO time or a duration such as 2h, --keys as a prefix or column list',
+  },
+  SLUICE_E_BUCKET_FORMAT: {
+    area: 'pipeline',
+    meaning: "a bucket's format is not one of 'csv', 'jsonl', 'json', 'parquet'",
+    fix: "set format to 'csv', 'jsonl', 'json' or 'parquet', or leave it out to go by each key's extension",
+  },
+  SLUICE_E_BUCKET_KEYS: {
+    area: 'pipeline',
+    meaning: "a bucket's keys is not a non-empty list of distinct, non-empty column names",
+    fix: "list the columns that identify a row once each, e.g. keys: ['order_id']",
+  },
+  SLUICE_E_BRANCH_STAGE_RESERVED: {
+    area: 'cli',
+    meaning: "a stage name given to a command contains '--', which is reserved for branches (a branch NAME of stage S runs as S--NAME)",
+    fix: "name the stage without '--'; work on a branch with sluice branch ... NAME --stage S",
+  },
+  // issue 12b: deltas
+  SLUICE_E_DELTAS_FAIL_ON: {
+    area: 'cli',
+    meaning: "a --fail-on rule of sluice branch deltas is not METRIC>LIMIT: an unknown metric, an operator other than > or >=, or a limit that is not a number (or a percentage, for the rows-* and objects-* metrics)",
+    fix: "write each rule as METRIC>LIMIT, e.g. rows-changed>0.5% or objects-removed>0 (metrics: rows-added, rows-removed, rows-changed, objects-added, objects-removed, objects-changed, objects-unreadable, duplicate-keys, schema-changes)",
+  },
+  SLUICE_E_DELTAS_KEYS: {
+    area: 'stage',
+    meaning: "a key column of sluice branch deltas (from --keys or the bucket's keys) is not a column of one side of a table, or --keys is empty",
+    fix: "pass --keys with columns both sides of every compared table have (the error lists each side's columns), or set the bucket's keys to them",
+  },
+  // issue 12c: branches on AWS stages
+  SLUICE_E_BRANCH_AWS_MAIN_MISSING: {
+    area: 'deploy',
+    meaning: "sluice branch deploy on an AWS stage whose main stack (`${pipeline}-${stage}`) is not deployed (absent, rolled back or still being created): a branch reads main's upstream data, so there is nothing to branch from (raised in src/branch/aws/backend.ts)",
+    fix: 'deploy the stage first (sluice deploy --stage STAGE), or branch on a stage that is deployed',
+  },
+  SLUICE_E_BRANCH_AWS_NOT_DEPLOYED: {
+    area: 'deploy',
+    meaning: "sluice branch trigger, deltas or list reaches a branch whose stack (`${pipeline}-${stage}--${name}`) is not deployed (never deployed, destroyed, or its deploy failed) (raised in src/branch/aws/backend.ts)",
+    fix: 'deploy the branch first: sluice branch deploy NAME --stage STAGE',
+  },
+  SLUICE_E_BRANCH_AWS_MESSAGE_INPUT: {
+    area: 'deploy',
+    meaning: "sluice branch trigger on AWS for a branch fed by a queue or topic of main that carries messages rather than S3 events of main's buckets: reading them would change main (a receive hides a message from main's consumer and counts towards its DLQ; a topic keeps nothing) (raised in src/branch/aws/replay.ts)",
+    fix: 'branch from the step that sends to that queue or topic, so the branch replays the objects that step reads',
+  },
+  SLUICE_E_BRANCH_AWS_OUTPUT: {
+    area: 'deploy',
+    meaning: 'sluice branch deltas asks an AWS branch for both sides of a bucket that is not one of its outputs (a branched bucket) (raised in src/branch/aws/backend.ts)',
+    fix: 'compare one of the buckets sluice branch plan lists as outputs',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

@@ -11,6 +11,7 @@ import { kindOf } from '../model/kinds.js';
 import type { IngestionStep } from '../envelope/ingestion-step.js';
 import { lineageOf, type Engine, type Lineage, type NodeStats } from '../engine/index.js';
 import type { ObjectRecord } from '../engine/store/objects.js';
+import type { ReadOnlyState } from '../engine/store/read-only.js';
 import type { PayloadRecord } from '../engine/store/types.js';
 import type { Item } from '../runtime/types.js';
 import { keySchemaOf } from '../engine/kinds/table.js';
@@ -125,6 +126,18 @@ export class LocalStage implements Stage {
   /** The most recently recorded ingestion steps, newest first, optionally of one node. */
   steps(options: { node?: string; limit?: number } = {}): IngestionStep[] {
     return this.engine.store.lineage.recent(options.limit ?? 1000, options.node);
+  }
+
+  /** This stage's objects and lineage, read-only: what a branch of it reads (nothing through it can write). */
+  readOnlyState(): ReadOnlyState {
+    const store = this.engine.store;
+    return {
+      objects: (bucket) => store.objects.list(bucket, '', Number.MAX_SAFE_INTEGER),
+      body: (record) => store.blobs.read(record.blob),
+      pathOf: (record) => store.blobs.pathOf(record.blob),
+      step: (id) => store.lineage.get(id),
+      close: () => undefined,
+    };
   }
 
   /** The offloaded envelope bodies the local payload bucket holds, with how many messages still point at each. */

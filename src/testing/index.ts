@@ -13,3 +13,7 @@ export { runRouteSamples, routeOf, type RouteSamplesOptions, type RouteSamplesRe
 export type { Lineage } from '../engine/lineage.js';
 export type { IngestionStep, IngestionInput, IngestionOutput } from '../envelope/ingestion-step.js';
 export type { InvokeInput, InvokeOptions, InvocationReport, InvokedOutput } from '../stage/stage.js';
+export { LocalBranch, type LocalBranchOptions, type LocalDeltasOptions } from './branch.js';
+export type { BranchPlan } from '../branch/plan.js';
+export type { BranchTriggerOptions, BranchTriggerReport } from '../branch/backend.js';
+export type { DeltasReport, BucketDelta } from '../branch/deltas/index.js';

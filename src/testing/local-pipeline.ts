@@ -12,6 +12,7 @@ import type { ConfigLayers } from '../runtime/config.js';
 import type { IngestionStep } from '../envelope/ingestion-step.js';
 import type { Item } from '../runtime/types.js';
 import { LocalStage } from '../stage/local.js';
+import { localBranch, type LocalBranch, type LocalBranchOptions } from './branch.js';
 import type { DeadLetter, ExecutionDetail, ExecutionSummary, InvocationReport, InvokeInput, InvokeOptions, StoredObject, TriggerOptions } from '../stage/stage.js';
 
 /** Options of `localPipeline`. */
@@ -81,7 +82,21 @@ export class LocalPipeline {
     /** The local stage the harness drives: what `sluice` commands see of the same state. */
     readonly stage: LocalStage,
     private readonly manualClock: ManualClock,
+    private readonly secrets: Record<string, string> | string = {},
   ) {}
+
+  /**
+   * A branch of this pipeline from `node`, in memory: that node and everything downstream of it, fed by
+   * `trigger()` from this harness's objects (read, never written) and compared with them by `deltas()`.
+   * `handler` runs the branched step with another handler file (relative to the test file).
+   * @example
+   * const branch = await local.branch('clean', 'dedup', { handler: './clean-keep-first.ts' });
+   * await branch.trigger();
+   * const report = await branch.deltas({ keys: ['order_id'] });
+   */
+  async branch(node: string, name: string, options: LocalBranchOptions = {}): Promise<LocalBranch> {
+    return localBranch(this.stage, node, name, options, this.secrets);
+  }
 
   /** Put an object into a bucket; its notifications are enqueued, nothing runs until `settle()`. */
   async put(bucket: string, key: string, body: string | Uint8Array, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<void> {
@@ -262,5 +277,5 @@ export async function localPipeline(pipe: Pipeline, options: LocalPipelineOption
     pipeline: pipe, stateDir: options.stateDir, isolation: options.isolation ?? 'in-process', clock, onEvent: options.onEvent, backend: options.backend,
     stage: options.stage, configLayers: options.config, secrets: options.secrets ?? {},
   });
-  return new LocalPipeline(new LocalStage(engine, options.stateDir), clock);
+  return new LocalPipeline(new LocalStage(engine, options.stateDir), clock, options.secrets ?? {});
 }

@@ -12,6 +12,7 @@ import type { Pipeline } from '../../model/pipeline.js';
 import { flatten } from '../synth/nested.js';
 import { synthesize, type Synthesis } from '../synth/synth.js';
 import type { Template } from '../synth/template.js';
+import type { ExternalNodes } from '../synth/context.js';
 import { ASSET_PARAMETERS } from '../synth/kinds/fn.js';
 import { assetsBucketName, ensureAssetsBucket } from './assets-bucket.js';
 import { openSession, type AwsSession } from './aws.js';
@@ -44,6 +45,8 @@ export interface DeployOptions {
   onPlan?: (plan: DeployPlan) => void | Promise<void>;
   /** The AWS session. @default openSession() */
   aws?: AwsSession;
+  /** Nodes of another stage the stack only reads (a branch's upstream, main's; `synthesize`). @default none */
+  external?: ExternalNodes;
 }
 
 /** What a deploy would do. */
@@ -173,7 +176,7 @@ export async function diff(pipe: Pipeline, options: DeployOptions): Promise<Depl
 
 async function prepare(pipe: Pipeline, options: DeployOptions, mode: 'deploy' | 'diff'): Promise<Prepared> {
   const log = options.log ?? (() => {});
-  const synthesis = await synthesize(pipe, { stage: options.stage, cacheDir: options.cacheDir });
+  const synthesis = await synthesize(pipe, { stage: options.stage, cacheDir: options.cacheDir, ...(options.external ? { external: options.external } : {}) });
   const aws = options.aws ?? (await openSession());
   const { account } = await aws.identity();
   const stackName = synthesis.stackName;

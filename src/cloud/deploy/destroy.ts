@@ -120,7 +120,8 @@ export async function destroy(pipe: Pipeline, options: DestroyOptions): Promise<
 async function planDestroy(aws: AwsSession, pipe: Pipeline, stage: string, stackName: string, stackStatus: string | undefined, account: string): Promise<DestroyPlan> {
   const resources = stackStatus ? await stackResources(aws, stackName) : [];
   const template = stackStatus ? await deployedTemplate(aws, stackName) : undefined;
-  const retained = (id: string) => template?.Resources[id]?.DeletionPolicy === 'Retain';
+  // A stack whose first deploy failed half way may answer GetTemplate with no Resources at all.
+  const retained = (id: string) => template?.Resources?.[id]?.DeletionPolicy === 'Retain';
   const buckets = new Map<string, boolean>();
   const tables = new Map<string, boolean>();
   for (const r of resources) {

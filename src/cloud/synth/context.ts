@@ -18,6 +18,7 @@ import type { GlueAssets } from './file-assets.js';
 import type { KindRegistry } from './registry.js';
 import type { Fn } from '../../model/fn.js';
 import { grantsOf, type Grant } from '../../model/permissions.js';
+import type { Use } from '../../model/kind.js';
 import type { HandlerOptions } from './handler-options.js';
 
 /** How stateful data stores (buckets, tables) are treated when the stack is deleted. */
@@ -28,6 +29,22 @@ export interface PlacedResource {
   unit: string;
   resource: Resource;
 }
+
+/**
+ * Nodes of another stage of the same pipeline that this stack reads and never creates or changes: a
+ * branch's upstream, read from main (src/branch/aws/). They keep that stage's physical names, are not
+ * synthesized, their edges are not wired (no notification, subscription or mapping on them), and a
+ * grant on one keeps only its read uses: nothing of the other stage can be written or consumed.
+ */
+export interface ExternalNodes {
+  /** The stage that holds them (main's). */
+  stage: string;
+  /** Their node names. */
+  nodes: ReadonlySet<string>;
+}
+
+/** The uses of a grant on an external node that a stack may keep: reads, which change nothing. */
+export const EXTERNAL_USES: ReadonlySet<Use> = new Set<Use>(['read', 'readStage']);
 
 /** The unit that holds stack-wide resources (the pipeline's KMS key). */
 export const STACK_UNIT = '';
@@ -65,9 +82,13 @@ export class SynthContext {
     readonly handlers: ReadonlyMap<string, HandlerOptions> = new Map(),
     /** Each Glue job's script and extra files, by job name (`file-assets.ts`). */
     readonly glueAssets: ReadonlyMap<string, GlueAssets> = new Map(),
+    /** Nodes of another stage this stack only reads (a branch's upstream, main's). @default none */
+    readonly external?: ExternalNodes,
   ) {
     const edges: Edge[] = [];
     for (const edge of pipe.edges) {
+      // The other stage owns the wiring of its nodes' edges (notifications, subscriptions, mappings).
+      if (this.isExternal(edge.from)) continue;
       const list = this.out.get(edge.from) ?? [];
       if (list.some((e) => e.to === edge.to)) continue;
       list.push(edge);
@@ -78,11 +99,21 @@ export class SynthContext {
     this.edges = edges;
   }
 
-  /** Every grant `fn` holds (`grantsOf`), computed once per synthesis. */
+  /** Every grant `fn` holds (`grantsOf`), computed once per synthesis; on external nodes, reads only. */
   grants(fn: Fn): Grant[] {
     let grants = this.grantCache.get(fn);
-    if (!grants) this.grantCache.set(fn, (grants = grantsOf(this.pipe, fn)));
+    if (!grants) this.grantCache.set(fn, (grants = this.ownGrants(grantsOf(this.pipe, fn))));
     return grants;
+  }
+
+  /** Whether `node` belongs to another stage this stack only reads (`ExternalNodes`). */
+  isExternal(node: AnyNode | string): boolean {
+    return this.external?.nodes.has(typeof node === 'string' ? node : node.name) ?? false;
+  }
+
+  /** Grants as this stack may hold them: every grant on its own nodes, only the reads (`EXTERNAL_USES`) on external ones. */
+  ownGrants(grants: readonly Grant[]): Grant[] {
+    return grants.filter((g) => !this.isExternal(g.node) || EXTERNAL_USES.has(g.use));
   }
 
   /** The CloudFormation stack name. */
@@ -100,9 +131,10 @@ export class SynthContext {
     return this.into.get(node) ?? [];
   }
 
-  /** The base of a node's physical names: `${pipeline}-${stage}-${node}`. */
+  /** The base of a node's physical names: `${pipeline}-${stage}-${node}` (an external node's in its own stage). */
   name(node: AnyNode | string): string {
-    return physicalBase(this.pipe.name, this.stage, typeof node === 'string' ? node : node.name);
+    const name = typeof node === 'string' ? node : node.name;
+    return physicalBase(this.pipe.name, this.isExternal(name) ? this.external!.stage : this.stage, name);
   }
 
   /** The physical name of one part of a node (`orders-dev-work-dlq`), from its kind's parts. */

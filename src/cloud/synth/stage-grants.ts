@@ -15,9 +15,9 @@ import type { Statement } from './template.js';
 import type { Bucket } from '../../model/bucket.js';
 import { InternalError } from '../../model/errors.js';
 
-/** The grants of a job or Glue job (every one is on a bucket: the model allows no other edge). */
+/** The grants of a job or Glue job (every one is on a bucket: the model allows no other edge); on external nodes, reads only. */
 export function jobGrants(ctx: SynthContext, job: Job | GlueJob): Grant[] {
-  return grantsOf(ctx.pipe, job);
+  return ctx.ownGrants(grantsOf(ctx.pipe, job));
 }
 
 /**

@@ -94,6 +94,7 @@ export function stackNeeds(ctx: SynthContext): StackNeeds {
   if (needs) return needs;
   needs = { payloads: false, lineage: false, idempotency: false };
   for (const fn of ctx.pipe.nodesOf('fn')) {
+    if (ctx.isExternal(fn)) continue;
     const n = stepNeeds(ctx, fn);
     needs.payloads ||= n.producesPayloads || n.consumesPayloads;
     needs.lineage ||= n.lineage;

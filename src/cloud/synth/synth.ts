@@ -12,7 +12,7 @@ import type { Fn } from '../../model/fn.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import { buildAssets, type FunctionAsset } from './assets.js';
 import { buildGlueAssets, type FileAsset } from './file-assets.js';
-import { SynthContext, type Removal } from './context.js';
+import { SynthContext, type ExternalNodes, type Removal } from './context.js';
 import { planEncryption, synthesizeKey } from './encryption.js';
 import { ASSET_PARAMETERS } from './kinds/fn.js';
 import { nameProblems, stackName, stageProblems } from './names.js';
@@ -34,6 +34,12 @@ export interface SynthOptions {
   removal?: Removal;
   /** Per-template limits; lower values split into nested stacks sooner (tests use this). @default CloudFormation's */
   limits?: Partial<Limits>;
+  /**
+   * Nodes of another stage this stack reads and never creates or changes (a branch's upstream, read
+   * from main): not synthesized, named in their own stage, their edges not wired, read grants only.
+   * @default none
+   */
+  external?: ExternalNodes;
 }
 
 /** A synthesized pipeline in one stage. */
@@ -68,19 +74,22 @@ export async function synthesize(pipe: Pipeline, options: SynthOptions): Promise
   }
   // Names are always checked; each kind's own rules need a pipeline the model accepts.
   const valid = problems.length === 0;
-  const fns = [...pipe.nodes.values()].filter((n): n is Fn => n.kind === 'fn');
+  const own = (node: { name: string }) => !options.external?.nodes.has(node.name);
+  const fns = [...pipe.nodes.values()].filter((n): n is Fn => n.kind === 'fn' && own(n));
+  // Deliveries from external nodes are the other stage's wiring: they need nothing of this stack's key.
+  const ownEdges = pipe.edges.filter((e) => own(e.from));
   // Which stores, grants and variables a function gets depends on its handler's options.
   const cacheDir = options.cacheDir ?? join(process.cwd(), '.sluice', 'cache');
   const handlers = valid ? await handlerOptionsOf(fns, cacheDir) : new Map<string, HandlerOptions>();
-  const planning = new SynthContext(pipe, options.stage, KIND_SYNTH, planEncryption(pipe, pipe.edges), new Map(), settings, undefined, handlers);
+  const planning = new SynthContext(pipe, options.stage, KIND_SYNTH, planEncryption(pipe, ownEdges), new Map(), settings, undefined, handlers, undefined, options.external);
   problems.push(...synthProblems(planning, valid));
   if (problems.length > 0) throw new PipelineValidationError(pipe.name, problems);
 
-  const assets = await buildAssets([...fns, ...pipe.nodesOf('job')], { cacheDir });
-  const glueAssets = buildGlueAssets(pipe.nodesOf('glueJob'));
-  const ctx = new SynthContext(pipe, options.stage, KIND_SYNTH, planning.encryption, assets, settings, planning.grantCache, handlers, glueAssets);
+  const assets = await buildAssets([...fns, ...pipe.nodesOf('job').filter(own)], { cacheDir });
+  const glueAssets = buildGlueAssets(pipe.nodesOf('glueJob').filter(own));
+  const ctx = new SynthContext(pipe, options.stage, KIND_SYNTH, planning.encryption, assets, settings, planning.grantCache, handlers, glueAssets, options.external);
   synthesizeKey(ctx);
-  for (const node of pipe.nodes.values()) KIND_SYNTH[node.kind].synthesize(node as never, ctx);
+  for (const node of pipe.nodes.values()) if (own(node)) KIND_SYNTH[node.kind].synthesize(node as never, ctx);
   synthesizeStores(ctx);
   if (ctx.collisions.length) throw new PipelineValidationError(pipe.name, ctx.collisions);
 
@@ -141,7 +150,7 @@ function synthProblems(ctx: SynthContext, withKindRules: boolean): Problem[] {
   }
   for (const node of ctx.pipe.nodes.values()) {
     const synth = KIND_SYNTH[node.kind];
-    if (!synth) continue;
+    if (!synth || ctx.isExternal(node)) continue;
     problems.push(...nameProblems(synth.names(node as never, ctx), ctx.pipe.name, ctx.stage));
     if (withKindRules) problems.push(...synth.problems(node as never, ctx));
   }

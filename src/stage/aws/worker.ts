@@ -134,8 +134,10 @@ async function polledQueues(stage: AwsStage, fn: Fn): Promise<PolledQueue[]> {
 /**
  * The step as the deployed function runs it: the local handler file behind the Lambda entry, with
  * the function's environment (bindings, config, tables), so it writes where the function writes.
+ * Also how `branch trigger` runs a branch's steps in process (src/branch/aws/replay.ts).
+ * @example const { handler } = await deployedHandler(stage, copy, '.sluice/cache'); await handler(event, context);
  */
-async function deployedHandler(stage: AwsStage, fn: Fn, cacheDir: string): Promise<{ handler: LambdaFunction; timeoutMs: number }> {
+export async function deployedHandler(stage: AwsStage, fn: Fn, cacheDir: string, mode: 'run_once' | 'run_forever' = 'run_forever'): Promise<{ handler: LambdaFunction; timeoutMs: number }> {
   const name = stage.physical(fn, 'Function');
   const config = await stage.aws.call(`reading the configuration of function '${fn.name}' (${name})`, () => stage.aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   const env: NodeJS.ProcessEnv = {
@@ -155,7 +157,7 @@ async function deployedHandler(stage: AwsStage, fn: Fn, cacheDir: string): Promi
   } catch (error) {
     throw new InputError('SLUICE_E_HANDLER_LOAD', `function '${fn.name}': its handler '${fn.handlerPath}' failed to load: ${(error as Error).message}`, { node: fn.name, field: 'handler' });
   }
-  const handler = lambdaHandler(userModule, { env, mode: 'run_forever' });
+  const handler = lambdaHandler(userModule, { env, mode });
   return { handler, timeoutMs: (config.Timeout ?? fn.resolved.timeoutSeconds) * 1000 };
 }
 
