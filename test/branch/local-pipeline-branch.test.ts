@@ -59,3 +59,15 @@ test('a branch triggered on a sample replays only the sampled root objects and c
   await branch.close();
   await local.close();
 });
+
+test('a handler for a node that is not a function or job is SLUICE_E_BRANCH_HANDLER; deltas of a bucket the branch does not write is SLUICE_E_BRANCH_OUTPUT', async () => {
+  const local = await mainWithData();
+  // GIVEN a handler override for a bucket THEN it is refused
+  await assert.rejects(local.branch('scored', 'x', { handler: './fixture/handlers/score-capped.ts' }), (e: Error & { code?: string }) => e.code === 'SLUICE_E_BRANCH_HANDLER' && /scored/.test(e.message));
+  // GIVEN a branch WHEN deltas are asked of main's input bucket THEN it is refused, naming the outputs
+  const branch = await local.branch('score', 'y');
+  await branch.trigger();
+  await assert.rejects(branch.deltas({ buckets: ['raw'] }), (e: Error & { code?: string }) => e.code === 'SLUICE_E_BRANCH_OUTPUT' && /scored/.test(e.message));
+  await branch.close();
+  await local.close();
+});

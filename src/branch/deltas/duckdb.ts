@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 
 /** A SQL identifier for any column name: double-quoted, inner quotes doubled. */
 export function ident(name: string): string {
@@ -46,6 +46,8 @@ export class DuckSession {
    * @example const db = await DuckSession.open(); try { await db.all('select 1') } finally { db.close() }
    */
   static async open(onQuery?: (sql: string) => void): Promise<DuckSession> {
+    // Loaded on first use: DuckDB's native library is large, and only deltas need it, not every command.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const spill = mkdtempSync(join(tmpdir(), 'sluice-deltas-'));
     try {
       const instance = await DuckDBInstance.create(':memory:', { ...OFFLINE_SETTINGS, temp_directory: spill });
@@ -92,7 +94,12 @@ export function numOrNull(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Text or null, for example values (already cast to VARCHAR in SQL). */
+/** Characters of an example value kept in a report; a longer one is cut and ends with `…`. */
+export const EXAMPLE_CHARS = 200;
+
+/** Text or null, for example values (already cast to VARCHAR in SQL), cut to EXAMPLE_CHARS. */
 export function text(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
+  if (value === null || value === undefined) return null;
+  const s = String(value);
+  return s.length > EXAMPLE_CHARS ? `${s.slice(0, EXAMPLE_CHARS - 1)}…` : s;
 }

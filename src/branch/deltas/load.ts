@@ -41,7 +41,8 @@ function reader(format: TabularFormat, paths: string[], options = ''): string {
   const list = `[${paths.map(literal).join(', ')}]`;
   switch (format) {
     case 'csv':
-      return `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', union_by_name = true${options})`;
+      // comment = '': the sniffer would otherwise take lines starting with '#' for comments and drop them.
+      return `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', comment = '', union_by_name = true${options})`;
     case 'jsonl':
       return `read_json(${list}, format = 'newline_delimited', union_by_name = true)`;
     case 'json':
@@ -98,12 +99,31 @@ export async function loadSide(db: DuckSession, name: string, side: Side, format
       }
     }
     if (parts.length === 0) return { loaded: null, unreadable };
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${sql} AS ${parts.map((p) => `SELECT * FROM ${p}`).join(' UNION ALL BY NAME ')}`);
+    await unite(db, sql, parts);
     for (const part of parts) await db.run(`DROP TABLE ${part}`);
   }
   const columns = (await db.all(`SELECT column_name, column_type FROM (DESCRIBE ${sql})`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   const rows = num((await db.all(`SELECT count(*) AS n FROM ${sql}`))[0]?.n);
   return { loaded: { sql, rows, columns, objects: files.length - unreadable.length + empty }, unreadable };
+}
+
+/**
+ * The files read one by one, put together by column name; a column whose types no common type holds
+ * (a struct in one file, a list in another) is taken as text in every file.
+ */
+async function unite(db: DuckSession, table: string, parts: string[]): Promise<void> {
+  try {
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${parts.map((p) => `SELECT * FROM ${p}`).join(' UNION ALL BY NAME ')}`);
+  } catch {
+    const columns = await Promise.all(parts.map(async (p) => (await db.all(`SELECT column_name, column_type FROM (DESCRIBE ${p})`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }))));
+    const types = new Map<string, Set<string>>();
+    for (const part of columns) for (const c of part) types.set(c.name, (types.get(c.name) ?? new Set()).add(c.type));
+    const selects = parts.map((p, i) => {
+      const conflicting = columns[i]!.filter((c) => types.get(c.name)!.size > 1).map((c) => `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}`);
+      return `SELECT *${conflicting.length ? ` REPLACE (${conflicting.join(', ')})` : ''} FROM ${p}`;
+    });
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${selects.join(' UNION ALL BY NAME ')}`);
+  }
 }
 
 /** One file alone; a CSV whose types the first rows mislead is read again with every row sampled. */

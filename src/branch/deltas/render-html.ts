@@ -66,7 +66,7 @@ function tableSection(table: TableDelta): string {
   parts.push(`<p>${e(rowsLine(table))}</p>`, rowsTable(table));
   for (const side of ['main', 'branch'] as const) {
     const d = table.duplicates?.[side];
-    if (d) parts.push(`<p class="warn">duplicate keys on ${side}: ${count(d.keys)} key values in ${count(d.rows)} rows, so no row diff was made; e.g. ${d.examples.map((x) => `<span class="mono">${e(keyText(x.key))}</span> (${x.count}×)`).join(', ')}</p>`);
+    if (d) parts.push(`<p class="warn">duplicate keys on ${side}: ${count(d.keys)} key value${d.keys === 1 ? '' : 's'} in ${count(d.rows)} rows, so no row diff was made; e.g. ${d.examples.map((x) => `<span class="mono">${e(keyText(x.key))}</span> (${x.count}×)`).join(', ')}</p>`);
   }
   const s = table.schema;
   if (s.added.length + s.removed.length + s.retyped.length > 0) {
@@ -81,6 +81,19 @@ function tableSection(table: TableDelta): string {
   const rowList = (label: string, rows: TableDelta['examples']['added'], cls: string) => (rows.length ? `<p><b>${label}:</b> ${rows.map((x) => `<span class="mono ${cls}">${e(keyText(x))}</span>`).join('; ')}</p>` : '');
   parts.push(rowList('added rows, e.g.', table.examples.added, 'added'), rowList('removed rows, e.g.', table.examples.removed, 'removed'));
   return parts.join('\n');
+}
+
+/** One line per table of every bucket: where the changes are, before the details. */
+function overview(report: DeltasReport): string {
+  const rows = report.buckets.flatMap((b) => b.tables.map((t) => {
+    const r = t.rows;
+    const n = (v: number | null, cls: string) => `<td class="n ${cls}">${v === null ? '-' : count(v)}</td>`;
+    const schema = t.schema.added.length + t.schema.removed.length + t.schema.retyped.length;
+    const duplicates = (t.duplicates?.main?.keys ?? 0) + (t.duplicates?.branch?.keys ?? 0);
+    return `<tr><td class="mono">${e(b.bucket)}</td><td class="mono">${e(t.table)}</td><td class="n">${count(r.main)} → ${count(r.branch)}</td>${n(r.added, 'added')}${n(r.removed, 'removed')}${n(r.changed, 'changed')}<td class="n">${schema || ''}</td><td class="n removed">${duplicates || ''}</td></tr>`;
+  }));
+  if (rows.length === 0) return '';
+  return `<table><tr><th>bucket</th><th>table</th><th>rows</th><th>added</th><th>removed</th><th>changed</th><th>schema changes</th><th>duplicate keys</th></tr>${rows.join('')}</table>`;
 }
 
 /**
@@ -99,6 +112,7 @@ export function renderDeltasHtml(report: DeltasReport): string {
 <style>${STYLE}</style></head>
 <body>
 <h1>${e(headline(report))}</h1>
+${overview(report)}
 ${body}
 </body></html>
 `;

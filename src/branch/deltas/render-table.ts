@@ -39,7 +39,7 @@ function tableLines(table: TableDelta): string[] {
   lines.push(`    rows: ${rowsLine(table)}`);
   for (const side of ['main', 'branch'] as const) {
     const d = table.duplicates?.[side];
-    if (d) lines.push(`    duplicate keys on ${side}: ${count(d.keys)} key values in ${count(d.rows)} rows, e.g. ${printable(d.examples.map((e) => `${keyText(e.key)} (${e.count}×)`).join('; '))}`);
+    if (d) lines.push(`    duplicate keys on ${side}: ${count(d.keys)} key value${d.keys === 1 ? '' : 's'} in ${count(d.rows)} rows, e.g. ${printable(d.examples.map((e) => `${keyText(e.key)} (${e.count}×)`).join('; '))}`);
   }
   const s = table.schema;
   if (s.added.length + s.removed.length + s.retyped.length > 0) {

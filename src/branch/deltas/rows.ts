@@ -15,11 +15,18 @@ export function isNumericType(type: string): boolean {
   return NUMERIC.test(type);
 }
 
-/** How one column is compared across sides: as is when the types match, else as DOUBLE or as text. */
+const NESTED = /(\[\d*\]$|^STRUCT|^MAP|^UNION|^JSON$)/;
+
+/**
+ * How one column is compared across sides: as is when the types match, else as DOUBLE (two number
+ * types), as text when either side is text, as JSON text when either side is a list, struct, map or
+ * JSON (`[1, 2]` and JSON `[1,2]` are the same value), else as text.
+ */
 function comparable(column: string, mainType: string, branchType: string, alias: 'm' | 'b'): string {
   const ref = `${alias}.${ident(column)}`;
   if (mainType === branchType) return ref;
   if (isNumericType(mainType) && isNumericType(branchType)) return `CAST(${ref} AS DOUBLE)`;
+  if (mainType !== 'VARCHAR' && branchType !== 'VARCHAR' && (NESTED.test(mainType) || NESTED.test(branchType))) return `CAST(to_json(${ref}) AS VARCHAR)`;
   return `CAST(${ref} AS VARCHAR)`;
 }
 

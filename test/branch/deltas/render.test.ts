@@ -42,6 +42,8 @@ test('the HTML report escapes every key, value, column, name and error, and load
   assert.match(html, /id=2: <span class="removed">20<\/span> → <span class="added">25<\/span>/);
   assert.match(html, /<td class="n">3<\/td><td class="n">0<\/td>/);
   assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;<\/span> added \(VARCHAR\)/);
+  // AND an overview names each table with its counts before the details
+  assert.match(html, /<tr><td class="mono">silver<\/td><td class="mono">orders\/\*\.csv<\/td><td class="n">3 → 3<\/td><td class="n added">1<\/td><td class="n removed">1<\/td><td class="n changed">2<\/td><td class="n">2<\/td>/);
 });
 
 test('the terminal report shows objects, rows, schema, side-by-side summaries and changed values, with control characters escaped', async (t) => {

@@ -4,6 +4,7 @@
  * per-column summaries, and how objects group into tables.
  */
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { bucketDeltas, type SluiceErrorLike } from './rows-support.js';
 import { csv, files, parquet } from './support.js';
@@ -165,4 +166,46 @@ test('a NULL key is a key value of its own: it matches NULL on the other side, a
   assert.deepEqual(twice.tables[0]!.duplicates, { main: null, branch: { keys: 1, rows: 2, examples: [{ key: { id: null }, count: 2 }] } });
   const composite = await bucketDeltas({ bucket: 'out', main: [f.object('t/a.csv', 'a,b\n1,\n1,\n2,\n')], branch: [f.object('t/a.csv', 'a,b\n1,\n2,\n')] }, { keys: ['a', 'b'] });
   assert.deepEqual(composite.tables[0]!.duplicates, { main: { keys: 1, rows: 2, examples: [{ key: { a: '1', b: null }, count: 2 }] }, branch: null });
+});
+
+test('CSV lines starting with # are rows, not comments; long example values are cut to 200 characters', async (t) => {
+  const f = files();
+  t.after(f.remove);
+  const long = 'x'.repeat(5000);
+  const main = [f.object('t.csv', `id,v\n#1,a\n2,${long}\n`)];
+  const branch = [f.object('t.csv', `id,v\n#1,b\n2,${long}y\n`)];
+  const delta = await bucketDeltas({ bucket: 'out', main, branch, keys: ['id'] });
+  const v = delta.tables[0]!.columns.find((c) => c.column === 'v')!;
+  assert.deepEqual(delta.tables[0]!.rows, { main: 2, branch: 2, added: 0, removed: 0, changed: 2, unchanged: 0 });
+  assert.deepEqual(v.examples[0], { key: { id: '#1' }, main: 'a', branch: 'b' });
+  assert.equal(v.examples[1]!.main, `${'x'.repeat(199)}…`);
+});
+
+test('nested JSON values compare whole and show as text; files whose types do not unite compare as text', async (t) => {
+  const f = files();
+  t.after(f.remove);
+  const main = [f.object('e/a.jsonl', '{"id":1,"tags":["a","b"],"geo":{"lat":1.5,"lon":2}}\n{"id":2,"tags":[],"geo":{"lat":0,"lon":0}}\n')];
+  const branch = [f.object('e/a.jsonl', '{"id":1,"tags":["a","c"],"geo":{"lat":1.5,"lon":2}}\n{"id":2,"tags":[],"geo":{"lat":0,"lon":0}}\n')];
+  const delta = await bucketDeltas({ bucket: 'out', main, branch, keys: ['id'] });
+  const table = delta.tables[0]!;
+  assert.deepEqual(table.rows, { main: 2, branch: 2, added: 0, removed: 0, changed: 1, unchanged: 1 });
+  assert.deepEqual(table.columns.find((c) => c.column === 'tags')!.examples, [{ key: { id: '1' }, main: '[a, b]', branch: '[a, c]' }]);
+  assert.equal(table.columns.find((c) => c.column === 'geo')!.changed, 0);
+  // AND a table whose files disagree on a column's shape (a list in one, an object in another) still compares
+  // (a broken third file makes each file be read alone, so the two shapes meet only when the files are put together)
+  const parts = [f.object('m/a.jsonl', '{"id":1,"x":[1,2]}\n'), f.object('m/b.jsonl', '{"id":2,"x":{"k":1}}\n'), f.object('m/c.jsonl', '{"id":\n')];
+  const mixed = await bucketDeltas({ bucket: 'out', main: parts, branch: [f.object('m/a.jsonl', '{"id":1,"x":[1,2]}\n')], keys: ['id'] });
+  assert.deepEqual(mixed.tables[0]!.rows, { main: 2, branch: 1, added: 0, removed: 1, changed: 0, unchanged: 1 });
+  assert.deepEqual(mixed.objects.unreadable.map((u) => u.key), ['m/c.jsonl']);
+  assert.deepEqual(mixed.tables[0]!.schema.retyped, [{ column: 'x', main: 'VARCHAR', branch: 'BIGINT[]' }]);
+});
+
+test('gzipped CSV and JSON lines (.csv.gz, .jsonl.gz) are read as their format, in the same table as the plain ones', async (t) => {
+  const f = files();
+  t.after(f.remove);
+  const main = [f.object('t/a.csv', 'id,v\n1,a\n'), f.object('t/b.csv.gz', gzipSync('id,v\n2,b\n')), f.object('j/a.jsonl.gz', gzipSync('{"id":1,"v":"x"}\n'))];
+  const branch = [f.object('t/a.csv', 'id,v\n1,a\n'), f.object('t/b.csv.gz', gzipSync('id,v\n2,B\n')), f.object('j/a.jsonl.gz', gzipSync('{"id":1,"v":"y"}\n'))];
+  const delta = await bucketDeltas({ bucket: 'out', main, branch, keys: ['id'] });
+  assert.deepEqual(delta.tables.map((t) => [t.table, t.objects, t.rows.changed]), [['j/*.jsonl', { main: 1, branch: 1 }, 1], ['t/*.csv', { main: 2, branch: 2 }, 1]]);
+  assert.deepEqual(delta.objects.unreadable, []);
 });
