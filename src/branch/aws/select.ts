@@ -34,8 +34,8 @@ export interface ListedObject {
   lastModified?: Date;
 }
 
-/** An object's root key: its own for a root input, else from its lineage. */
-export type RootKeyOf = (key: string) => Promise<string>;
+/** An object's root key: its own for a root input, else from its lineage; undefined when it carries no lineage. */
+export type RootKeyOf = (key: string) => Promise<string | undefined>;
 
 /**
  * Main's objects in `bucket` (a physical name) that S3 would notify through any of `filters`, split
@@ -56,15 +56,15 @@ export async function selectObjects(aws: AwsSession, bucket: string, filters: re
   });
   if (!selection || !isFiltered(selection)) return { picked: listed, skipped: 0 };
   const byRoot = selection.sample !== undefined || selection.keys !== undefined;
-  const keep = await mapLimited(listed, concurrency, async (o) => picked({ key: o.key, lastModified: o.lastModified?.getTime() ?? 0 }, byRoot ? await rootKeyOf(o.key) : o.key, selection));
+  const keep = await mapLimited(listed, concurrency, async (o) => picked({ key: o.key, lastModified: o.lastModified?.getTime() ?? 0 }, byRoot ? (await rootKeyOf(o.key)) ?? o.key : o.key, selection));
   const chosen = listed.filter((_, i) => keep[i]);
   return { picked: chosen, skipped: listed.length - chosen.length };
 }
 
 /**
  * The root key of objects in one of a stage's buckets: for a bucket no step writes, the key itself;
- * otherwise the key of the oldest object input on its lineage (as local-run.ts's `rootKeyOf`), or its
- * own key when it carries no lineage.
+ * otherwise the key of the oldest object input on its lineage (as local-run.ts's `rootKeyOf`), or
+ * undefined when it carries no lineage (a job's output, an object put from outside).
  * @example const root = rootKeysIn(main, rows); await root('day-01.jsonl') // 'day-01.csv'
  */
 export function rootKeysIn(stage: AwsStage, bucket: { name: string }, physical: string): RootKeyOf {
@@ -73,7 +73,7 @@ export function rootKeysIn(stage: AwsStage, bucket: { name: string }, physical: 
   return async (key) => {
     const head = await stage.aws.call(`reading the metadata of '${key}' in '${physical}'`, () => stage.aws.s3.send(new HeadObjectCommand({ Bucket: physical, Key: key })));
     const id = head.Metadata?.[INGESTION_ID_METADATA];
-    if (!id) return key;
+    if (!id) return undefined;
     // A stage with no lineage table (no step records lineage) has no steps to walk.
     const lineage = await walkLineageAsync(bucket.name, key, id, (i) => stage.ingestionStep(i).catch(() => undefined));
     let root = key;

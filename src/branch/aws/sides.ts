@@ -4,7 +4,7 @@
  * object sizes), `main/` and `branch/` apart. With `--sample` or `--keys`, main's side keeps only the
  * outputs whose root key (walked through main's lineage table, as `select.ts` does for the replay) is
  * in the same selection, so the comparison is like for like, by the local stage's rules; the branch
- * holds only what its replay made. An output with no lineage counts as its own root.
+ * holds only what its replay made. An output with no lineage (a job's) is compared whole.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -39,7 +39,11 @@ export async function downloadSides(main: AwsStage, branch: AwsStage, bucket: st
   if (selection && (selection.sample !== undefined || selection.keys !== undefined)) {
     const restrict = { ...(selection.sample !== undefined ? { sample: selection.sample } : {}), ...(selection.keys !== undefined ? { keys: selection.keys } : {}) };
     const rootKeyOf = rootKeysIn(main, node, mainBucket);
-    const keep = await mapLimited(mainObjects, concurrency, async (o) => picked({ key: o.key, lastModified: 0 }, await rootKeyOf(o.key), restrict));
+    // An object without lineage (a job's output) cannot be traced to its roots: it is compared whole, as locally.
+    const keep = await mapLimited(mainObjects, concurrency, async (o) => {
+      const root = await rootKeyOf(o.key);
+      return root === undefined || picked({ key: o.key, lastModified: 0 }, root, restrict);
+    });
     mainObjects = mainObjects.filter((_, i) => keep[i]);
   }
   const props = node.props;
