@@ -26,7 +26,7 @@ const DEFAULT_EXAMPLES = 3;
  * console.log(delta.tables[0]?.rows.changed);
  */
 export async function bucketDeltas(sides: BucketSides, options: DeltasOptions = {}): Promise<BucketDelta> {
-  const examples = options.examples ?? DEFAULT_EXAMPLES;
+  const examples = Math.max(0, Math.floor(options.examples ?? DEFAULT_EXAMPLES)) || 0;
   const tables = groupTables(sides.main, sides.branch, sides.format);
   const total = sides.main.length + sides.branch.length + tables.length;
   let done = 0;

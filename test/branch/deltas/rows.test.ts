@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
-import { bucketDeltas, type SluiceErrorLike } from './rows-support.js';
-import { csv, files, parquet } from './support.js';
+import { bucketDeltas } from '../../../src/branch/deltas/index.js';
+import { csv, files, parquet, type SluiceErrorLike } from './support.js';
 
 test('CSV rows by key: added, removed, changed with the changed values per column, unchanged', async (t) => {
   const f = files();
@@ -37,6 +37,9 @@ test('CSV rows by key: added, removed, changed with the changed values per colum
   assert.deepEqual(status.main, { type: 'VARCHAR', count: 5, nulls: 0, distinct: 2, min: null, max: null, mean: null });
   assert.equal(table.duplicates, null);
   assert.deepEqual(delta.objects.changed, ['orders/day.csv']);
+  // AND the number of examples kept per list is an option
+  const one = await bucketDeltas({ bucket: 'silver', main, branch, keys: ['id'] }, { examples: 1 });
+  assert.deepEqual(one.tables[0]!.columns.find((c) => c.column === 'amount')!.examples, [{ key: { id: '2' }, main: '20', branch: '21' }]);
 });
 
 test('partitioned Parquet compares as one table; a key extension wins over the bucket format; --keys win over the bucket keys', async (t) => {

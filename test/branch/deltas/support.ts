@@ -10,6 +10,9 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
 import type { DeltaObject } from '../../../src/branch/deltas/index.js';
 
+/** A thrown SluiceError, as the tests check it. */
+export interface SluiceErrorLike { code: string; message: string }
+
 /** A temporary folder of object files; `remove()` deletes it. */
 export interface Files {
   dir: string;
