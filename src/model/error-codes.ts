@@ -775,6 +775,22 @@ export const ERROR_CODES = {
     meaning: 'the command line is malformed (unknown command or option, missing argument); reported as JSON with this code only under --json',
     fix: 'correct the command line (sluice COMMAND --help shows the usage)',
   },
+  // issue 15a: plot and console
+  SLUICE_E_PLOT_FORMAT: {
+    area: 'cli',
+    meaning: 'the --format option of sluice plot is not svg, png, dot or mermaid (or, without --format, the --out file has none of their extensions)',
+    fix: 'pass --format svg, png, dot or mermaid, or an --out file ending in .svg, .png, .dot or .mmd',
+  },
+  SLUICE_E_PLOT_OUT: {
+    area: 'cli',
+    meaning: 'sluice plot --format png was asked to print the image on a terminal, where its bytes would be garbage',
+    fix: 'pass --out FILE.png, or redirect the output to a file',
+  },
+  SLUICE_E_CONSOLE_PORT: {
+    area: 'cli',
+    meaning: 'the --port option of sluice console (or sluice dev --console) is not a whole number from 0 to 65535, or the port is already in use',
+    fix: 'pass another --port, or --port 0 to let the system choose a free one',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */
