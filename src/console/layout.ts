@@ -4,7 +4,8 @@
  * direction data flows, flows drawn as boxes around their jobs. Shared by `sluice plot` (SVG, PNG)
  * and the console, which draws the same positions in the page.
  */
-import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import elkModule from 'elkjs/lib/elk.bundled.js';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { PipelineGraph } from './graph.js';
 
 /** A positioned box, in pixels from the drawing's top left. */
@@ -57,7 +58,10 @@ const OPTIONS: Record<string, string> = {
   'elk.json.edgeCoords': 'ROOT',
 };
 
-let elk: InstanceType<typeof ELK> | undefined;
+// elkjs is CommonJS whose types declare an ES default export: take the constructor from either shape.
+const ElkConstructor = ((elkModule as unknown as { default?: unknown }).default ?? elkModule) as new () => ELK;
+
+let elk: ELK | undefined;
 
 /** The ELK input for a graph: nodes sized for their text, flows as compound nodes holding their jobs. */
 export function elkInput(graph: PipelineGraph): ElkNode {
@@ -82,7 +86,7 @@ export function elkInput(graph: PipelineGraph): ElkNode {
  * @example const laid = await layoutGraph(pipelineGraph(pipe)); laid.nodes['raw'] // { x, y, width, height }
  */
 export async function layoutGraph(graph: PipelineGraph): Promise<LaidOutGraph> {
-  elk ??= new ELK();
+  elk ??= new ElkConstructor();
   const result = await elk.layout(elkInput(graph));
   const out: LaidOutGraph = { graph, width: Math.ceil(result.width ?? 0), height: Math.ceil(result.height ?? 0), nodes: {}, edges: {}, labels: {}, groups: {} };
   const visit = (node: ElkNode) => {
