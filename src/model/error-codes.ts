@@ -781,11 +781,6 @@ export const ERROR_CODES = {
     meaning: 'the --format option of sluice plot is not svg, png, dot or mermaid (or, without --format, the --out file has none of their extensions)',
     fix: 'pass --format svg, png, dot or mermaid, or an --out file ending in .svg, .png, .dot or .mmd',
   },
-  SLUICE_E_PLOT_OUT: {
-    area: 'cli',
-    meaning: 'sluice plot --format png was asked to print the image on a terminal, where its bytes would be garbage',
-    fix: 'pass --out FILE.png, or redirect the output to a file',
-  },
   SLUICE_E_CONSOLE_PORT: {
     area: 'cli',
     meaning: 'the --port option of sluice console (or sluice dev --console) is not a whole number from 0 to 65535, or the port is already in use',

@@ -43,12 +43,9 @@ export function registerPlot(program: Command): void {
     .description('draw the pipeline: nodes with their kind, edges with their meaning, flows around their jobs')
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
     .option('--format <format>', 'svg, png, dot (Graphviz) or mermaid (default: from --out\'s extension, else svg)')
-    .option('--out <file>', 'write the drawing to this file (default: print it; png needs a file or a redirect)')
+    .option('--out <file>', 'write the drawing to this file (default: print it; redirect a png to a file)')
     .action(action(async (entryArg: string | undefined, options: PlotOptions) => {
       const format = formatOf(options);
-      if (format === 'png' && !options.out && process.stdout.isTTY) {
-        throw new InputError('SLUICE_E_PLOT_OUT', 'sluice plot --format png writes an image, which a terminal cannot show; pass --out FILE.png, or redirect the output to a file', { field: '--out' });
-      }
       const [{ loadPipeline }, { pipelineGraph }] = await Promise.all([import('../load.js'), import('../../console/graph.js')]);
       const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
       const graph = pipelineGraph(pipeline);
