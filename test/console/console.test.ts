@@ -70,13 +70,13 @@ describe('sluice console in a browser', { skip: NO_BROWSER }, () => {
     // GIVEN the graph showing raw's object count
     await page.goto(consoleProcess.url);
     const counts = page.locator('[data-counts="raw"]');
-    await page.waitForFunction(`/objects/.test(document.querySelector('[data-counts="raw"]')?.textContent ?? '')`, undefined, { timeout: UI_WAIT_MS });
+    await page.locator('[data-counts="raw"]', { hasText: /objects/ }).waitFor({ timeout: UI_WAIT_MS });
     const before = Number(/(\d+) objects/.exec((await counts.textContent()) ?? '')![1]);
     // WHEN another object is put from the CLI
     writeFileSync(join(dir, 'more.csv'), 'id,total\n2,1.00\n');
     assert.equal(cli('put', 'raw', 'more.csv').status, 0);
     // THEN the page's count changes without a reload
-    await page.waitForFunction(`(document.querySelector('[data-counts="raw"]')?.textContent ?? '').includes('${before + 1} objects')`, undefined, { timeout: UI_WAIT_MS });
+    await page.locator('[data-counts="raw"]', { hasText: `${before + 1} objects` }).waitFor({ timeout: UI_WAIT_MS });
   });
 
   test('a JSON object renders pretty-printed', async () => {
@@ -116,7 +116,7 @@ describe('sluice console in a browser', { skip: NO_BROWSER }, () => {
     // WHEN its redrive button is pressed and the confirmation accepted
     dialogs.length = 0;
     await button.click();
-    await page.waitForFunction(`document.querySelector('#redrive')?.hasAttribute('disabled')`, undefined, { timeout: UI_WAIT_MS });
+    await page.locator('#redrive[disabled]').waitFor({ timeout: UI_WAIT_MS });
     // THEN it asked first, and the dead letter went back to be processed
     assert.match(dialogs[0] ?? '', /^confirm: Send 1 dead letter\(s\) of validate back/);
     assert.deepEqual(JSON.parse(cli('dlq', 'list', 'validate', '--json').stdout).deadLetters, []);
