@@ -53,6 +53,8 @@ const OPTIONS: Record<string, string> = {
   'elk.spacing.edgeLabel': '4',
   'elk.edgeLabels.placement': 'CENTER',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  // Nodes in the order they were declared where the layering allows: the drawing follows the code.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   // Every coordinate relative to the drawing, not to the box a node or edge sits in.
   'elk.json.shapeCoords': 'ROOT',
   'elk.json.edgeCoords': 'ROOT',

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { ROOT, sluice, tempDir } from '../helpers/cli.js';
@@ -88,4 +88,16 @@ describe('sluice plot', () => {
     assert.equal(error.code, 'SLUICE_E_PLOT_FORMAT');
     assert.match(error.message, /svg, png, dot or mermaid/);
   });
+});
+
+describe("the examples' drawings", () => {
+  // Each example README shows its pipeline.svg: it must be what `sluice plot` draws today.
+  const examples = readdirSync(join(ROOT, 'examples')).filter((e) => existsSync(join(ROOT, 'examples', e, 'pipeline.svg')));
+  for (const example of examples) {
+    test(`examples/${example}/pipeline.svg is the current plot of its pipeline`, () => {
+      const r = sluice(['plot', join(ROOT, 'examples', example, 'pipeline.ts'), '--format', 'svg']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stdout === readFileSync(join(ROOT, 'examples', example, 'pipeline.svg'), 'utf8'), `examples/${example}/pipeline.svg is out of date; redraw it with: (cd examples/${example} && sluice plot --out pipeline.svg)`);
+    });
+  }
 });
