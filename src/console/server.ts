@@ -201,7 +201,13 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       }
     })();
   });
-  const port = await listen(server, options.port ?? 0);
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0);
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
@@ -267,7 +273,7 @@ function sendDeltas(res: ServerResponse, dir: string | undefined, name: string):
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
   return new Promise((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') reject(new InputError('SLUICE_E_CONSOLE_PORT', `port ${port} on 127.0.0.1 is not available (${error.code}); pass another --port, or --port 0 for a free one`, { field: '--port', given: port }));
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') reject(new InputError('SLUICE_E_CONSOLE_PORT_IN_USE', `port ${port} on 127.0.0.1 is not available (${error.code}); pass another --port, or --port 0 for a free one`, { field: '--port', given: port }));
       else reject(error);
     });
     server.listen(port, '127.0.0.1', () => resolveListen((server.address() as { port: number }).port));

@@ -783,7 +783,12 @@ export const ERROR_CODES = {
   },
   SLUICE_E_CONSOLE_PORT: {
     area: 'cli',
-    meaning: 'the --port option of sluice console (or sluice dev --console) is not a whole number from 0 to 65535, or the port is already in use',
+    meaning: 'the --port option of sluice console (or sluice dev --console) is not a whole number from 0 to 65535',
+    fix: 'pass --port with a number from 0 to 65535, or --port 0 to let the system choose a free one',
+  },
+  SLUICE_E_CONSOLE_PORT_IN_USE: {
+    area: 'cli',
+    meaning: 'the port sluice console (or sluice dev --console) was given is already taken on 127.0.0.1, or may not be used by this user',
     fix: 'pass another --port, or --port 0 to let the system choose a free one',
   },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sluice, sluiceAsync, tempDir } from '../helpers/cli.js';
-import { EXAMPLE_DIR } from '../cli/support.js';
+import { createServer } from 'node:net';
+import { EXAMPLE_DIR, sluiceAwait } from '../cli/support.js';
 
 test('sluice console refuses a --port that is not 0..65535', () => {
   // WHEN the console is asked for port 70000
@@ -53,4 +54,18 @@ test('sluice dev --console serves the console beside the running engine, which s
   dev.kill('SIGINT');
   const code = await new Promise((resolve) => dev.once('exit', resolve));
   assert.equal(code, 0);
+});
+
+test('sluice console refuses a port already taken, naming it', async (t) => {
+  // GIVEN a port taken on 127.0.0.1
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  t.after(() => taken.close());
+  const port = (taken.address() as { port: number }).port;
+  // WHEN the console is asked for it THEN it exits 2 with SLUICE_E_CONSOLE_PORT_IN_USE
+  const r = await sluiceAwait(['console', '--port', String(port), '--json'], { cwd: EXAMPLE_DIR, timeoutMs: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  const error = JSON.parse(r.stdout);
+  assert.equal(error.code, 'SLUICE_E_CONSOLE_PORT_IN_USE');
+  assert.match(error.message, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is not available \\(EADDRINUSE\\)`));
 });
