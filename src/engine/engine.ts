@@ -24,6 +24,7 @@ import type { StoredMessage } from './store/messages.js';
 import { engineOf, timedChannels, topologyOf, type Topology } from './topology.js';
 import { applyCompletion, emptyStats, settleRecords, writeOutputs, type Completion, type CompletionContext, type NodeStats } from './completion.js';
 import { invocationEvents, type EngineEvent } from './events.js';
+import { recordActivity } from './activity.js';
 import type { DeliveryContext, DispatchContext, DispatchRuntime, EventSource, Invocation, NodeCounts } from './kind.js';
 import type { QueueRuntime } from './kinds/queue.js';
 import { FlowRunner } from './flows.js';
@@ -271,7 +272,9 @@ export class Engine {
     const committed = this.completions;
     let flowsStarted = 0;
     this.store.transaction(() => {
+      const before = committed.length ? this.countersNow() : undefined;
       this.commit(now, replaced);
+      if (before) recordActivity(this.store, committed, before, this.countersNow(), now);
       const ctx = this.deliveryContext(now);
       const emit = (e: EngineEvent) => this.onEvent?.(e);
       for (const rt of this.topology.tickers) engineOf(rt).tick!(rt, ctx, emit);
@@ -344,6 +347,11 @@ export class Engine {
 
   private deliveryContext(now: number): DeliveryContext {
     return { store: this.store, delivery: this.delivery, now };
+  }
+
+  /** Every node's counters as they stand (to tell what a commit added). */
+  private countersNow(): Map<string, NodeStats> {
+    return new Map([...this.stats].map(([node, stats]) => [node, { ...stats }]));
   }
 
   /** A node's counters (created for nodes the stats map does not know yet). */

@@ -1056,6 +1056,22 @@ export const ERROR_CODES = {
     meaning: 'sluice branch deltas asks an AWS branch for both sides of a bucket that is not one of its outputs (a branched bucket) (raised in src/branch/aws/backend.ts)',
     fix: 'compare one of the buckets sluice branch plan lists as outputs',
   },
+  // issue 15a: plot and console
+  SLUICE_E_PLOT_FORMAT: {
+    area: 'cli',
+    meaning: 'the --format option of sluice plot is not svg, png, dot or mermaid (or, without --format, the --out file has none of their extensions)',
+    fix: 'pass --format svg, png, dot or mermaid, or an --out file ending in .svg, .png, .dot or .mmd',
+  },
+  SLUICE_E_CONSOLE_PORT: {
+    area: 'cli',
+    meaning: 'the --port option of sluice console (or sluice dev --console) is not a whole number from 0 to 65535',
+    fix: 'pass --port with a number from 0 to 65535, or --port 0 to let the system choose a free one',
+  },
+  SLUICE_E_CONSOLE_PORT_IN_USE: {
+    area: 'cli',
+    meaning: 'the port sluice console (or sluice dev --console) was given is already taken on 127.0.0.1, or may not be used by this user',
+    fix: 'pass another --port, or --port 0 to let the system choose a free one',
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

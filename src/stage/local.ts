@@ -21,9 +21,10 @@ import { invokeEvent } from './invoke-event.js';
 import { tableConflict } from './table-conflict.js';
 import { flowRunningError, unknownExecutionError } from './executions.js';
 import { flowLevels } from '../model/flow.js';
+import { percentiles } from './timings.js';
 import type { ExecutionRecord } from '../engine/store/executions.js';
 import type { FireOptions, FiredSchedule, TableChanges, TableWriteOptions } from './stage.js';
-import type { ExecutionDetail, ExecutionSummary, StartedExecution, TriggerOptions, DeadLetter, InvocationReport, InvokedOutput, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
+import type { NodeActivity, RecentInvocation, ExecutionDetail, ExecutionSummary, StartedExecution, TriggerOptions, DeadLetter, InvocationReport, InvokedOutput, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from './stage.js';
 
 /** Apply a table's changes in one transaction of the local store: all or nothing, whatever their number. */
 function writeLocally(engine: Engine, name: string, changes: TableChanges, options: TableWriteOptions = {}): void {
@@ -247,13 +248,24 @@ export class LocalStage implements Stage {
   }
 
   async status(): Promise<StageStatus> {
+    const activity = this.engine.store.activity.counters();
     return {
       pipeline: this.pipeline.name,
       stage: this.name,
       deployed: true,
       where: this.stateDir ? `local state ${this.stateDir}` : 'in memory',
-      nodes: [...this.pipeline.nodes.values()].map((n) => ({ node: n.name, kind: n.kind, ...this.engine.counts(n.name) })),
+      nodes: [...this.pipeline.nodes.values()].map((n) => ({ node: n.name, kind: n.kind, ...this.engine.counts(n.name), ...(activity[n.name] ? { activity: activity[n.name] } : {}) })),
     };
+  }
+
+  async activity(node: string, options: { limit?: number } = {}): Promise<NodeActivity> {
+    const n = nodeFor(this.pipeline, node, 'logs');
+    const invocations = this.engine.store.activity.recent(n.name, options.limit ?? 50).map((i): RecentInvocation => ({
+      requestId: i.requestId, at: new Date(i.at).toISOString(), ok: i.ok, durationMs: i.durationMs, records: i.records, failedRecords: i.failedRecords,
+      ...(i.error ? { error: i.error } : {}), logs: i.logs,
+      heartbeats: { start: i.started, coreProcess: i.executions }, timings: { coreProcess: i.coreMs, total: i.totalMs },
+    }));
+    return { node: n.name, invocations, timings: percentiles(invocations.map((i) => i.durationMs)) };
   }
 
   /** Per-node counters of what this engine has run: invocations, successes, failures, retries, dead-lettered. */

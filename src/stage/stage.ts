@@ -96,6 +96,36 @@ export interface NodeStatus {
   deadLetters?: number;
   /** Which of `resources` (by part) holds the messages counted in `queue`, and which the dead letters. */
   holding?: { messages?: string; deadLetters?: string };
+  /** Steps: what ran over the stage's life (the local stage keeps it; absent on AWS). */
+  activity?: { invocations: number; failures: number; retries: number; deadLettered: number };
+}
+
+/** One recent invocation of a step, as the console lists it. */
+export interface RecentInvocation {
+  requestId: string;
+  /** When it ended (ISO-8601). */
+  at: string;
+  ok: boolean;
+  durationMs: number;
+  /** Inputs it was given; how many failed. */
+  records?: number;
+  failedRecords?: number;
+  error?: { errorType: string; errorMessage: string; code?: string };
+  /** Its log lines: `ctx.log` locally, its CloudWatch log events on AWS. */
+  logs: Array<{ at?: string; message: string; data?: Record<string, unknown> }>;
+  /** Pylon heartbeats: the step's first invocation (`start`), inputs processed (`core_process`). */
+  heartbeats?: { start: boolean; coreProcess: number };
+  /** Pylon timings summed over its inputs (ms): the step function alone, and with the framework's I/O. */
+  timings?: { coreProcess: number; total: number };
+}
+
+/** A step's recent invocations and their timings. */
+export interface NodeActivity {
+  node: string;
+  /** Newest first. */
+  invocations: RecentInvocation[];
+  /** Durations of `invocations` (ms): how many, median and 95th percentile. */
+  timings: { count: number; p50?: number; p95?: number };
 }
 
 /** A stage at a glance. */
@@ -376,6 +406,11 @@ export interface Stage {
   pause(ms: number): Promise<void>;
   /** Every node with what the stage holds for it. */
   status(): Promise<StageStatus>;
+  /**
+   * A step's most recent invocations (`limit`, default 50) with their logs, heartbeats and timings:
+   * the local state's record, or on AWS its CloudWatch log events of the last hour.
+   */
+  activity(node: string, options?: { limit?: number }): Promise<NodeActivity>;
   /** Release what the stage holds open (the local store, SDK clients). */
   close(): Promise<void>;
 }

@@ -17,7 +17,10 @@ export function registerDev(program: Command): void {
     .description('run the local engine continuously: process inputs as they arrive and reload changed handlers')
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
     .option('--state <dir>', 'the state folder (default: .sluice/local beside the pipeline file)')
-    .action(action(async (entryArg: string | undefined, options: { entry?: string; state?: string; json?: boolean }) => {
+    .option('--console', 'also serve the web console for the local stage (its URL with its token is printed)')
+    .option('--port <n>', 'the console\'s port on 127.0.0.1, with --console (default: a free one)')
+    .action(action(async (entryArg: string | undefined, options: { entry?: string; state?: string; json?: boolean; console?: boolean; port?: string }) => {
+      const consolePort = options.console ? (await import('./console.js')).parsePort(options.port) : undefined;
       const print = (line: Record<string, unknown>, human: string) => process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `${human}\n`);
       const onEvent = (e: EngineEvent) => {
         const time = new Date().toISOString().slice(11, 19);
@@ -36,8 +39,9 @@ export function registerDev(program: Command): void {
         }
       };
       const [{ openLocal }, { saveClock }] = await Promise.all([import('../local.js'), import('../../engine/index.js')]);
-      const { stage, entry, release } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { onEvent, execution: 'run_forever' });
+      const { stage, entry, release, stateDir } = await openLocal({ ...options, entry: entryArg ?? options.entry }, { onEvent, execution: 'run_forever' });
       const { engine } = stage;
+      const consoleServer = consolePort === undefined ? undefined : await (await import('./console.js')).serveConsole(stage, { entry, stateDir, port: consolePort, ...(options.json ? { json: true } : {}) });
       if (!options.json) process.stderr.write(`${pc.bold('sluice dev')} ${engine.pipeline.name} (${entry}): waiting for inputs; put some with ${pc.cyan('sluice put <bucket> <file>')} in another shell. Ctrl-C stops.\n`);
       let stopping = false;
       const stop = () => {
@@ -61,6 +65,7 @@ export function registerDev(program: Command): void {
           await new Promise((resolve) => setTimeout(resolve, wait));
         }
       } finally {
+        await consoleServer?.close();
         saveClock(engine);
         await stage.close();
         release();

@@ -23,7 +23,9 @@ import { registerCost } from './cost.js';
 import { registerRoute } from './route.js';
 import { registerTable } from './table.js';
 import { registerBranch } from './branch.js';
+import { registerPlot } from './plot.js';
+import { registerConsole } from './console.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost, registerRoute, registerTable, registerBranch];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost, registerRoute, registerTable, registerBranch, registerPlot, registerConsole];

@@ -13,6 +13,7 @@ import { Idempotency } from './idempotency.js';
 import type { BlobStore } from '../blobs.js';
 import type { EngineStore } from './types.js';
 import { Executions } from './executions.js';
+import { Activity } from './activity.js';
 
 /** Everything the engine persists, in SQLite. */
 export class Store implements EngineStore {
@@ -25,6 +26,7 @@ export class Store implements EngineStore {
   readonly payloads: Payloads;
   readonly idempotency: Idempotency;
   readonly executions: Executions;
+  readonly activity: Activity;
   private readonly scheduleGet;
   private readonly scheduleSet;
 
@@ -43,6 +45,7 @@ export class Store implements EngineStore {
     this.payloads = new Payloads(this.db);
     this.idempotency = new Idempotency(this.db);
     this.executions = new Executions(this.db);
+    this.activity = new Activity(this.db);
     this.scheduleGet = this.db.prepare('SELECT started_at AS startedAt, last_fired_at AS lastFiredAt FROM schedules WHERE name = ?');
     this.scheduleSet = this.db.prepare('INSERT INTO schedules (name, started_at, last_fired_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_fired_at = excluded.last_fired_at');
   }

@@ -13,6 +13,7 @@ import { MemoryMessages } from './memory-messages.js';
 import { UndoLog } from './undo-log.js';
 import { MemoryIdempotency, MemoryLineage, MemoryPayloads } from './memory-components.js';
 import { MemoryExecutions } from './executions.js';
+import { MemoryActivity } from './activity.js';
 import { readFileSync, unlinkSync } from 'node:fs';
 
 /** In-memory object metadata. */
@@ -188,6 +189,7 @@ export class MemoryStore implements EngineStore {
   readonly payloads = new MemoryPayloads(this.log);
   readonly idempotency = new MemoryIdempotency(this.log);
   readonly executions = new MemoryExecutions();
+  readonly activity = new MemoryActivity();
   readonly keepsPayloads = true;
   private readonly settings = new Map<string, string>();
   private readonly schedules = new Map<string, { startedAt: number; lastFiredAt: number | null }>();

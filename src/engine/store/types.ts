@@ -9,6 +9,7 @@ import type { ObjectRecord } from './objects.js';
 import type { Item, KeySchema } from './items.js';
 import type { IngestionStep } from '../../envelope/ingestion-step.js';
 import type { ExecutionStore } from './executions.js';
+import type { ActivityStore } from './activity.js';
 
 /** Message channels with SQS semantics. */
 export interface MessageStore {
@@ -118,6 +119,8 @@ export interface EngineStore {
   readonly idempotency: IdempotencyStore;
   /** Flow executions (written outside transactions: an execution outlives many of them). */
   readonly executions: ExecutionStore;
+  /** What the engine ran: counters and recent invocations per node (for the console). */
+  readonly activity: ActivityStore;
   readonly blobs: BlobStore;
   /** Whether async events are kept as values (`payload`) rather than JSON text. */
   readonly keepsPayloads: boolean;

@@ -13,7 +13,7 @@ import { InputError } from '../../model/errors.js';
 import type { ExecutionDetail, ExecutionSummary, FiredSchedule, FireOptions, StartedExecution, TriggerOptions } from '../stage.js';
 import { fireSchedule } from './fire.js';
 import { kindOf, type PartOf } from '../../model/kinds.js';
-import { arnOf, arnShape, primaryPart } from '../../model/resources.js';
+import { arnOf, arnShape, partName, physicalBase, primaryPart } from '../../model/resources.js';
 import { partitionOf } from '../../cloud/deploy/preflight.js';
 import { invokeEvent } from '../invoke-event.js';
 import { nodeFor } from '../../model/lookup.js';
@@ -27,7 +27,7 @@ import { DEPLOY_CODES, DeployError, explainAwsError, isNotFound } from '../../cl
 import { describeStack, outputsOf } from '../../cloud/deploy/stack.js';
 import { lineageTableName, stackName as stackNameOf } from '../../cloud/synth/names.js';
 import { deadLetterOf } from '../dead-letters.js';
-import type { DeadLetter, InvocationReport, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from '../stage.js';
+import type { NodeActivity, DeadLetter, InvocationReport, InvokeInput, InvokeOptions, ObjectInfo, ObjectToPut, QueueMessage, Stage, StageStatus, StoredObject, TableItems } from '../stage.js';
 import type { AwsStageContext, KindAws } from './kind.js';
 import { KIND_AWS } from './registry.js';
 import { attributesText, depth, peek, receiveBatch, sentAt } from './sqs.js';
@@ -263,6 +263,19 @@ export class AwsStage implements Stage, AwsStageContext {
   async execution(flow: string, id: string): Promise<ExecutionDetail> {
     const node = this.node(flow, 'executions');
     return this.kind(node).executions!.describe(this, node, id);
+  }
+
+  async activity(node: string, options: { limit?: number } = {}): Promise<NodeActivity> {
+    const fn = nodeFor(this.pipeline, node, 'logs', { commandSuffix: this.commandSuffix });
+    const logGroup = partName('fn', 'LogGroup', physicalBase(this.pipeline.name, this.name, fn.name))!;
+    const { logActivity } = await import('./activity.js');
+    try {
+      return await logActivity(this.aws, fn.name, logGroup, { limit: options.limit ?? 50 });
+    } catch (error) {
+      // A function never invoked has no log group yet: no invocations, not an error.
+      if (isNotFound(error)) return { node: fn.name, invocations: [], timings: { count: 0 } };
+      throw error;
+    }
   }
 
   async close(): Promise<void> {}

@@ -1,0 +1,74 @@
+/**
+ * `sluice plot [entry] [--format svg|png|dot|mermaid] [--out FILE]`: draw the pipeline, every node with
+ * its kind and every edge with its meaning, flows around their jobs. SVG and PNG are laid out by ELK
+ * (src/console/layout.ts, the same layout the console draws); PNG is rendered from the SVG by resvg,
+ * without a browser; DOT and Mermaid are text for Graphviz and Markdown.
+ */
+import { writeFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { InputError } from '../../model/errors.js';
+import { action, withJson } from '../common.js';
+import { emit } from '../output.js';
+
+/** The formats `sluice plot` writes. */
+export const PLOT_FORMATS = ['svg', 'png', 'dot', 'mermaid'] as const;
+type PlotFormat = (typeof PLOT_FORMATS)[number];
+
+const BY_EXTENSION: Record<string, PlotFormat> = { '.svg': 'svg', '.png': 'png', '.dot': 'dot', '.gv': 'dot', '.mmd': 'mermaid', '.mermaid': 'mermaid' };
+
+interface PlotOptions {
+  entry?: string;
+  format?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** The format asked for: `--format`, else the `--out` file's extension, else SVG. */
+function formatOf(options: PlotOptions): PlotFormat {
+  const given = options.format ?? (options.out ? BY_EXTENSION[extname(options.out).toLowerCase()] ?? extname(options.out) : 'svg');
+  if (!(PLOT_FORMATS as readonly string[]).includes(given)) {
+    throw new InputError('SLUICE_E_PLOT_FORMAT', `sluice plot draws svg, png, dot or mermaid (given ${options.format ? `--format '${options.format}'` : `--out '${options.out}', whose extension says none of them`}); pass --format svg|png|dot|mermaid`, { field: '--format', given, expected: PLOT_FORMATS.join(' | ') });
+  }
+  return given as PlotFormat;
+}
+
+/**
+ * Register `sluice plot`.
+ * @example sluice plot examples/medallion/pipeline.ts --out medallion.png
+ */
+export function registerPlot(program: Command): void {
+  withJson(program.command('plot [entry]'))
+    .description('draw the pipeline: nodes with their kind, edges with their meaning, flows around their jobs')
+    .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
+    .option('--format <format>', 'svg, png, dot (Graphviz) or mermaid (default: from --out\'s extension, else svg)')
+    .option('--out <file>', 'write the drawing to this file (default: print it; redirect a png to a file)')
+    .action(action(async (entryArg: string | undefined, options: PlotOptions) => {
+      const format = formatOf(options);
+      const [{ loadPipeline }, { pipelineGraph }] = await Promise.all([import('../load.js'), import('../../console/graph.js')]);
+      const { pipeline, entry } = await loadPipeline(entryArg ?? options.entry);
+      const graph = pipelineGraph(pipeline);
+      const bytes = await draw(graph, format);
+      const summary = { pipeline: pipeline.name, entry, format, nodes: graph.nodes.length, edges: graph.edges.length, flows: graph.groups.length };
+      if (!options.out) {
+        if (options.json && format !== 'png') emit(options, { ...summary, drawing: bytes.toString('utf8') }, () => '');
+        else process.stdout.write(bytes);
+        return;
+      }
+      const out = resolve(options.out);
+      writeFileSync(out, bytes);
+      emit(options, { ...summary, out, bytes: bytes.byteLength }, () => `${pc.bold(pipeline.name)}: ${graph.nodes.length} nodes, ${graph.edges.length} edges drawn to ${out} (${format}, ${(bytes.byteLength / 1024).toFixed(1)} KB)`);
+    }));
+}
+
+/** The drawing's bytes in a format. */
+async function draw(graph: import('../../console/graph.js').PipelineGraph, format: PlotFormat): Promise<Buffer> {
+  if (format === 'dot') return Buffer.from((await import('../../console/text-formats.js')).renderDot(graph));
+  if (format === 'mermaid') return Buffer.from((await import('../../console/text-formats.js')).renderMermaid(graph));
+  const [{ layoutGraph }, { renderSvg }] = await Promise.all([import('../../console/layout.js'), import('../../console/svg.js')]);
+  const svg = renderSvg(await layoutGraph(graph));
+  if (format === 'svg') return Buffer.from(svg);
+  const { svgToPng } = await import('../../console/png.js');
+  return svgToPng(svg);
+}
