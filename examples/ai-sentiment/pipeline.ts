@@ -10,15 +10,18 @@
 import { bucket, comprehend, fn, pipeline, queue, schedule, table } from 'sluice';
 import { samples } from './sample-data/texts.js';
 
-const fang = table('fang', { partitionKey: 'name' });
+// `expected`: what `sluice cost` prices (the seed's 10 names; each run, one Scan and one message per name).
+const fang = table('fang', { partitionKey: 'name', expected: { items: 10, itemSize: '100B' } });
 const timer = schedule('five-minute-timer', 'rate(5 minutes)');
-const serverlessProducer = fn('serverless-producer', { handler: './handlers/serverless-producer.ts', timeout: '10s' }).reads(fang);
+const serverlessProducer = fn('serverless-producer', { handler: './handlers/serverless-producer.ts', timeout: '10s', expected: { duration: '200ms', outputsPerInput: 10, size: '200B', tableReads: 1 } }).reads(fang);
 const producer = queue('producer', { visibilityTimeout: 120 });
-const sentiment = comprehend('sentiment', 'sentiment', { language: 'en' });
+const sentiment = comprehend('sentiment', 'sentiment', { language: 'en', expected: { characters: 600 } });
 const producerAi = fn('producer-ai', {
   handler: './handlers/producer-ai.ts',
   // The seed's 120 s visibility allows at most 20 s per run: AWS's rule of 6 x the timeout (SQS-6).
   timeout: '20s',
+  // A summary fetched and scored in about a second; one JSON and one CSV object per name and run.
+  expected: { duration: '1s', outputsPerInput: 2, size: '1KB' },
   // Where texts come from, per stage: samples by name locally, the summary endpoint elsewhere.
   config: { textSource: { kind: 'url', url: 'https://en.wikipedia.org/api/rest_v1/page/summary/{name}', field: 'extract' } },
   stageConfig: { local: { textSource: { kind: 'samples', samples } } },

@@ -85,10 +85,12 @@ test('the three-node example at 1 million objects a month costs what the price l
   assert.equal(e.schema, 'sluice.cost/1');
 });
 
-test("a pipeline of the AI sentiment seed's shape (5-minute schedule, 10 names) costs what the price lines say", () => {
-  // GIVEN table -> schedule every 5 minutes -> producer (one message per name) -> queue -> sentiment -> bucket
+test("the AI sentiment example (the seed's 5-minute schedule, 10 names) costs what the price lines say", () => {
+  // GIVEN examples/ai-sentiment: fang (10 names) -> five-minute-timer -> serverless-producer (a Scan, one
+  // 200-byte message per name) -> producer queue -> producer-ai (1 s a name, a JSON and a CSV object each,
+  // one Comprehend document of 600 characters) -> fangsentiment, as its `expected` props declare
   // WHEN sluice cost prices it in us-east-1
-  const e = estimate([join(ROOT, 'test/fixtures/cost/seed-shape/pipeline.ts')]);
+  const e = estimate([join(ROOT, 'examples/ai-sentiment/pipeline.ts')]);
   // THEN every line is the hand-computed one
   const fires = 730 * 12;                 // rate(5 minutes) over a 730-hour month: 8,760
   const messages = fires * 10;            // one 200-byte message per name: 87,600
@@ -97,25 +99,29 @@ test("a pipeline of the AI sentiment seed's shape (5-minute schedule, 10 names) 
   const sqsRequests = (n: number): [string, number, number] => ['sqs.requests', n, (n / 1e6) * 0.4]; // $0.40 per 1M requests
   const kms = 2 * Math.min(messages, 730 * 12); // a GenerateDataKey and a Decrypt per 5-minute data key reuse
   const tableGb = (10 * (100 + 100)) / GB;      // 10 items of 100 B, plus DynamoDB's 100 B each
-  const resultsGb = (messages * 1024) / GB;
+  const objects = messages * 2;                 // a JSON and a CSV object per name and run: 175,200
+  const resultsGb = (objects * 1024) / GB;
+  const units = messages * 6;                   // 600 characters: 6 units of 100 (above the 3-unit minimum)
   assertLines(e, {
-    'five-minutes': [['events.scheduled', fires, 0]],                           // scheduled rules: not billed
-    producer: lambda(fires, fires, 0.2, 0.5),                                    // 200 ms declared, 512 MB
+    'five-minute-timer': [['events.scheduled', fires, 0]],                      // scheduled rules: not billed
+    'serverless-producer': lambda(fires, fires, 0.2, 0.5),                       // 200 ms declared, 512 MB
     fang: [
       ['dynamodb.reads', fires * 0.5, ((fires * 0.5) / 1e6) * 0.125],           // one Scan under 4 KB: half a RRU; $0.125 per 1M RRU
       ['dynamodb.storage', tableGb, tableGb * 0.25],
       ['dynamodb.pitr', tableGb, tableGb * 0.2],
     ],
-    'producer-queue': [sqsRequests(messages), sqsRequests(batches), sqsRequests(batches), sqsRequests(idlePolls), ['kms.requests', kms, (kms / 10_000) * 0.03]], // $0.03 per 10,000 KMS requests
-    sentiment: lambda(batches, messages, 0.3, 0.5),                              // a batch an invocation, 300 ms an input
-    'fang-sentiment': [
-      ['s3.put', messages, (messages / 1000) * 0.005],
+    producer: [sqsRequests(messages), sqsRequests(batches), sqsRequests(batches), sqsRequests(idlePolls), ['kms.requests', kms, (kms / 10_000) * 0.03]], // $0.03 per 10,000 KMS requests
+    'producer-ai': lambda(batches, messages, 1, 0.5),                            // a batch an invocation, 1 s a name
+    sentiment: [['comprehend.units', units, units * 0.0001]],                    // $0.0001 per unit (first 10M units)
+    fangsentiment: [
+      ['s3.put', objects, (objects / 1000) * 0.005],
       ['s3.storage', resultsGb, resultsGb * 0.023],
       ['s3.lifecycle.transition', 0, 0],
     ],
     '(stack)': [['kms.keys', 1, 1]],
   });
-  assert.ok(Math.abs(e.total.usd - 2.2261) < 0.0001, `about $2.23 a month before the free tier (given ${e.total.usd})`);
+  // AND Comprehend is most of it: about $52.56 of about $55.63 a month before the free tier
+  assert.ok(Math.abs(e.total.usd - 55.6348) < 0.0001, `about $55.63 a month before the free tier (given ${e.total.usd})`);
   assert.ok(e.assumptions.some((a) => a.includes('batches are full')));
 });
 
