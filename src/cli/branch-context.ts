@@ -28,6 +28,15 @@ export interface BranchContext {
 }
 
 /**
+ * Where a stage's branch records are: locally beside main's state (`.sluice/local/branches/`, or
+ * DIR/branches with --state DIR); an AWS stage's under `.sluice/<stage>/` beside the pipeline file.
+ * @example branchesDirFor('/p/pipeline.ts', 'dev') // '/p/.sluice/dev/branches'
+ */
+export function branchesDirFor(entry: string, stage: string, state?: string): string {
+  return stage === 'local' ? join(stateDirFor(entry, state), 'branches') : join(dirname(entry), '.sluice', stage, 'branches');
+}
+
+/**
  * Load the pipeline and resolve the stage's branch folders and backend.
  * @throws BranchError SLUICE_E_BRANCH_STAGE_RESERVED for a stage name holding `--`.
  */
@@ -37,8 +46,7 @@ export async function branchContext(options: BranchCliOptions): Promise<BranchCo
   const { loadPipeline } = await import('./load.js');
   const { pipeline, entry } = await loadPipeline(options.entry);
   const mainStateDir = stateDirFor(entry, options.state);
-  // Locally beside main's state (`.sluice/local/branches/`, or DIR/branches with --state DIR); an AWS stage's under `.sluice/<stage>/`.
-  const branchesDir = stage === 'local' ? join(mainStateDir, 'branches') : join(dirname(entry), '.sluice', stage, 'branches');
+  const branchesDir = branchesDirFor(entry, stage, options.state);
   return {
     pipeline, entry, stage, branchesDir, mainStateDir,
     backend: async (plan) => {

@@ -15,7 +15,7 @@ import type { GlueJob } from '../model/glue-job.js';
 import type { Flow } from '../model/flow.js';
 
 /** What an edge does, for its line style and legend. */
-export type EdgeRole = 'trigger' | 'write' | 'subscription' | 'schedule' | 'stage' | 'uses' | 'edge';
+export type EdgeRole = 'trigger' | 'write' | 'subscription' | 'schedule' | 'stage' | 'uses' | 'edge' | 'replay';
 
 /** A node to draw. */
 export interface GraphNode {
@@ -26,8 +26,12 @@ export interface GraphNode {
   noun: string;
   /** A short fact under the name: a schedule's expression, a flow's job count. */
   detail?: string;
-  /** The flow whose group holds it (a flow's jobs). */
+  /** The group whose box holds it (a flow's jobs; a branch's copies). */
   group?: string;
+  /** What is written as its name when it is not its id (a branch's copy shows the node's name). */
+  label?: string;
+  /** The branch it is a copy in (`sluice plot --branch`). */
+  branch?: string;
 }
 
 /** An edge to draw. */
@@ -42,10 +46,14 @@ export interface GraphEdge {
   label?: string;
 }
 
-/** A flow and its jobs, drawn as a box around them. */
+/** A flow and its jobs (or a branch and its copies), drawn as a box around them. */
 export interface GraphGroup {
   id: string;
   members: string[];
+  /** The box's title when it is not `flow <id>` (a branch's: `branch <name> (from <node>)`). */
+  label?: string;
+  /** The branch whose copies it holds. */
+  branch?: string;
 }
 
 /** The graph of one pipeline. */

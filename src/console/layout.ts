@@ -75,7 +75,7 @@ export function elkInput(graph: PipelineGraph): ElkNode {
     top.push(box);
   }
   for (const n of graph.nodes) {
-    const shape: ElkNode = { id: n.id, width: nodeWidth(n.id, n.noun, n.detail), height: NODE_HEIGHT };
+    const shape: ElkNode = { id: n.id, width: nodeWidth(n.label ?? n.id, n.noun, n.detail), height: NODE_HEIGHT };
     const parent = n.group ? children.get(`group:${n.group}`) : undefined;
     (parent?.children ?? top).push(shape);
   }

@@ -81,8 +81,8 @@ function kindColour(kind) {
   let h = 0; for (const c of kind) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return 'hsl(' + (h % 360) + ', 55%, 38%)';
 }
-const EDGE_COLOURS = { trigger: '#333333', write: '#1565c0', subscription: '#8e24aa', schedule: '#6d4c41', stage: '#00838f', uses: '#9e9e9e', edge: '#555555' };
-const EDGE_DASH = { subscription: '6 3', schedule: '2 3', uses: '4 4' };
+const EDGE_COLOURS = { trigger: '#333333', write: '#1565c0', subscription: '#8e24aa', schedule: '#6d4c41', stage: '#00838f', uses: '#9e9e9e', edge: '#555555', replay: '#c62828' };
+const EDGE_DASH = { subscription: '6 3', schedule: '2 3', uses: '4 4', replay: '6 4' };
 
 /** The counts line of a node and its health: red with failures or dead letters, amber with retries or a backlog. */
 function countsOf(s) {

@@ -35,6 +35,7 @@ export const EDGE_STYLES: Record<EdgeRole, { colour: string; dash?: string; labe
   stage: { colour: '#00838f', label: 'stage a job reads when its flow runs' },
   uses: { colour: '#9e9e9e', dash: '4 4', label: 'uses through ctx (tables, services)' },
   edge: { colour: '#555555', label: 'edge' },
+  replay: { colour: '#c62828', dash: '6 4', label: "a branch reads main's data (replay, reads, copied)" },
 };
 
 /** Text for XML and HTML: every character that could end a text node or an attribute, escaped. */

@@ -30,7 +30,8 @@ export function renderSvg(laid: LaidOutGraph): string {
   for (const g of graph.groups) {
     const box = laid.groups[g.id];
     if (!box) continue;
-    out.push(`<g class="group" data-flow="${escapeXml(g.id)}"><rect x="${r(box.x)}" y="${r(box.y)}" width="${r(box.width)}" height="${r(box.height)}" rx="8" fill="#eceff1" stroke="#90a4ae" stroke-dasharray="5 3"/><text x="${r(box.x + 10)}" y="${r(box.y + 17)}" font-size="12" fill="#37474f">${escapeXml(`flow ${g.id}`)}</text></g>`);
+    const [data, fill, stroke] = g.branch ? [`data-branch="${escapeXml(g.branch)}"`, '#fff8e1', '#c62828'] : [`data-flow="${escapeXml(g.id)}"`, '#eceff1', '#90a4ae'];
+    out.push(`<g class="group" ${data}><rect x="${r(box.x)}" y="${r(box.y)}" width="${r(box.width)}" height="${r(box.height)}" rx="8" fill="${fill}" stroke="${stroke}" stroke-dasharray="5 3"/><text x="${r(box.x + 10)}" y="${r(box.y + 17)}" font-size="12" fill="#37474f">${escapeXml(g.label ?? `flow ${g.id}`)}</text></g>`);
   }
   for (const e of graph.edges) {
     const points = laid.edges[e.id];
@@ -46,7 +47,7 @@ export function renderSvg(laid: LaidOutGraph): string {
     if (!box) continue;
     const colour = kindColour(n.kind);
     const sub = n.detail ? `${n.noun} · ${n.detail}` : n.noun;
-    out.push(`<g class="node" data-node="${escapeXml(n.id)}" data-kind="${escapeXml(n.kind)}"><rect x="${r(box.x)}" y="${r(box.y)}" width="${r(box.width)}" height="${r(box.height)}" rx="6" fill="#ffffff" stroke="${colour}" stroke-width="2"/><rect x="${r(box.x)}" y="${r(box.y)}" width="6" height="${r(box.height)}" rx="3" fill="${colour}"/><text x="${r(box.x + 14)}" y="${r(box.y + 19)}" font-size="13" font-weight="bold" fill="#212121">${escapeXml(n.id)}</text><text x="${r(box.x + 14)}" y="${r(box.y + 36)}" font-size="10" fill="${colour}">${escapeXml(sub)}</text></g>`);
+    out.push(`<g class="node" data-node="${escapeXml(n.id)}" data-kind="${escapeXml(n.kind)}"${n.branch ? ` data-branch="${escapeXml(n.branch)}"` : ''}><rect x="${r(box.x)}" y="${r(box.y)}" width="${r(box.width)}" height="${r(box.height)}" rx="6" fill="#ffffff" stroke="${colour}" stroke-width="2"/><rect x="${r(box.x)}" y="${r(box.y)}" width="6" height="${r(box.height)}" rx="3" fill="${colour}"/><text x="${r(box.x + 14)}" y="${r(box.y + 19)}" font-size="13" font-weight="bold" fill="#212121">${escapeXml(n.label ?? n.id)}</text><text x="${r(box.x + 14)}" y="${r(box.y + 36)}" font-size="10" fill="${colour}">${escapeXml(sub)}</text></g>`);
   }
   out.push('</g>');
   if (roles.length) {

@@ -20,10 +20,10 @@ export function renderDot(graph: PipelineGraph): string {
   const grouped = new Set<string>();
   const nodeLine = (id: string) => {
     const n = graph.nodes.find((m) => m.id === id)!;
-    return `${dotString(n.id)} [label=${dotString(`${n.id}\n${n.noun}${n.detail ? ` · ${n.detail}` : ''}`)}, color=${dotString(kindColour(n.kind))}];`;
+    return `${dotString(n.id)} [label=${dotString(`${n.label ?? n.id}\n${n.noun}${n.detail ? ` · ${n.detail}` : ''}`)}, color=${dotString(kindColour(n.kind))}];`;
   };
   graph.groups.forEach((g, i) => {
-    lines.push(`  subgraph ${dotString(`cluster_${i}`)} {`, `    label=${dotString(`flow ${g.id}`)};`, '    style=dashed;');
+    lines.push(`  subgraph ${dotString(`cluster_${i}`)} {`, `    label=${dotString(g.label ?? `flow ${g.id}`)};`, '    style=dashed;', ...(g.branch ? ['    color="#c62828";'] : []));
     for (const m of g.members) {
       grouped.add(m);
       lines.push(`    ${nodeLine(m)}`);
@@ -55,11 +55,11 @@ export function renderMermaid(graph: PipelineGraph): string {
   const lines = ['flowchart LR'];
   const nodeLine = (id: string) => {
     const n = graph.nodes.find((m) => m.id === id)!;
-    return `${ids.get(id)}["${mermaidText(n.id)}<br/><small>${mermaidText(n.noun + (n.detail ? ` · ${n.detail}` : ''))}</small>"]`;
+    return `${ids.get(id)}["${mermaidText(n.label ?? n.id)}<br/><small>${mermaidText(n.noun + (n.detail ? ` · ${n.detail}` : ''))}</small>"]`;
   };
   const grouped = new Set<string>();
   graph.groups.forEach((g, i) => {
-    lines.push(`  subgraph g${i}["${mermaidText(`flow ${g.id}`)}"]`);
+    lines.push(`  subgraph g${i}["${mermaidText(g.label ?? `flow ${g.id}`)}"]`);
     for (const m of g.members) {
       grouped.add(m);
       lines.push(`    ${nodeLine(m)}`);

@@ -1,10 +1,11 @@
 /**
  * `sluice plot` as a user runs it on the examples: a PNG of real size with drawn pixels, an SVG
- * naming every node, DOT and Mermaid in the shapes their tools read, and a wrong format refused.
+ * naming every node, DOT and Mermaid in the shapes their tools read, a wrong format refused, and
+ * branches drawn beside main when asked.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { ROOT, sluice, tempDir } from '../helpers/cli.js';
@@ -87,6 +88,73 @@ describe('sluice plot', () => {
     const error = JSON.parse(r.stdout);
     assert.equal(error.code, 'SLUICE_E_PLOT_FORMAT');
     assert.match(error.message, /svg, png, dot or mermaid/);
+  });
+});
+
+/** A copy of an example (without its state) in a scratch folder, as a user's own project. */
+function exampleCopy(example: string): string {
+  const dir = join(tempDir(), example);
+  cpSync(join(ROOT, 'examples', example), dir, { recursive: true, filter: (src) => !/\/(\.sluice|node_modules)(\/|$)/.test(src) });
+  return dir;
+}
+
+describe('sluice plot --branch', () => {
+  test("draws a branch's copies beside main in a box, with a dashed replay edge from what it reads, in SVG, DOT, Mermaid and PNG", () => {
+    // GIVEN a copy of the three-node example with a branch 'try' made from copy
+    const cwd = exampleCopy('three-node-copy');
+    const created = sluice(['branch', 'create', 'copy', 'try'], { cwd });
+    assert.equal(created.status, 0, created.stderr);
+    // WHEN it is plotted with --branch try as SVG
+    const svg = sluice(['plot', '--branch', 'try', '--format', 'svg'], { cwd });
+    assert.equal(svg.status, 0, svg.stderr);
+    // THEN the branch's box is labelled with its name and node, its copies carry the nodes' names, and main's nodes are still drawn
+    assert.match(svg.stdout, /<g class="group" data-branch="try">.*>branch try \(from copy\)<\/text><\/g>/);
+    for (const name of ['copy', 'curated']) {
+      assert.match(svg.stdout, new RegExp(`<g class="node" data-node="branch:try/${name}" data-kind="\\w+" data-branch="try">.*>${name}</text>`), name);
+      assert.match(svg.stdout, new RegExp(`<g class="node" data-node="${name}" data-kind="\\w+">`), `main's ${name}`);
+    }
+    assert.doesNotMatch(svg.stdout, /data-node="branch:try\/raw"/, 'raw is read from main, not copied');
+    // AND main's raw feeds the copy of copy by a dashed replay edge, and the copies are joined as main's are
+    assert.match(svg.stdout, /<g class="edge" data-edge="raw-&gt;branch:try\/copy"><title>[^<]*replays[^<]*<\/title><polyline [^>]*stroke="#c62828"[^>]*stroke-dasharray="6 4"/);
+    assert.match(svg.stdout, /data-edge="branch:try\/copy-&gt;branch:try\/curated"/);
+    // WHEN drawn as DOT and Mermaid THEN the branch is a cluster / subgraph holding its copies, with the dashed replay edge
+    const dot = sluice(['plot', '--branch', 'try', '--format', 'dot'], { cwd }).stdout;
+    assert.match(dot, /subgraph "cluster_0" \{\n {4}label="branch try \(from copy\)";\n {4}style=dashed;\n {4}color="#c62828";\n {4}"branch:try\/copy" \[label="copy\\n/);
+    assert.match(dot, /"raw" -> "branch:try\/copy" \[color="#c62828", style=dashed, label="replay"/);
+    const mermaid = sluice(['plot', '--branch', 'try', '--format', 'mermaid'], { cwd }).stdout;
+    assert.match(mermaid, /^flowchart LR\n {2}subgraph g0\["branch try \(from copy\)"\]\n {4}(n\d+)\["copy<br\/>/);
+    const copyId = /subgraph g0\["branch try \(from copy\)"\]\n {4}(n\d+)/.exec(mermaid)![1];
+    const rawId = /^ {2}(n\d+)\["raw<br\/>/m.exec(mermaid)![1];
+    assert.match(mermaid, new RegExp(`^ {2}${rawId} -\\. "replay" \\.-> ${copyId}$`, 'm'));
+    // WHEN drawn as PNG THEN it is wider than main alone and inked
+    const alone = pngFacts(Buffer.from(sluice(['plot', '--format', 'png', '--out', 'main.png'], { cwd }).status === 0 ? readFileSync(join(cwd, 'main.png')) : Buffer.alloc(0)));
+    assert.equal(sluice(['plot', '--branch', 'try', '--out', 'branch.png'], { cwd }).status, 0);
+    const both = pngFacts(readFileSync(join(cwd, 'branch.png')));
+    assert.ok(both.width > alone.width && both.inked > 0.02, `${both.width} vs ${alone.width}, inked ${both.inked}`);
+  });
+
+  test('--branches draws every recorded branch of the stage, each id its own; an unknown --branch is refused naming the known ones', () => {
+    // GIVEN the medallion example with two branches, from clean and from aggregate (both copy gold and the flow)
+    const cwd = exampleCopy('medallion');
+    for (const [from, name] of [['clean', 'dedup'], ['aggregate', 'sums']]) assert.equal(sluice(['branch', 'create', from!, name!], { cwd }).status, 0);
+    // WHEN plotted with --branches THEN both boxes are drawn, and no node id is drawn twice
+    const r = sluice(['plot', '--branches', '--format', 'svg'], { cwd });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, />branch dedup \(from clean\)</);
+    assert.match(r.stdout, />branch sums \(from aggregate\)</);
+    const ids = [...r.stdout.matchAll(/<g class="node" data-node="([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const id of ['gold', 'branch:dedup/gold', 'branch:sums/gold', 'branch:dedup/nightly', 'branch:sums/nightly']) assert.ok(ids.includes(id), id);
+    // AND the branched flow says how many of its jobs are branched
+    assert.match(r.stdout, /data-node="branch:sums\/nightly".*flow · 1 job\(s\) branched/);
+    const summary = JSON.parse(sluice(['plot', '--branches', '--format', 'dot', '--out', 'all.dot', '--json'], { cwd }).stdout);
+    assert.deepEqual(summary.branches, ['dedup', 'sums']);
+    // WHEN a branch the stage has not recorded is asked for THEN the branch module's error says which it has
+    const unknown = sluice(['plot', '--branch', 'nope', '--json'], { cwd });
+    assert.equal(unknown.status, 2);
+    const error = JSON.parse(unknown.stdout);
+    assert.equal(error.code, 'SLUICE_E_BRANCH_UNKNOWN');
+    assert.match(error.message, /no branch 'nope' \(its branches: dedup, sums\)/);
   });
 });
 
