@@ -16,6 +16,7 @@ import type { BranchBackend, BranchHoldings, BranchTriggerOptions, BranchTrigger
 import type { BranchPlan } from './plan.js';
 import { isFiltered, localRunOf, picked, rootKeyOf } from './local-run.js';
 import { BranchError } from './errors.js';
+import { comparisonRestriction, mainSideVerdict } from './comparison.js';
 
 /** How the local backend reaches main's data and opens the branch's engine. */
 export interface LocalBranchOptions {
@@ -60,12 +61,25 @@ export class LocalBranchBackend implements BranchBackend {
           engine.putMany(own.map((o) => copyOf(main, o)));
         }
         await engine.settle();
-        // The replay: main's objects of each root bucket, picked by their root key.
-        const candidates = run.roots.flatMap((bucket) => main.objects(bucket));
-        const chosen = candidates.filter((o) => !isFiltered(options) || picked(o, rootKeyOf(o, main.step), options));
+        // The replay: main's objects of each root bucket, picked by their root key from keys alone (one
+        // query, streamed); only the chosen objects are read whole, a group at a time.
+        let candidates = 0;
+        const chosen: Array<{ bucket: string; key: string }> = [];
+        const filtered = isFiltered(options);
+        for (const bucket of run.roots) {
+          for (const entry of main.keys(bucket)) {
+            candidates++;
+            if (filtered) {
+              const candidate = { key: entry.key, lastModified: entry.lastModified, ...(entry.ingestionId ? { metadata: { [INGESTION_ID_METADATA]: entry.ingestionId } } : {}) };
+              // A root input (no lineage) is its own root key: no lineage walk.
+              if (!picked(candidate, entry.ingestionId ? rootKeyOf(candidate, main.step) : entry.key, options)) continue;
+            }
+            chosen.push({ bucket, key: entry.key });
+          }
+        }
         let done = 0;
         for (let i = 0; i < chosen.length; i += 200) {
-          const group = chosen.slice(i, i + 200);
+          const group = chosen.slice(i, i + 200).map((c) => main.object(c.bucket, c.key)).filter((o): o is ObjectRecord => o !== undefined);
           engine.putMany(group.map((o) => copyOf(main, o)));
           done += group.length;
           options.onProgress?.(done, chosen.length);
@@ -84,7 +98,7 @@ export class LocalBranchBackend implements BranchBackend {
           if (detail.status !== 'SUCCEEDED') failedExecutions++;
         }
         if (executions.length === 0) options.onProgress?.(chosen.length, chosen.length);
-        return { replayed: chosen.length, skipped: candidates.length - chosen.length, ...(plan.flows.length ? { executions } : {}), failed: failuresOf(stage) - before + failedExecutions };
+        return { replayed: chosen.length, skipped: candidates - chosen.length, ...(plan.flows.length ? { executions } : {}), failed: failuresOf(stage) - before + failedExecutions };
       });
     } finally {
       main.close();
@@ -99,18 +113,22 @@ export class LocalBranchBackend implements BranchBackend {
     mkdirSync(join(dir, 'branch'), { recursive: true });
     const main = this.options.main();
     let mainSide: DeltaObject[];
+    let notSampled = 0;
     try {
-      // Like for like: with a sample or a prefix, main's outputs whose lineage roots are in it. (`since` picks replayed inputs by time only.)
-      const restrict = sample && (sample.sample !== undefined || sample.keys !== undefined) ? { ...(sample.sample !== undefined ? { sample: sample.sample } : {}), ...(sample.keys !== undefined ? { keys: sample.keys } : {}) } : undefined;
-      // An object without lineage (a job's output) cannot be traced to its roots: it is compared whole.
-      const objects = main.objects(bucket).filter((o) => !restrict || !o.metadata?.[INGESTION_ID_METADATA] || picked(o, rootKeyOf(o, main.step), restrict));
+      // One rule with the AWS backend (comparison.ts): main's outputs whose roots are in the sample; those without lineage whole, counted.
+      const restriction = comparisonRestriction(sample);
+      const objects = main.objects(bucket).filter((o) => {
+        const verdict = mainSideVerdict(o.metadata?.[INGESTION_ID_METADATA] ? rootKeyOf(o, main.step) : undefined, restriction);
+        if (verdict === 'not-sampled') notSampled++;
+        return verdict !== 'out';
+      });
       mainSide = objects.map((o, i) => sideObject(o, main.pathOf(o), () => main.body(o), join(dir, 'main', String(i))));
     } finally {
       main.close();
     }
     const branchSide = await this.withEngine(plan, pipeline, true, async (engine) => engine.store.objects.list(bucket, '', Number.MAX_SAFE_INTEGER)
       .map((o, i) => sideObject(o, engine.store.blobs.pathOf(o.blob), () => engine.store.blobs.read(o.blob), join(dir, 'branch', String(i)))));
-    return { bucket, main: mainSide, branch: branchSide, ...(props.format ? { format: props.format } : {}), ...(props.keys ? { keys: props.keys } : {}) };
+    return { bucket, main: mainSide, branch: branchSide, ...(notSampled ? { notSampled } : {}), ...(props.format ? { format: props.format } : {}), ...(props.keys ? { keys: props.keys } : {}) };
   }
 
   async holdings(plan: BranchPlan, pipeline: Pipeline): Promise<BranchHoldings> {

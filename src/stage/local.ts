@@ -12,6 +12,7 @@ import type { IngestionStep } from '../envelope/ingestion-step.js';
 import { lineageOf, type Engine, type Lineage, type NodeStats } from '../engine/index.js';
 import type { ObjectRecord } from '../engine/store/objects.js';
 import type { ReadOnlyState } from '../engine/store/read-only.js';
+import { INGESTION_ID_METADATA } from '../envelope/lineage.js';
 import type { PayloadRecord } from '../engine/store/types.js';
 import type { Item } from '../runtime/types.js';
 import { keySchemaOf } from '../engine/kinds/table.js';
@@ -134,6 +135,13 @@ export class LocalStage implements Stage {
     const store = this.engine.store;
     return {
       objects: (bucket) => store.objects.list(bucket, '', Number.MAX_SAFE_INTEGER),
+      keys: function* (bucket) {
+        for (const o of store.objects.list(bucket, '', Number.MAX_SAFE_INTEGER)) {
+          const id = o.metadata?.[INGESTION_ID_METADATA];
+          yield id ? { key: o.key, lastModified: o.lastModified, ingestionId: id } : { key: o.key, lastModified: o.lastModified };
+        }
+      },
+      object: (bucket, key) => store.objects.get(bucket, key),
       body: (record) => store.blobs.read(record.blob),
       pathOf: (record) => store.blobs.pathOf(record.blob),
       step: (id) => store.lineage.get(id),

@@ -52,6 +52,14 @@ test('a branch triggered on a sample replays only the sampled root objects and c
   assert.deepEqual(deltas.sample, { percent: 50 });
   assert.deepEqual({ added: scored!.objects.added, removed: scored!.objects.removed, changed: scored!.objects.changed }, { added: [], removed: [], changed: [] });
   assert.equal(scored!.objects.unchanged, report.replayed);
+  assert.equal(scored!.notSampled, undefined);
+  // WHEN main's output bucket also holds an object with no lineage (put from outside, as a job's output would be)
+  await local.put('scored', 'manual.csv', 'id,value,score\nm1,1,1\n');
+  const flagged = (await branch.deltas()).buckets[0]!;
+  // THEN it is compared whole, not dropped (the change stays visible), and the bucket is flagged as not sampled
+  assert.deepEqual(flagged.objects.removed, ['manual.csv']);
+  assert.equal(flagged.notSampled, 1);
+  assert.equal(flagged.objects.unchanged, report.replayed);
   // AND a prefix picks by root key
   const again = await local.branch('score', 'prefix');
   assert.equal((await again.trigger({ keys: 'batch-1' })).replayed, 10);

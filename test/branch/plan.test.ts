@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucket, fn, pipeline, schedule } from '../../src/index.js';
@@ -110,4 +111,12 @@ test('sampling is by key hash: deterministic, and about the share asked for', ()
   assert.ok(keys.every((k) => sampleValue(k) >= 0 && sampleValue(k) < 100));
   assert.equal(keys.filter((k) => inSample(k, 0)).length, 0);
   assert.equal(keys.filter((k) => inSample(k, 100)).length, keys.length);
+});
+
+test('the sample rule is the documented one: sha1(key) first 4 bytes / 2^32 * 100', () => {
+  // GIVEN keys, and the rule computed by hand with createHash WHEN sampleValue (which may take a faster path) THEN the same numbers
+  for (const key of ['orders/2024-01-01.csv', 'landing/orders-7.csv', 'é/ключ/鍵.json', '']) {
+    const byHand = (createHash('sha1').update(key, 'utf8').digest().readUInt32BE(0) / 2 ** 32) * 100;
+    assert.equal(sampleValue(key), byHand, key);
+  }
 });

@@ -3,8 +3,9 @@
  * from S3 to its own file (memory stays bounded by the number of downloads in flight, whatever the
  * object sizes), `main/` and `branch/` apart. With `--sample` or `--keys`, main's side keeps only the
  * outputs whose root key (walked through main's lineage table, as `select.ts` does for the replay) is
- * in the same selection, so the comparison is like for like, by the local stage's rules; the branch
- * holds only what its replay made. An output with no lineage (a job's) is compared whole.
+ * in the same selection, so the comparison is like for like, by the rule both stages share
+ * (`comparison.ts`); the branch holds only what its replay made. An output with no lineage (a job's)
+ * is compared whole and counted (`notSampled`), so the report flags it.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Bucket } from '../../model/bucket.js';
 import type { AwsStage } from '../../stage/aws/stage.js';
 import type { BucketSides, DeltaObject } from '../backend.js';
-import { picked } from '../local-run.js';
+import { comparisonRestriction, mainSideVerdict } from '../comparison.js';
 import { mapLimited, rootKeysIn, type InputSelection } from './select.js';
 
 /** An object listed in one side's bucket. */
@@ -34,23 +35,22 @@ export async function downloadSides(main: AwsStage, branch: AwsStage, bucket: st
   const mainBucket = main.physical(node, 'Bucket');
   let mainObjects = await listObjects(main, mainBucket);
   const branchObjects = await listObjects(branch, branch.physical(node, 'Bucket'));
-  // Like for like: with a sample or a key prefix, main's outputs whose lineage roots are in it (the
-  // branch holds only what its replay made). `since` picks replayed inputs by time only.
-  if (selection && (selection.sample !== undefined || selection.keys !== undefined)) {
-    const restrict = { ...(selection.sample !== undefined ? { sample: selection.sample } : {}), ...(selection.keys !== undefined ? { keys: selection.keys } : {}) };
+  // One rule with the local backend (comparison.ts): main's outputs whose roots are in the sample;
+  // those without lineage whole, counted. `since` picks replayed inputs by time only.
+  const restriction = comparisonRestriction(selection);
+  let notSampled = 0;
+  if (restriction) {
     const rootKeyOf = rootKeysIn(main, node, mainBucket);
-    // An object without lineage (a job's output) cannot be traced to its roots: it is compared whole, as locally.
-    const keep = await mapLimited(mainObjects, concurrency, async (o) => {
-      const root = await rootKeyOf(o.key);
-      return root === undefined || picked({ key: o.key, lastModified: 0 }, root, restrict);
-    });
-    mainObjects = mainObjects.filter((_, i) => keep[i]);
+    const verdicts = await mapLimited(mainObjects, concurrency, async (o) => mainSideVerdict(await rootKeyOf(o.key), restriction));
+    notSampled = verdicts.filter((v) => v === 'not-sampled').length;
+    mainObjects = mainObjects.filter((_, i) => verdicts[i] !== 'out');
   }
   const props = node.props;
   return {
     bucket,
     main: await downloadAll(main, main.physical(node, 'Bucket'), mainObjects, join(dir, 'main'), concurrency),
     branch: await downloadAll(branch, branch.physical(node, 'Bucket'), branchObjects, join(dir, 'branch'), concurrency),
+    ...(notSampled ? { notSampled } : {}),
     ...(props.format ? { format: props.format } : {}),
     ...(props.keys ? { keys: [...props.keys] } : {}),
   };

@@ -38,7 +38,8 @@ export async function bucketDeltas(sides: BucketSides, options: DeltasOptions = 
   const objects = await objectDeltas(sides.main, sides.branch, step);
   // Each removed key counts once in objectDeltas, each branch key once: top the count up to `total` for the main keys also in the branch.
   done += sides.main.length - objects.removed.length;
-  if (tables.length === 0) return { bucket: sides.bucket, objects, tables: [] };
+  const flag = sides.notSampled ? { notSampled: sides.notSampled } : {};
+  if (tables.length === 0) return { bucket: sides.bucket, ...flag, objects, tables: [] };
   const db = await DuckSession.open(options.onQuery);
   const linkDir = mkdtempSync(join(tmpdir(), 'sluice-deltas-files-'));
   try {
@@ -48,7 +49,7 @@ export async function bucketDeltas(sides: BucketSides, options: DeltasOptions = 
       step();
     }
     objects.unreadable.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.side === b.side ? 0 : a.side === 'main' ? -1 : 1));
-    return { bucket: sides.bucket, objects, tables: deltas };
+    return { bucket: sides.bucket, ...flag, objects, tables: deltas };
   } finally {
     db.close();
     rmSync(linkDir, { recursive: true, force: true });

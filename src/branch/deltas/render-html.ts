@@ -3,7 +3,7 @@
  * inline CSS, no script, no external asset, and a Content-Security-Policy that forbids loading
  * anything. Every key, value, column and message is escaped (they come from data the branch wrote).
  */
-import { count, headline, keysLine, keyText, LIST_LIMIT, rowsLine, share, summaryCell, SUMMARY_FIELDS, valueText } from './render-text.js';
+import { count, headline, keysLine, keyText, LIST_LIMIT, notSampledText, rowsLine, share, summaryCell, SUMMARY_FIELDS, valueText } from './render-text.js';
 import type { BucketDelta, DeltasReport, TableDelta } from './types.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -40,7 +40,8 @@ function objectsSection(bucket: BucketDelta): string {
     o.changed.length ? `<h3 class="changed">changed</h3>${items(o.changed, 'changed')}` : '',
     o.unreadable.length ? `<h3 class="removed">unreadable</h3>${items(o.unreadable.map((u) => `${u.key} (${u.side}, not ${u.format}): ${u.error}`), 'removed')}` : '',
   ].join('');
-  return `<p><b>objects:</b> ${summary}</p>${lists ? `<details${o.unreadable.length ? ' open' : ''}><summary>object keys</summary>${lists}</details>` : ''}`;
+  const flag = bucket.notSampled ? `<p class="changed"><b>${e(notSampledText(bucket.notSampled))}</b></p>` : '';
+  return `${flag}<p><b>objects:</b> ${summary}</p>${lists ? `<details${o.unreadable.length ? ' open' : ''}><summary>object keys</summary>${lists}</details>` : ''}`;
 }
 
 function rowsTable(table: TableDelta): string {

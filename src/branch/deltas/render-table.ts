@@ -4,7 +4,7 @@
  * they differ) and a few changed values. Keys and values are shown with the characters a terminal
  * would act on (escape sequences, newlines) escaped, as `sluice ls` shows keys.
  */
-import { count, headline, keysLine, keyText, LIST_LIMIT, rowsLine, summaryCell, SUMMARY_FIELDS, valueText } from './render-text.js';
+import { count, headline, keysLine, keyText, LIST_LIMIT, notSampledText, rowsLine, summaryCell, SUMMARY_FIELDS, valueText } from './render-text.js';
 import type { BucketDelta, DeltasReport, TableDelta } from './types.js';
 
 // C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides.
@@ -29,6 +29,7 @@ function list(marker: string, items: string[], indent: string): string[] {
 function objectLines(bucket: BucketDelta): string[] {
   const o = bucket.objects;
   const lines = [`  objects: ${count(o.added.length)} added, ${count(o.removed.length)} removed, ${count(o.changed.length)} changed, ${count(o.unchanged)} unchanged, ${count(o.unreadable.length)} unreadable`];
+  if (bucket.notSampled) lines.push(`  ${notSampledText(bucket.notSampled)}`);
   lines.push(...list('+', o.added, '    '), ...list('-', o.removed, '    '), ...list('~', o.changed, '    '));
   lines.push(...list('!', o.unreadable.map((u) => `${u.key} (${u.side}, not ${u.format}): ${u.error}`), '    '));
   return lines;

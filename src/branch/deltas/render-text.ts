@@ -55,6 +55,14 @@ export function summaryCell(main: ColumnSummary | null, branch: ColumnSummary | 
   return sideBySide(main ? of(main) : '-', branch ? of(branch) : '-');
 }
 
+/**
+ * The flag on a bucket whose main side was not sampled for want of lineage, or '' when there is none.
+ * @example notSampledText(3) // 'not sampled: no lineage (3 of main's objects compared whole)'
+ */
+export function notSampledText(n: number | undefined): string {
+  return n ? `not sampled: no lineage (${count(n)} of main's object${n === 1 ? '' : 's'} compared whole)` : '';
+}
+
 /** The report's headline: branch, from node, stage, sample and time. */
 export function headline(report: DeltasReport): string {
   const sample = report.sample

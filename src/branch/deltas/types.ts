@@ -31,6 +31,8 @@ export interface BucketSides {
   format?: TabularFormat;
   /** The bucket's declared unique row keys. */
   keys?: string[];
+  /** Main's objects kept whole in a sampled comparison because they have no lineage (`comparison.ts`). */
+  notSampled?: number;
 }
 
 /** Options of `bucketDeltas`. */
@@ -171,6 +173,8 @@ export interface TableDelta {
 /** One branched bucket compared with main's copy. */
 export interface BucketDelta {
   bucket: string;
+  /** Main's objects compared whole in a sampled comparison, having no lineage to sample by: flagged "not sampled: no lineage". */
+  notSampled?: number;
   objects: ObjectDeltas;
   /** Its tables, by name. */
   tables: TableDelta[];
