@@ -92,8 +92,14 @@ function keyTypeProblem(name: string, type: string, value: unknown): string {
  * A UTF-8 byte-order mark and Windows line ends are taken off; blank lines are skipped and counted.
  */
 export function readItems(table: Table, source: { items?: string[]; file?: string }): ReadItems {
-  const specs: Array<{ from: string; text: string }> = [];
   let blankLines = 0;
+  const items: GivenItem[] = [];
+  const bad: string[] = [];
+  const take = (from: () => string, text: string) => {
+    const parsed = parseItem(table, text);
+    if (typeof parsed === 'string') bad.push(`${from()} ${parsed}`);
+    else items.push({ from: from(), item: parsed });
+  };
   if (source.file !== undefined) {
     let text: string;
     try {
@@ -101,22 +107,17 @@ export function readItems(table: Table, source: { items?: string[]; file?: strin
     } catch (error) {
       throw new InputError('SLUICE_E_TABLE_ITEMS_FILE', `cannot read the items file '${source.file}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a file with one item per line`, { field: '--file', given: source.file });
     }
-    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-    for (const [i, line] of lines.entries()) {
+    const file = source.file;
+    const lines = text.replace(/^\uFEFF/, '').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      // A final newline is not a blank line.
+      if (i === lines.length - 1 && line === '') break;
       if (line.trim() === '') blankLines++;
-      else specs.push({ from: `${source.file}:${i + 1}`, text: line });
+      else take(() => `${file}:${i + 1}`, line.endsWith('\r') ? line.slice(0, -1) : line);
     }
-    // A final newline is not a blank line.
-    if (text.endsWith('\n')) blankLines--;
   }
-  for (const [i, text] of (source.items ?? []).entries()) specs.push({ from: `--item ${i + 1}`, text });
-  const items: GivenItem[] = [];
-  const bad: string[] = [];
-  for (const spec of specs) {
-    const parsed = parseItem(table, spec.text);
-    if (typeof parsed === 'string') bad.push(`${spec.from} ${parsed}`);
-    else items.push({ from: spec.from, item: parsed });
-  }
+  for (const [i, text] of (source.items ?? []).entries()) take(() => `--item ${i + 1}`, text);
   if (bad.length > 0) {
     const keyType = bad.every((b) => b.includes(KEY_TYPE));
     const lines = bad.slice(0, 20).map((b) => `  - ${b.replace(KEY_TYPE, '')}`);

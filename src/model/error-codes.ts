@@ -908,6 +908,11 @@ export const ERROR_CODES = {
     meaning: 'sluice table update (or another atomic table write) found the table changed between its read and its write: the old item gone, or the new one there; nothing was written',
     fix: 'run the command again; it reads the table anew',
   },
+  SLUICE_E_TABLE_ITEMS_THROTTLED: {
+    area: 'stage',
+    meaning: "a batch write of sluice table add, remove or import (more than 100 changes, so BatchWriteItem) still had UnprocessedItems after 10 attempts with back-off: DynamoDB kept throttling the table; the changes before that batch were written, the rest may not be",
+    fix: "run the same command again: add and remove skip what is already done, import puts the same items again; raise the table's capacity (or use on-demand) if it keeps happening",
+  },
   SLUICE_E_TABLE_ITEMS_INPUT: {
     area: 'cli',
     meaning: 'sluice table got an operation it does not have, neither or both of --item and --file, update without --old or --new, get without exactly one key, or a file of blank lines only',

@@ -4,7 +4,10 @@
  * (SLUICE_REQUIRE_AWS_PEERS=1, set by .ci/run), where a missing peer fails the run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A running moto server. */
 export interface Moto {
@@ -39,9 +42,16 @@ async function freePort(): Promise<number> {
  */
 export async function startMoto(env: Record<string, string> = {}): Promise<Moto> {
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
+  // moto logs a line per request on stderr. It goes to a file, not a pipe: a test or bench that runs
+  // the CLI with spawnSync blocks its own event loop, so a pipe would not be read, would fill after a
+  // few hundred requests, and moto would stop answering (a 10,000-item `table add` hung so).
+  const logDir = mkdtempSync(join(tmpdir(), 'sluice-moto-'));
+  const logPath = join(logDir, 'moto.log');
+  const log = openSync(logPath, 'w');
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', log], env: { ...process.env, ...env } });
+  closeSync(log);
+  const stderr = () => { try { return readFileSync(logPath, 'utf8'); } catch { return ''; } };
+  const removeLog = () => rmSync(logDir, { recursive: true, force: true });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -53,7 +63,9 @@ export async function startMoto(env: Record<string, string> = {}): Promise<Moto>
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto_server did not start on ${endpoint}: ${stderr.slice(-500)}`);
+      const tail = stderr().slice(-500);
+      removeLog();
+      throw new Error(`moto_server did not start on ${endpoint}: ${tail}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -61,8 +73,8 @@ export async function startMoto(env: Record<string, string> = {}): Promise<Moto>
     endpoint,
     env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
+      if (child.exitCode !== null) return resolve(removeLog());
+      child.once('exit', () => resolve(removeLog()));
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
     }),

@@ -68,9 +68,24 @@ remove again finishes an interrupted one.`)
 
 type Run = (stage: Stage, table: Table, items: TableItems, options: TableOptions) => Promise<void>;
 
+/** The order keys are listed in (a collator's compare: localeCompare's order, many times faster on large tables). */
+const byText = new Intl.Collator().compare;
+
 /** Every item, sorted by key text. */
 async function scanAll(table: Table, items: TableItems): Promise<Item[]> {
-  return (await items.scan(Number.MAX_SAFE_INTEGER)).sort((a, b) => keyText(table, a).localeCompare(keyText(table, b)));
+  const keyed = (await items.scan(Number.MAX_SAFE_INTEGER)).map((item) => ({ key: keyText(table, item), item }));
+  return keyed.sort((a, b) => byText(a.key, b.key)).map((k) => k.item);
+}
+
+/** Two lists of keys, each sorted by `byText`, as one sorted list (linear: no sort of the whole table again). */
+function merged(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(byText(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 /** Keys for people: the first few, then how many more. */
@@ -119,7 +134,7 @@ const change = (mode: 'add' | 'remove'): Run => async (stage, table, items, opti
   const pruned = mode === 'remove' && options.pruneOutputs ? await outputsOfItems(stage, table, plan.changes) : [];
   if (pruned.length) await pruneObjects(stage, pruned);
   const gone = new Set(mode === 'remove' ? changed : []);
-  const after = mode === 'add' ? [...before, ...changed].sort((a, b) => a.localeCompare(b)) : before.filter((k) => !gone.has(k));
+  const after = mode === 'add' ? merged(before, [...changed].sort(byText)) : before.filter((k) => !gone.has(k));
   const verb = mode === 'add' ? 'added' : 'removed';
   const left = mode === 'add' ? 'already there' : 'not there';
   emit(options, { table: table.name, stage: stage.name, before, after, [verb]: changed, unchanged: plan.unchanged, duplicates: plan.duplicates, blankLines, ...(options.pruneOutputs ? { pruned } : {}) }, () => [
@@ -148,7 +163,7 @@ const update: Run = async (stage, table, items, options) => {
   if (oldText !== newText) {
     await items.write({ put: [{ ...oldItem, ...newKey }], delete: [oldKey], mustExist: [oldKey], mustNotExist: [newKey] }, { atomic: true });
   }
-  const after = oldText === newText ? before : [...before.filter((k) => k !== oldText), newText].sort((a, b) => a.localeCompare(b));
+  const after = oldText === newText ? before : merged(before.filter((k) => k !== oldText), [newText]);
   emit(options, { table: table.name, stage: stage.name, before, after, old: oldText, new: newText, changed: oldText !== newText }, () => [
     `table '${table.name}'${stage.label} before: ${before.length} item(s): ${shown(before)}`,
     oldText === newText ? `${oldText} is already named so: nothing changed` : `updated ${oldText} -> ${newText} (in one transaction)`,

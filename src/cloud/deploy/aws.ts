@@ -46,7 +46,9 @@ export interface Identity {
 // versions sluice depends on support Node 20 (package.json engines), so the warning only adds noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 60_000 };
+// A request unanswered for a minute fails (and is retried), rather than only logging a warning and
+// waiting for ever on an endpoint that stopped answering.
+const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true };
 
 /** An AWS session: region, endpoint, identity and clients. */
 export class AwsSession implements Target {

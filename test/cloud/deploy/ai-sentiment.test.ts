@@ -16,6 +16,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, S
 import { createClients } from '../../../src/runtime/aws/clients.js';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { lambdaHandler } from '../../../src/runtime/aws/lambda.js';
 import { motoUnavailable } from '../../helpers/moto.js';
 import { ACCOUNT, REGION, ROOT, awsCli, leftovers, rolePolicy, sluice, startCloud, type Cloud } from './helpers.js';
@@ -102,6 +103,24 @@ describe('examples/ai-sentiment on an AWS stage (moto)', { skip }, () => {
     assert.equal(fired.status, 0, fired.stderr);
     assert.deepEqual(fired.json().targets, ['serverless-producer']);
     assert.equal(fired.json().event.resources[0], `arn:aws:events:${REGION}:${ACCOUNT}:rule/${STACK}-five-minute-timer`);
+  });
+
+  test('GIVEN the stage WHEN 10,000 names are added from a file and removed again with sluice table --stage THEN both finish, in batches, and DynamoDB holds exactly the result', async () => {
+    // 10,000 items are 400 BatchWriteItem requests in one CLI run: a run of this size hung (moto's
+    // request log filled a pipe nobody read while spawnSync blocked the test's event loop).
+    const many = Array.from({ length: 10_000 }, (_, i) => `bulk-${String(i).padStart(5, '0')}`);
+    const file = join(mkdtempSync(join(tmpdir(), 'sluice-fang-')), 'many.txt');
+    writeFileSync(file, `${many.join('\n')}\n`);
+    const count = async () => (await cloud.aws.dynamodb.send(new ScanCommand({ TableName: `${STACK}-fang`, Select: 'COUNT' }))).Count;
+    const before = names();
+    const added = cli('table', 'fang', 'add', '--file', file, '--json');
+    assert.equal(added.status, 0, added.stderr);
+    assert.equal(added.json().added.length, 10_000);
+    assert.equal(added.json().after.length, before.length + 10_000);
+    assert.equal(await count(), before.length + 10_000);
+    const removed = cli('table', 'fang', 'remove', '--file', file, '--json');
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.deepEqual(names().sort(), before.sort());
   });
 
   test('GIVEN the stage WHEN destroyed without prompts THEN nothing of it is left', async () => {
