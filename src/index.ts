@@ -19,6 +19,7 @@ export { job, Job, type JobProps, type JobRetry } from './model/job.js';
 export { glueJob, GlueJob, type GlueJobProps, type GlueWorkerType } from './model/glue-job.js';
 export { flow, Flow, flowLevels, type FlowProps, type FlowStep } from './model/flow.js';
 export { comprehend, Comprehend, type ComprehendProps, type ComprehendLanguage, type ComprehendFeature } from './model/comprehend.js';
+export { notify, dlqOf, Notify, type NotifyProps, type DeadLettersOf } from './model/notify.js';
 export { pipeline, Pipeline, type PipelineProps } from './model/pipeline.js';
 export { Node, Path, type Edge, type EdgeOptions, type Kind, type AnyNode } from './model/node.js';
 export type { EdgeOptionsOf, TargetKind } from './model/edge-types.js';
