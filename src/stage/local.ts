@@ -15,6 +15,7 @@ import type { PayloadRecord } from '../engine/store/types.js';
 import type { Item } from '../runtime/types.js';
 import { keySchemaOf } from '../engine/kinds/table.js';
 import { readOutbox, type OutboxEmail } from '../engine/kinds/notify.js';
+import { notifyNodes, type OutboxReport } from './outbox.js';
 import { deadLetterOf } from './dead-letters.js';
 import { LOCAL_REGION, localArn } from '../engine/aws-events.js';
 import { invokeEvent } from './invoke-event.js';
@@ -148,14 +149,16 @@ export class LocalStage implements Stage {
   /** A table's items, answered at once (the local store is synchronous), for the test harness. */
   /**
    * The emails notify nodes would have sent (the local outbox), oldest first; only `name`'s when given.
-   * @example stage.outbox('alerts').map((e) => e.subject)
+   * @example stage.outboxEmails('alerts').map((e) => e.subject)
    */
-  outbox(name?: string): OutboxEmail[] {
-    if (name !== undefined && this.pipeline.node(name)?.kind !== 'notify') {
-      const known = this.pipeline.nodesOf('notify').map((n) => n.name);
-      throw new InputError('SLUICE_E_NOTIFY_UNKNOWN', `'${name}' is not a notify node of pipeline '${this.pipeline.name}' (${known.length ? `its notify nodes: ${known.join(', ')}` : 'it has none'}); name one, or leave the name out for every outbox`, { node: name });
-    }
+  outboxEmails(name?: string): OutboxEmail[] {
+    notifyNodes(this.pipeline, name);
     return readOutbox(this.engine.store, this.pipeline, name);
+  }
+
+  async outbox(name?: string): Promise<OutboxReport> {
+    const subscriptions = notifyNodes(this.pipeline, name).flatMap((n) => n.emails.map((email) => ({ notify: n.name, email, state: 'local' as const })));
+    return { emails: this.outboxEmails(name), subscriptions };
   }
 
   engineTable(name: string): { [K in keyof TableItems]: (...args: Parameters<TableItems[K]>) => Awaited<ReturnType<TableItems[K]>> } {

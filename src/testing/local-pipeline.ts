@@ -213,7 +213,7 @@ export class LocalPipeline {
    * @example await local.settleAll(); local.outbox('alerts')[0]?.subject // 'ALARM: dead letters in queue ...'
    */
   outbox(name?: string): OutboxEmail[] {
-    return this.stage.outbox(name);
+    return this.stage.outboxEmails(name);
   }
 
   /** Read and write a table's items directly (no grants: this is the test's view). */

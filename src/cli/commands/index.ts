@@ -20,7 +20,8 @@ import { registerInit } from './init.js';
 import { registerTrigger } from './trigger.js';
 import { registerImport } from './import.js';
 import { registerTable } from './table.js';
+import { registerOutbox } from './outbox.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerTable];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerTable, registerOutbox];
