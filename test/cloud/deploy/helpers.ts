@@ -9,6 +9,9 @@
  * - MOTO_CFN_UNSUPPORTED_TYPES: CloudFormation creates no AWS::S3::BucketPolicy, AWS::SQS::QueuePolicy,
  *   AWS::SNS::TopicPolicy, AWS::SNS::Subscription or AWS::Lambda::EventInvokeConfig ("No Moto
  *   CloudFormation support"); they are listed with no logical id and do not exist after CREATE_COMPLETE.
+ * - MOTO_CFN_CLOUDWATCH_ALARM: CloudFormation creates no AWS::CloudWatch::Alarm (the stack completes
+ *   without it); the ai-sentiment test makes the alarms through the CloudWatch API as the template says.
+ * - MOTO_SNS_EMAIL_CONFIRMED: an email subscription is confirmed at once (AWS: PendingConfirmation).
  * - MOTO_CFN_S3_PROPERTIES: an AWS::S3::Bucket gets only BucketName, BucketEncryption and Tags;
  *   NotificationConfiguration, PublicAccessBlockConfiguration, OwnershipControls,
  *   LifecycleConfiguration and VersioningConfiguration are dropped.
