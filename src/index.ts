@@ -20,6 +20,7 @@ export { glueJob, GlueJob, type GlueJobProps, type GlueWorkerType } from './mode
 export { flow, Flow, flowLevels, type FlowProps, type FlowStep } from './model/flow.js';
 export { route, Route, RouteTable, type RouteProps, type RoutedPipelineProps, type RoutePattern, type RouteHit, type RouteMiss } from './model/route.js';
 export { comprehend, Comprehend, type ComprehendProps, type ComprehendLanguage, type ComprehendFeature } from './model/comprehend.js';
+export { notify, dlqOf, Notify, type NotifyProps, type DeadLettersOf } from './model/notify.js';
 export { pipeline, Pipeline, type PipelineProps } from './model/pipeline.js';
 export type { Rate, Size, ExpectedObjects, ExpectedMessages, ExpectedStep, ExpectedItems } from './model/expected.js';
 export { Node, Path, type Edge, type EdgeOptions, type Kind, type AnyNode } from './model/node.js';

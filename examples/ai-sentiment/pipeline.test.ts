@@ -1,7 +1,7 @@
 /**
  * Unit tests of the AI sentiment example on the in-memory engine: a tick of the timer scores every
  * name of the table into one JSON and one CSV result, a name with no text and a text over Comprehend's
- * size limit each fail their own record only and reach the queue's DLQ.
+ * size limit each fail their own record only and reach the queue's DLQ, and `alerts` emails once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,5 +43,9 @@ test('a name with no text, and a text over 5,000 bytes, fail their own record on
   const byName = Object.fromEntries(letters.map((l) => [JSON.parse(l.body).name, l.error!]));
   assert.match(byName.nobody!.errorMessage, /no sample text for 'nobody'/);
   assert.equal(byName.wordy!.code, 'SLUICE_E_SENTIMENT_TEXT');
+  // AND alerts emailed once: the producer's DLQ went into ALARM (not one email per dead letter)
+  const outbox = local.outbox('alerts');
+  assert.deepEqual(outbox.map((e) => [e.to, e.subject]), [[['ops@example.org'], "ALARM: dead letters in queue 'producer' of pipeline ai-sentiment"]]);
+  assert.match(outbox[0]!.text, /holds 2 messages/);
   await local.close();
 });

@@ -5,9 +5,10 @@
  * name and asks the sentiment service -> one JSON and one CSV object per name and run in `fangsentiment`.
  * Locally the texts are samples checked in beside this file and the sentiment is the local model; on
  * an AWS stage the texts come from a public encyclopedia's summary endpoint (change `textSource.url`)
- * and the sentiment from Amazon Comprehend.
+ * and the sentiment from Amazon Comprehend. `alerts` emails when anything dead-letters (locally: the
+ * outbox, `sluice outbox`).
  */
-import { bucket, comprehend, fn, pipeline, queue, schedule, table } from 'sluice';
+import { bucket, comprehend, dlqOf, fn, notify, pipeline, queue, schedule, table } from 'sluice';
 import { samples } from './sample-data/texts.js';
 
 // `expected`: what `sluice cost` prices (the seed's 10 names; each run, one Scan and one message per name).
@@ -27,7 +28,9 @@ const producerAi = fn('producer-ai', {
   stageConfig: { local: { textSource: { kind: 'samples', samples } } },
 }).uses(sentiment);
 const fangsentiment = bucket('fangsentiment');
+// The seed's "email notifications" to-do: an email when names dead-letter in either step.
+const alerts = notify('alerts', { email: ['ops@example.org'] }).watch(dlqOf(serverlessProducer), dlqOf(producer));
 
-export default pipeline('ai-sentiment', [timer.to(serverlessProducer).to(producer).to(producerAi).to(fangsentiment)], {
+export default pipeline('ai-sentiment', [timer.to(serverlessProducer).to(producer).to(producerAi).to(fangsentiment), alerts], {
   description: 'Every five minutes, the sentiment of a text about each name in the fang table',
 });

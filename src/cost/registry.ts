@@ -16,6 +16,7 @@ import { jobCost } from './kinds/job.js';
 import { glueJobCost } from './kinds/glue-job.js';
 import { flowCost } from './kinds/flow.js';
 import { comprehendCost } from './kinds/comprehend.js';
+import { notifyCost } from './kinds/notify.js';
 
 /** One cost module per kind. */
 export type CostRegistry = { readonly [K in Kind]: KindCost<NodeOfKind[K]> };
@@ -32,4 +33,5 @@ export const KIND_COST: CostRegistry = {
   glueJob: glueJobCost,
   flow: flowCost,
   comprehend: comprehendCost,
+  notify: notifyCost,
 };

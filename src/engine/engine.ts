@@ -280,6 +280,7 @@ export class Engine {
       for (const rt of this.topology.tickers) engineOf(rt).tick!(rt, ctx, emit);
       this.dispatch(now, starts);
       flowsStarted = this.flows.startDue();
+      for (const rt of this.topology.watchers) engineOf(rt).watch!(rt, ctx);
     });
     this.removeBlobs(replaced);
     // Reported once committed, so whoever hears of an invocation can already read its outputs.

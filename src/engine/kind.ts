@@ -14,6 +14,7 @@
  * - `dispatch`: starting invocations of ready work (functions), each fed by an `EventSource`, which
  *   also applies the invocation's outcome (completion);
  * - `deadLetters`: where its dead letters wait, and how a redrive sends one back;
+ * - `watch`: looking at the state at the end of each turn (notify's dead-letter alarms);
  * - `counts`: what the state holds for it (objects, messages, dead letters), for status and summaries.
  */
 import type { AnyNode, Edge } from '../model/node.js';
@@ -142,6 +143,11 @@ export interface KindEngine<N extends AnyNode, R extends RuntimeBase<N>> {
   dispatch: ((rt: R & DispatchRuntime, ctx: DispatchContext) => void) | null;
   /** Its dead letters. null: it has none. */
   deadLetters: DeadLetterEngine<R> | null;
+  /**
+   * Look at what the turn changed, after its receives (which move messages into dead-letter queues):
+   * notify's alarms on the dead letters it watches. null: it watches nothing.
+   */
+  watch: ((rt: R, ctx: DeliveryContext) => void) | null;
   /** What the state holds for it now. null: nothing worth counting. */
   counts: ((rt: R, store: EngineStore, now: number) => NodeCounts) | null;
 }

@@ -14,6 +14,7 @@ import { scheduleEngine, type ScheduleRuntime } from './kinds/schedule.js';
 import { jobEngine, glueJobEngine, type JobRuntime } from './kinds/job.js';
 import { flowEngine, type FlowRuntime } from './kinds/flow.js';
 import { comprehendEngine, type ComprehendRuntime } from './kinds/comprehend.js';
+import { notifyEngine, type NotifyRuntime } from './kinds/notify.js';
 import type { GlueJob } from '../model/glue-job.js';
 
 /** Each kind's runtime. A kind missing here fails to compile in `KIND_ENGINE` below. */
@@ -28,6 +29,7 @@ export interface RuntimeOfKind {
   glueJob: JobRuntime<GlueJob>;
   flow: FlowRuntime;
   comprehend: ComprehendRuntime;
+  notify: NotifyRuntime;
 }
 
 /** Any node's runtime. */
@@ -48,4 +50,5 @@ export const KIND_ENGINE: EngineRegistry = {
   glueJob: glueJobEngine,
   flow: flowEngine,
   comprehend: comprehendEngine,
+  notify: notifyEngine,
 };

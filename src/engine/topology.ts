@@ -17,6 +17,8 @@ export interface Topology {
   readonly dispatchers: ReadonlyArray<NodeRuntime & DispatchRuntime>;
   /** The runtimes that start work by the clock (schedules). */
   readonly tickers: readonly NodeRuntime[];
+  /** Runtimes that look at the state at the end of each turn (notify). */
+  readonly watchers: readonly NodeRuntime[];
 }
 
 /** The engine module of a runtime's kind, typed for any runtime. */
@@ -45,6 +47,7 @@ export function topologyOf(pipe: Pipeline, defaultConcurrency: number = FN_DEFAU
     nodes,
     dispatchers: all.filter((rt): rt is NodeRuntime & DispatchRuntime => engineOf(rt).dispatch !== null),
     tickers: all.filter((rt) => engineOf(rt).tick !== null),
+    watchers: all.filter((rt) => engineOf(rt).watch !== null),
   };
 }
 

@@ -1077,6 +1077,27 @@ export const ERROR_CODES = {
     meaning: 'the port sluice console (or sluice dev --console) was given is already taken on 127.0.0.1, or may not be used by this user',
     fix: 'pass another --port, or --port 0 to let the system choose a free one',
   },
+  // issue 14: notify (email notifications of dead letters)
+  SLUICE_E_NOTIFY_EMAIL: {
+    area: 'pipeline',
+    meaning: 'a notify node lists no address, more than 20, the same one twice, or a text that is not an email address',
+    fix: "list 1 to 20 distinct addresses like ops@example.org: notify('alerts', { email: ['ops@example.org'] })",
+  },
+  SLUICE_E_NOTIFY_WATCH_UNKNOWN: {
+    area: 'pipeline',
+    meaning: 'a notify node watches the dead letters of a node that is not in the pipeline (or of something that is not a node)',
+    fix: 'watch dlqOf(node) of a node the pipeline holds, or add that node to the pipeline',
+  },
+  SLUICE_E_NOTIFY_UNKNOWN: {
+    area: 'cli',
+    meaning: 'the outbox of a node was asked for (sluice outbox NAME, local.outbox(NAME)) that is not a notify node of the pipeline',
+    fix: 'name a notify node (sluice nodes lists them), or leave the name out to read every outbox',
+  },
+  SLUICE_E_NOTIFY_WATCH_NO_DLQ: {
+    area: 'pipeline',
+    meaning: 'a notify node watches a node that has no dead letters: only queues and functions invoked asynchronously (by a bucket, topic or schedule) have a dead-letter queue',
+    fix: "watch the queue that feeds the function (dlqOf(queue)), or a function a bucket, topic or schedule invokes",
+  },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 
 /** A code sluice raises. */

@@ -14,6 +14,7 @@ export * from './topic.js';
 export * from './table.js';
 export * from './schedule.js';
 export * from './comprehend.js';
+export * from './notify.js';
 export * from './pipeline.js';
 export * from './permissions.js';
 export * from './edges.js';

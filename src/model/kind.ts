@@ -17,8 +17,8 @@ import type { ErrorCode, Problem } from './errors.js';
  */
 export type Use = 'read' | 'readStage' | 'write' | 'put' | 'send' | 'publish' | 'consume' | 'invoke';
 
-/** An AWS service that delivers into a pipeline's resources by itself (S3 notifications, SNS, EventBridge). */
-export type DeliveringService = 's3' | 'sns' | 'events';
+/** An AWS service that delivers into a pipeline's resources by itself (S3 notifications, SNS, EventBridge, CloudWatch alarms). */
+export type DeliveringService = 's3' | 'sns' | 'events' | 'cloudwatch';
 
 /** What an impossible edge's error says when its kind's definition gives no `instead` for it. */
 export const NO_INSTEAD = 'see the edge table in the README';

@@ -15,6 +15,7 @@ import { jobKind } from './job.js';
 import { glueJobKind } from './glue-job.js';
 import { flowKind } from './flow.js';
 import { comprehendKind } from './comprehend.js';
+import { notifyKind } from './notify.js';
 
 // In the order messages list kinds: data stores and channels first ("queues and functions").
 export const KINDS = {
@@ -28,6 +29,7 @@ export const KINDS = {
   glueJob: glueJobKind,
   flow: flowKind,
   comprehend: comprehendKind,
+  notify: notifyKind,
 } as const satisfies { readonly [K in Kind]: KindDefinition<NodeOfKind[K]> };
 
 /** The resource parts of a kind, by name: `PartOf<'queue'>` is `'Queue' | 'Dlq' | 'QueuePolicy' | 'DlqPolicy'`. */

@@ -6,7 +6,7 @@ import type { Problem } from './errors.js';
 import type { EdgeOptionsOf, EdgeTarget } from './edge-types.js';
 
 /** Every kind of node sluice knows. Adding one is a compile error in every backend until implemented. */
-export type Kind = 'bucket' | 'fn' | 'queue' | 'topic' | 'table' | 'schedule' | 'job' | 'glueJob' | 'flow' | 'comprehend';
+export type Kind = 'bucket' | 'fn' | 'queue' | 'topic' | 'table' | 'schedule' | 'job' | 'glueJob' | 'flow' | 'comprehend' | 'notify';
 
 /** Options on an edge; which ones apply depends on its two ends (the `options` of its kind's `outgoing` entry). */
 export interface EdgeOptions {

@@ -13,6 +13,7 @@ import type { Job } from './job.js';
 import type { GlueJob } from './glue-job.js';
 import { Flow } from './flow.js';
 import type { Comprehend } from './comprehend.js';
+import type { Notify } from './notify.js';
 
 /** The node class of each kind. */
 export interface NodeOfKind {
@@ -26,6 +27,7 @@ export interface NodeOfKind {
   glueJob: GlueJob;
   flow: Flow;
   comprehend: Comprehend;
+  notify: Notify;
 }
 import { PipelineValidationError, type Problem } from './errors.js';
 import { validatePipeline } from './validate.js';

@@ -16,13 +16,14 @@ import { findFeedbackLoops } from './loops.js';
 import { visibilityOf } from './visibility.js';
 import { flowRules } from './flow-rules.js';
 import { carriesEvents } from './edges.js';
+import { notifyWatches } from './notify-watches.js';
 
 /** What a pipeline name may be (with at most 40 characters): it becomes part of stack and bucket names. */
 export const PIPELINE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
 type Rule = (pipe: Pipeline, problems: Problem[]) => void;
 
-const rules: Rule[] = [pipelineName, nodeNames, nodeProps, edgesAllowed, edgeOptions, duplicateEdges, notificationOverlaps, feedbackLoops, queueVisibility, flowRules];
+const rules: Rule[] = [pipelineName, nodeNames, nodeProps, edgesAllowed, edgeOptions, duplicateEdges, notificationOverlaps, feedbackLoops, queueVisibility, flowRules, notifyWatches];
 
 /** Run every rule over the pipeline and return what they found. */
 export function validatePipeline(pipe: Pipeline): Problem[] {

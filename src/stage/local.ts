@@ -16,6 +16,8 @@ import { INGESTION_ID_METADATA } from '../envelope/lineage.js';
 import type { PayloadRecord } from '../engine/store/types.js';
 import type { Item } from '../runtime/types.js';
 import { keySchemaOf } from '../engine/kinds/table.js';
+import { readOutbox, type OutboxEmail } from '../engine/kinds/notify.js';
+import { notifyNodes, type OutboxReport } from './outbox.js';
 import { deadLetterOf } from './dead-letters.js';
 import { LOCAL_REGION, localArn } from '../engine/aws-events.js';
 import { invokeEvent } from './invoke-event.js';
@@ -167,6 +169,20 @@ export class LocalStage implements Stage {
   }
 
   /** A table's items, answered at once (the local store is synchronous), for the test harness. */
+  /**
+   * The emails notify nodes would have sent (the local outbox), oldest first; only `name`'s when given.
+   * @example stage.outboxEmails('alerts').map((e) => e.subject)
+   */
+  outboxEmails(name?: string): OutboxEmail[] {
+    notifyNodes(this.pipeline, name);
+    return readOutbox(this.engine.store, this.pipeline, name);
+  }
+
+  async outbox(name?: string): Promise<OutboxReport> {
+    const subscriptions = notifyNodes(this.pipeline, name).flatMap((n) => n.emails.map((email) => ({ notify: n.name, email, state: 'local' as const })));
+    return { emails: this.outboxEmails(name), subscriptions };
+  }
+
   engineTable(name: string): { [K in keyof TableItems]: (...args: Parameters<TableItems[K]>) => Awaited<ReturnType<TableItems[K]>> } {
     const table = nodeFor(this.pipeline, name, 'items');
     const schema = keySchemaOf(table);

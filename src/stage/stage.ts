@@ -5,6 +5,7 @@
  * on both: the same arguments, the same errors (an unknown node is `nodeFor`'s error everywhere), the
  * same results and renderings. Adapters: `local.ts` (over the engine) and `aws/stage.ts` (over the SDK).
  */
+import type { OutboxReport } from './outbox.js';
 import type { Pipeline } from '../model/pipeline.js';
 import type { Lineage } from '../envelope/lineage.js';
 import type { Item } from '../runtime/types.js';
@@ -395,6 +396,12 @@ export interface Stage {
    * @example await stage.fire('five-minute-timer')
    */
   fire(schedule: string, options?: FireOptions): Promise<FiredSchedule>;
+  /**
+   * The notify nodes' outbox (one node's when `name` is given): locally the emails rendered and the
+   * addresses; on AWS each email subscription's confirmation state (sent emails cannot be read back).
+   * @example (await stage.outbox('alerts')).subscriptions.map((s) => s.state) // ['pending']
+   */
+  outbox(name?: string): Promise<OutboxReport>;
   /** A flow's executions, newest first (`limit`, default 20). */
   executions(flow: string, options?: { limit?: number }): Promise<ExecutionSummary[]>;
   /** One execution of a flow with each job's progress (`id` as `trigger` returned it). */

@@ -11,6 +11,7 @@
 export { localPipeline, LocalPipeline, type LocalPipelineOptions, type DeadLetter, type QueuedMessage } from './local-pipeline.js';
 export { runRouteSamples, routeOf, type RouteSamplesOptions, type RouteSamplesReport, type SampleResult } from './route-samples.js';
 export type { Lineage } from '../engine/lineage.js';
+export type { OutboxEmail } from '../engine/kinds/notify.js';
 export type { IngestionStep, IngestionInput, IngestionOutput } from '../envelope/ingestion-step.js';
 export type { InvokeInput, InvokeOptions, InvocationReport, InvokedOutput } from '../stage/stage.js';
 export { LocalBranch, type LocalBranchOptions, type LocalDeltasOptions } from './branch.js';

@@ -4,6 +4,7 @@
  * reads goes through the local Stage, the interface every command uses, so a test sees what
  * `sluice ls`, `cat`, `dlq` and `lineage` would show.
  */
+import type { OutboxEmail } from '../engine/kinds/notify.js';
 import type { Pipeline } from '../model/pipeline.js';
 import { InputError } from '../model/errors.js';
 import { durationMs, type Duration } from '../model/duration.js';
@@ -219,6 +220,15 @@ export class LocalPipeline {
   /** Move a node's dead letters back for another try; returns how many. */
   async redrive(node: string): Promise<number> {
     return this.stage.redrive(node);
+  }
+
+  /**
+   * The emails the pipeline's notify nodes would have sent, oldest first (one node's when `name` is
+   * given): an alarm email per watched dead-letter queue going from empty to holding messages.
+   * @example await local.settleAll(); local.outbox('alerts')[0]?.subject // 'ALARM: dead letters in queue ...'
+   */
+  outbox(name?: string): OutboxEmail[] {
+    return this.stage.outboxEmails(name);
   }
 
   /** Read and write a table's items directly (no grants: this is the test's view). */

@@ -35,3 +35,7 @@ export const cost: CostRegistry = costWithoutQueue;
 const { comprehend: _synthComprehend, ...synthWithoutComprehend } = KIND_SYNTH;
 // @ts-expect-error synth needs a module for 'comprehend', even though it deploys nothing
 export const synthNoComprehend: KindRegistry = synthWithoutComprehend;
+
+const { notify: _awsNotify, ...awsWithoutNotify } = KIND_AWS;
+// @ts-expect-error the AWS stage needs a module for 'notify', even though no data command uses it
+export const awsNoNotify: AwsRegistry = awsWithoutNotify;

@@ -118,10 +118,15 @@ test("the AI sentiment example (the seed's 5-minute schedule, 10 names) costs wh
       ['s3.storage', resultsGb, resultsGb * 0.023],
       ['s3.lifecycle.transition', 0, 0],
     ],
+    alerts: [
+      ['sns.publishes', 0, 0],                                                   // no alarm fires: inputs are assumed to succeed
+      ['sns.deliveries.email', 0, 0],
+      ['cloudwatch.alarms', 2, 0.2],                                             // one alarm per watched DLQ, $0.10 an alarm-month
+    ],
     '(stack)': [['kms.keys', 1, 1]],
   });
-  // AND Comprehend is most of it: about $52.56 of about $55.63 a month before the free tier
-  assert.ok(Math.abs(e.total.usd - 55.6348) < 0.0001, `about $55.63 a month before the free tier (given ${e.total.usd})`);
+  // AND Comprehend is most of it: about $52.56 of about $55.83 a month before the free tier
+  assert.ok(Math.abs(e.total.usd - 55.8348) < 0.0001, `about $55.83 a month before the free tier (given ${e.total.usd})`);
   assert.ok(e.assumptions.some((a) => a.includes('batches are full')));
 });
 

@@ -25,7 +25,8 @@ import { registerTable } from './table.js';
 import { registerBranch } from './branch.js';
 import { registerPlot } from './plot.js';
 import { registerConsole } from './console.js';
+import { registerOutbox } from './outbox.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost, registerRoute, registerTable, registerBranch, registerPlot, registerConsole];
+export const commands: RegisterCommand[] = [registerRun, registerDev, registerData, registerNodes, registerDlq, registerSynth, registerDeploy, registerDiff, registerDestroy, registerStatus, registerLogs, registerLineage, registerWorker, registerInvoke, registerInit, registerTrigger, registerImport, registerCost, registerRoute, registerTable, registerBranch, registerPlot, registerConsole, registerOutbox];

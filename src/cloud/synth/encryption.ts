@@ -18,6 +18,8 @@ import { SCRATCH, STACK_UNIT, type SynthContext } from './context.js';
 import { getAtt, ref, sub, type Statement, type Str } from './template.js';
 import { arnByName } from './policies.js';
 import { primaryPart } from '../../model/resources.js';
+import type { Notify } from '../../model/notify.js';
+import { alarmArn, alarmedNodes } from './alarms.js';
 
 /** The logical id of the pipeline's customer managed key. */
 export const KEY_ID = 'SluiceKey';
@@ -54,6 +56,11 @@ export function planEncryption(pipe: Pipeline, edges: readonly Edge[]): Encrypti
   for (const e of edges) {
     const delivery = edgeDefinition(e)?.delivery;
     if (delivery) write(deliveryTarget(e.to, delivery.into), delivery.service, e.from);
+  }
+  // CloudWatch alarms publish to notify topics, which therefore always use the key.
+  for (const n of pipe.nodesOf('notify')) {
+    write(deliveryTarget(n, 'Topic'), 'cloudwatch', n);
+    write(deliveryTarget(n, 'Undelivered'), 'sns', n);
   }
   // Lambda environments are encrypted with the key (L-5): functions' and jobs'.
   const hasFunction = pipe.nodesOf('fn').length > 0 || pipe.nodesOf('job').length > 0;
@@ -100,10 +107,14 @@ export function synthesizeKey(ctx: SynthContext): void {
   for (const service of [...ctx.encryption.services].sort()) {
     // The key serves this stack's deliveries only: the service must act for this account and for one
     // of the stack's own buckets, topics or rules (confused-deputy guard, docs/security-rules.md KMS-1).
-    const sourceArns = ctx.encryption.sourcesOf(service).map((node) => {
-      const part = primaryPart(node.kind);
-      return arnByName(node.kind, part, ctx.physical(node, part));
-    });
+    // CloudWatch acts for an alarm (the notify nodes' alarms), the other services for the node itself.
+    const sourceArns = service === 'cloudwatch'
+      ? ctx.encryption.sourcesOf(service).flatMap((node) => alarmedNodes(ctx, node as Notify).map((w) => alarmArn(ctx, node as Notify, w)))
+      : ctx.encryption.sourcesOf(service).map((node) => {
+        const part = primaryPart(node.kind);
+        return arnByName(node.kind, part, ctx.physical(node, part));
+      });
+    if (sourceArns.length === 0) continue;
     statements.push({
       Sid: `Allow${service[0]!.toUpperCase()}${service.slice(1)}ToDeliver`,
       Effect: 'Allow',

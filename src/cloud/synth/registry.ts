@@ -24,6 +24,7 @@ import { jobSynth } from './kinds/job.js';
 import { glueJobSynth } from './kinds/glue-job.js';
 import { flowSynth } from './kinds/flow.js';
 import { comprehendSynth } from './kinds/comprehend.js';
+import { notifySynth } from './kinds/notify.js';
 
 // NodeOfKind (the node class of each kind) comes from the model: a Kind missing there fails to compile below.
 
@@ -42,4 +43,5 @@ export const KIND_SYNTH: KindRegistry = {
   glueJob: glueJobSynth,
   flow: flowSynth,
   comprehend: comprehendSynth,
+  notify: notifySynth,
 };

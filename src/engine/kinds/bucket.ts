@@ -50,5 +50,6 @@ export const bucketEngine: KindEngine<Bucket, BucketRuntime> = {
   nextDue: null,
   dispatch: null,
   deadLetters: null,
+  watch: null,
   counts: (rt, store) => ({ objects: store.objects.count(rt.node.name) }),
 };

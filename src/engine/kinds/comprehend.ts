@@ -16,5 +16,6 @@ export const comprehendEngine: KindEngine<Comprehend, ComprehendRuntime> = {
   nextDue: null,
   dispatch: null,
   deadLetters: null,
+  watch: null,
   counts: null,
 };

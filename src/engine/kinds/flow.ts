@@ -48,5 +48,6 @@ export const flowEngine: KindEngine<Flow, FlowRuntime> = {
   nextDue: null,
   dispatch: null,
   deadLetters: null,
+  watch: null,
   counts: (rt, store, now) => ({ queue: store.messages.counts(rt.channel, now) }),
 };

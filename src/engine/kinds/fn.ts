@@ -92,6 +92,8 @@ export const fnEngine: KindEngine<Fn, FnRuntime> = {
     },
   },
 
+  watch: null,
+
   counts: (rt, store, now) => ({ deadLetters: store.messages.counts(rt.failuresChannel, now).total }),
 };
 

@@ -25,6 +25,7 @@ function jobEngineOf<N extends Job | GlueJob>(): KindEngine<N, JobRuntime<N>> {
     nextDue: null,
     dispatch: null,
     deadLetters: null,
+    watch: null,
     counts: null,
   };
 }

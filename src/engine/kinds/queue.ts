@@ -79,6 +79,8 @@ export const queueEngine: KindEngine<Queue, QueueRuntime> = {
     redrive: (rt, letter, { store, now }) => store.messages.move(letter.seq, rt.channel, now, rt.props.retentionSeconds * 1000, null),
   },
 
+  watch: null,
+
   counts(rt, store, now) {
     const { visible, inFlight, delayed } = store.messages.counts(rt.channel, now);
     return { queue: { visible, inFlight, delayed }, deadLetters: store.messages.counts(rt.dlqChannel, now).total };

@@ -58,5 +58,6 @@ export const scheduleEngine: KindEngine<Schedule, ScheduleRuntime> = {
 
   dispatch: null,
   deadLetters: null,
+  watch: null,
   counts: null,
 };

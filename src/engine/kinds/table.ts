@@ -24,5 +24,6 @@ export const tableEngine: KindEngine<Table, TableRuntime> = {
   nextDue: null,
   dispatch: null,
   deadLetters: null,
+  watch: null,
   counts: null,
 };

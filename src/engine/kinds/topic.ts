@@ -46,6 +46,7 @@ export const topicEngine: KindEngine<Topic, TopicRuntime> = {
   nextDue: null,
   dispatch: null,
   deadLetters: null,
+  watch: null,
   counts: null,
 };
 

@@ -14,6 +14,7 @@ import { topicAws } from './kinds/topic.js';
 import { nothingAws } from './kinds/nothing.js';
 import { flowAws } from './kinds/flow.js';
 import { comprehendAws } from './kinds/comprehend.js';
+import { notifyAws } from './kinds/notify.js';
 
 /** One AWS-stage module per kind. */
 export type AwsRegistry = { readonly [K in Kind]: KindAws<NodeOfKind[K]> };
@@ -29,4 +30,5 @@ export const KIND_AWS: AwsRegistry = {
   glueJob: nothingAws,
   flow: flowAws,
   comprehend: comprehendAws,
+  notify: notifyAws,
 };

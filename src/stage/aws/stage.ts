@@ -8,6 +8,8 @@
 import type { Bucket } from '../../model/bucket.js';
 import type { Topic } from '../../model/topic.js';
 import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { AWS_OUTBOX_NOTE, notifyNodes, type OutboxReport, type OutboxSubscription } from '../outbox.js';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
 import type { ExecutionDetail, ExecutionSummary, FiredSchedule, FireOptions, StartedExecution, TriggerOptions } from '../stage.js';
@@ -253,6 +255,24 @@ export class AwsStage implements Stage, AwsStageContext {
   async fire(schedule: string, options: FireOptions = {}): Promise<FiredSchedule> {
     const node = this.node(schedule, 'fire');
     return fireSchedule(this, node, { partition: partitionOf(this.aws.region), region: this.aws.region, account: this.account }, options);
+  }
+
+  async outbox(name?: string): Promise<OutboxReport> {
+    const subscriptions: OutboxSubscription[] = [];
+    for (const n of notifyNodes(this.pipeline, name)) {
+      const topicArn = this.physical(n, 'Topic');
+      let token: string | undefined;
+      do {
+        const page = await this.aws.call(`listing the subscriptions of notify '${n.name}'`, () => this.aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token })));
+        for (const s of page.Subscriptions ?? []) {
+          if (s.Protocol !== 'email') continue;
+          // SNS answers PendingConfirmation (or Deleted) in place of the ARN until the recipient confirms.
+          subscriptions.push({ notify: n.name, email: s.Endpoint ?? '', state: s.SubscriptionArn?.startsWith('arn:') ? 'confirmed' : 'pending' });
+        }
+        token = page.NextToken;
+      } while (token);
+    }
+    return { emails: [], subscriptions, note: AWS_OUTBOX_NOTE };
   }
 
   async executions(flow: string, options: { limit?: number } = {}): Promise<ExecutionSummary[]> {

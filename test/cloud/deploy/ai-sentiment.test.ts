@@ -5,7 +5,8 @@
  * actions on the sentiment step's role; the producer and the sentiment step run in process behind the
  * Lambda entry (MOTO_LAMBDA_NO_DOCKER) against moto's Comprehend (MOTO_COMPREHEND_CANNED: a fixed
  * answer), writing their JSON and CSV results; `sluice trigger` sends the scheduled event; destroy
- * leaves nothing.
+ * leaves nothing. `alerts`: the SNS email subscription (its state read by `sluice outbox --stage`;
+ * MOTO_SNS_EMAIL_CONFIRMED) and a CloudWatch alarm on each watched dead-letter queue (MOTO_CFN_CLOUDWATCH_ALARM).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +20,7 @@ import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { lambdaHandler } from '../../../src/runtime/aws/lambda.js';
 import { motoUnavailable } from '../../helpers/moto.js';
-import { ACCOUNT, REGION, ROOT, awsCli, leftovers, rolePolicy, sluice, startCloud, type Cloud } from './helpers.js';
+import { ACCOUNT, REGION, ROOT, awsCli, deployedTemplateOf, leftovers, resolver, resourcesOf, rolePolicy, sluice, startCloud, type Cloud } from './helpers.js';
 
 const skip = motoUnavailable();
 const EXAMPLE = join(ROOT, 'examples/ai-sentiment');
@@ -96,6 +97,38 @@ describe('examples/ai-sentiment on an AWS stage (moto)', { skip }, () => {
     const apple = JSON.parse((await cli('cat', 'fangsentiment', `json/${time}/apple.json`)).stdout);
     // MOTO_COMPREHEND_CANNED: moto answers every DetectSentiment with the same NEUTRAL scores.
     assert.equal(apple.sentiment, 'NEUTRAL');
+  });
+
+  test('GIVEN alerts watching both steps\' dead letters THEN the email subscription state is read by sluice outbox --stage and one alarm per DLQ watches its visible messages (made as the deployed template says: MOTO_CFN_UNSUPPORTED_TYPES, MOTO_CFN_CLOUDWATCH_ALARM)', async () => {
+    const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:${STACK}-alerts`;
+    const template = await deployedTemplateOf(cloud, STACK);
+    const resolve = resolver(await resourcesOf(cloud, STACK), template, {});
+    const ofType = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type).map((r) => resolve(r.Properties) as Record<string, any>);
+    // The email subscription, made through the SNS API as the deployed template says
+    const [email] = ofType('AWS::SNS::Subscription').filter((p) => p.Protocol === 'email');
+    assert.deepEqual([email!.TopicArn, email!.Endpoint, email!.RedrivePolicy.deadLetterTargetArn], [topicArn, 'ops@example.org', `arn:aws:sqs:${REGION}:${ACCOUNT}:${STACK}-alerts-undelivered`]);
+    assert.equal(awsCli(cloud, ['sns', 'subscribe', '--topic-arn', email!.TopicArn, '--protocol', 'email', '--notification-endpoint', email!.Endpoint]).status, 0);
+    const subs = JSON.parse(awsCli(cloud, ['sns', 'list-subscriptions-by-topic', '--topic-arn', topicArn]).stdout).Subscriptions;
+    // MOTO_SNS_EMAIL_CONFIRMED: moto confirms an email subscription at once (AWS answers PendingConfirmation
+    // until the recipient clicks the link), so sluice outbox --stage reads it as confirmed here.
+    assert.deepEqual(subs.map((s: { Protocol: string; Endpoint: string; SubscriptionArn: string }) => [s.Protocol, s.Endpoint, s.SubscriptionArn.startsWith(`${topicArn}:`)]), [['email', 'ops@example.org', true]]);
+    const outbox = cli('outbox', '--json');
+    assert.equal(outbox.status, 0, outbox.stderr);
+    assert.deepEqual(outbox.json().subscriptions, [{ notify: 'alerts', email: 'ops@example.org', state: 'confirmed' }]);
+    assert.deepEqual(outbox.json().emails, []);
+    assert.match(outbox.json().note, /cannot be read back from AWS/);
+    // The alarms, made through the CloudWatch API as the deployed template says: moto takes them, with the deployed DLQs' names
+    for (const a of ofType('AWS::CloudWatch::Alarm')) {
+      const args = ['cloudwatch', 'put-metric-alarm', '--alarm-name', a.AlarmName, '--namespace', a.Namespace, '--metric-name', a.MetricName, '--statistic', a.Statistic, '--period', String(a.Period), '--evaluation-periods', String(a.EvaluationPeriods), '--threshold', String(a.Threshold), '--comparison-operator', a.ComparisonOperator, '--treat-missing-data', a.TreatMissingData, '--alarm-actions', ...a.AlarmActions, '--dimensions', ...a.Dimensions.map((d: { Name: string; Value: string }) => `Name=${d.Name},Value=${d.Value}`)];
+      assert.equal(awsCli(cloud, args).status, 0);
+    }
+    const alarms = JSON.parse(awsCli(cloud, ['cloudwatch', 'describe-alarms', '--alarm-name-prefix', `${STACK}-alerts-`]).stdout).MetricAlarms;
+    assert.deepEqual(alarms.map((a: { AlarmName: string; Namespace: string; MetricName: string; Dimensions: unknown; Threshold: number; ComparisonOperator: string; AlarmActions: string[] }) => [a.AlarmName, a.Namespace, a.MetricName, a.Dimensions, a.Threshold, a.ComparisonOperator, a.AlarmActions]).sort(), [
+      [`${STACK}-alerts-producer-dead-letters`, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', [{ Name: 'QueueName', Value: `${STACK}-producer-dlq` }], 0, 'GreaterThanThreshold', [topicArn]],
+      [`${STACK}-alerts-serverless-producer-dead-letters`, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', [{ Name: 'QueueName', Value: `${STACK}-serverless-producer-failures` }], 0, 'GreaterThanThreshold', [topicArn]],
+    ]);
+    // Made by hand, so removed by hand before destroy checks that nothing is left
+    awsCli(cloud, ['cloudwatch', 'delete-alarms', '--alarm-names', ...alarms.map((a: { AlarmName: string }) => a.AlarmName)]);
   });
 
   test('GIVEN the stage WHEN sluice trigger fires the schedule THEN the producer is invoked with the scheduled event', () => {

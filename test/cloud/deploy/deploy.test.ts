@@ -28,8 +28,8 @@ before(async () => {
 });
 after(async () => cloud?.stop());
 
-// MOTO_CFN_UNSUPPORTED_TYPES, and MOTO_CFN_GLUE_JOB (examples/medallion has a Glue job).
-const UNSUPPORTED_BY_MOTO = new Set(['AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::Lambda::EventInvokeConfig', 'AWS::Glue::Job']);
+// MOTO_CFN_UNSUPPORTED_TYPES, MOTO_CFN_GLUE_JOB (examples/medallion has a Glue job) and MOTO_CFN_CLOUDWATCH_ALARM (examples/ai-sentiment's alerts).
+const UNSUPPORTED_BY_MOTO = new Set(['AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::Lambda::EventInvokeConfig', 'AWS::Glue::Job', 'AWS::CloudWatch::Alarm']);
 const EXAMPLE = join(ROOT, 'examples/three-node-copy/pipeline.ts');
 
 test('GIVEN every example WHEN deployed with sluice deploy --yes THEN AWS holds each resource with the settings of its template', { skip }, async () => {
@@ -43,7 +43,7 @@ test('GIVEN every example WHEN deployed with sluice deploy --yes THEN AWS holds 
     const result = run.json();
     assert.equal(result.result, 'deployed');
     assert.equal(result.stackStatus, 'CREATE_COMPLETE');
-    // THEN every resource of the template is in the stack (bar the types moto cannot create: MOTO_CFN_UNSUPPORTED_TYPES, MOTO_CFN_GLUE_JOB)
+    // THEN every resource of the template is in the stack (bar the types moto cannot create: MOTO_CFN_UNSUPPORTED_TYPES, MOTO_CFN_GLUE_JOB, MOTO_CFN_CLOUDWATCH_ALARM)
     const { pipeline } = await loadPipeline(file);
     const s = await synthesize(pipeline, { stage, cacheDir: join(dirname(file), '.sluice', 'cache') });
     const template = flatten(s.template, s.nested);

@@ -9,6 +9,9 @@
  * - MOTO_CFN_UNSUPPORTED_TYPES: CloudFormation creates no AWS::S3::BucketPolicy, AWS::SQS::QueuePolicy,
  *   AWS::SNS::TopicPolicy, AWS::SNS::Subscription or AWS::Lambda::EventInvokeConfig ("No Moto
  *   CloudFormation support"); they are listed with no logical id and do not exist after CREATE_COMPLETE.
+ * - MOTO_CFN_CLOUDWATCH_ALARM: CloudFormation creates no AWS::CloudWatch::Alarm (the stack completes
+ *   without it); the ai-sentiment test makes the alarms through the CloudWatch API as the template says.
+ * - MOTO_SNS_EMAIL_CONFIRMED: an email subscription is confirmed at once (AWS: PendingConfirmation).
  * - MOTO_CFN_S3_PROPERTIES: an AWS::S3::Bucket gets only BucketName, BucketEncryption and Tags;
  *   NotificationConfiguration, PublicAccessBlockConfiguration, OwnershipControls,
  *   LifecycleConfiguration and VersioningConfiguration are dropped.
@@ -150,7 +153,7 @@ export function resourceAt(template: Template, resources: DeployedResource[], pa
 
 /**
  * Resolve a template value the way CloudFormation does in this account and region: pseudo
- * parameters, parameters, `Ref` and `Fn::GetAtt ... Arn` of deployed resources, `Fn::Sub`.
+ * parameters, parameters, `Ref`, `Fn::GetAtt ... Arn` and a queue's `QueueName` of deployed resources, `Fn::Sub`.
  */
 export function resolver(resources: DeployedResource[], template: Template, parameters: Record<string, string>): (value: unknown) => any {
   const physical = new Map(resources.map((r) => [r.logicalId, r]));
@@ -185,7 +188,8 @@ export function resolver(resources: DeployedResource[], template: Template, para
     if (value === null || typeof value !== 'object') return value;
     const v = value as Record<string, any>;
     if (typeof v.Ref === 'string') return refOf(v.Ref);
-    if (Array.isArray(v['Fn::GetAtt'])) return arnOf(v['Fn::GetAtt'][0]);
+    // A queue's QueueName is the last part of its URL (its physical id); every other attribute read here is an Arn.
+    if (Array.isArray(v['Fn::GetAtt'])) return v['Fn::GetAtt'][1] === 'QueueName' ? refOf(v['Fn::GetAtt'][0]).split('/').pop() : arnOf(v['Fn::GetAtt'][0]);
     if (v['Fn::Sub'] !== undefined) {
       const [text, vars] = typeof v['Fn::Sub'] === 'string' ? [v['Fn::Sub'], {}] : v['Fn::Sub'];
       return (text as string).replace(/\$\{([^!}][^}]*)\}/g, (_, name: string) => {

@@ -1,0 +1,112 @@
+/**
+ * `notify` on the local engine: an outbox in the state. At each engine turn it looks at the dead-letter
+ * queues it watches; one going from empty to holding messages is a transition into ALARM, which renders
+ * one email into the outbox (as a CloudWatch alarm notifies once per transition, not per message); the
+ * queue emptied again (redriven, purged) is back to OK, and the next dead letter alarms again.
+ */
+import type { Notify } from '../../model/notify.js';
+import type { AnyNode } from '../../model/node.js';
+import type { Pipeline } from '../../model/pipeline.js';
+import { hasDeadLetters } from '../../model/notify-watches.js';
+import type { EngineStore } from '../store/types.js';
+import type { KeySchema } from '../store/items.js';
+import type { KindEngine, RuntimeBase } from '../kind.js';
+import { queueChannels } from './queue.js';
+import { fnChannels } from './fn.js';
+
+/** One email in the outbox: what would have been sent, and why. */
+export interface OutboxEmail {
+  /** Unique and in sending order. */
+  id: string;
+  /** The notify node that sent it. */
+  notify: string;
+  /** When, ISO 8601 (the engine clock). */
+  at: string;
+  to: string[];
+  subject: string;
+  text: string;
+  /** What caused it: a watched dead-letter queue going into ALARM. */
+  cause: { type: 'alarm'; node: string; kind: string; deadLetters: number };
+}
+
+/** One watched dead-letter queue as the engine runs it. */
+interface Watch {
+  node: AnyNode;
+  channel: string;
+}
+
+/** A notify node as the engine runs it. */
+export interface NotifyRuntime extends RuntimeBase<Notify> {
+  readonly pipeline: string;
+  readonly watches: Watch[];
+}
+
+/** The outbox and alarm states of notify nodes, kept as items in reserved tables (node names hold no ':'). */
+export const notifyTables = {
+  outbox: (name: string): KeySchema => ({ table: `outbox:${name}`, partitionKey: { name: 'id', type: 'S' } }),
+  alarms: (name: string): KeySchema => ({ table: `alarm:${name}`, partitionKey: { name: 'node', type: 'S' } }),
+};
+
+/** The emails a notify node would have sent, oldest first (all of them when `name` is undefined). */
+export function readOutbox(store: EngineStore, pipe: Pipeline, name?: string, limit = 10_000): OutboxEmail[] {
+  const nodes = pipe.nodesOf('notify').filter((n) => name === undefined || n.name === name);
+  const emails = nodes.flatMap((n) => store.items.scan(notifyTables.outbox(n.name), limit) as unknown as OutboxEmail[]);
+  return emails.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The channel holding a watched node's dead letters. */
+function deadLetterChannel(node: AnyNode): string {
+  return node.kind === 'queue' ? queueChannels.deadLetters(node.name) : fnChannels.failures(node.name);
+}
+
+export const notifyEngine: KindEngine<Notify, NotifyRuntime> = {
+  runtime: (node, pipe) => ({
+    node,
+    pipeline: pipe.name,
+    watches: node.watches.filter((w) => pipe.nodes.get(w.name) === w && hasDeadLetters(pipe, w)).map((w) => ({ node: w, channel: deadLetterChannel(w) })),
+  }),
+  connect: null,
+  receive: null,
+
+  tick: null,
+  nextDue: null,
+  dispatch: null,
+  deadLetters: null,
+
+  watch(rt, { store, now }) {
+    const alarms = notifyTables.alarms(rt.node.name);
+    for (const w of rt.watches) {
+      const visible = store.messages.counts(w.channel, now).visible;
+      const state = (store.items.get(alarms, { node: w.node.name })?.state as string | undefined) ?? 'OK';
+      const next = visible > 0 ? 'ALARM' : 'OK';
+      if (next === state) continue;
+      store.items.put(alarms, { node: w.node.name, state: next, since: now });
+      if (next === 'ALARM') sendAlarm(rt, store, now, w.node, visible);
+    }
+  },
+
+  counts: null,
+};
+
+/** Render the alarm's email into the outbox. */
+function sendAlarm(rt: NotifyRuntime, store: EngineStore, now: number, node: AnyNode, visible: number): void {
+  const outbox = notifyTables.outbox(rt.node.name);
+  const at = new Date(now).toISOString();
+  const id = `${String(now).padStart(15, '0')}-${String(store.items.scan(outbox, 100_000).length).padStart(6, '0')}`;
+  const what = node.kind === 'queue' ? `queue '${node.name}'` : `function '${node.name}' (its on-failure queue)`;
+  const email: OutboxEmail = {
+    id,
+    notify: rt.node.name,
+    at,
+    to: [...rt.node.emails],
+    subject: `ALARM: dead letters in ${what} of pipeline ${rt.pipeline}`,
+    text: [
+      `The dead-letter queue of ${what} in pipeline ${rt.pipeline} holds ${visible} message${visible === 1 ? '' : 's'} (${at}).`,
+      'It went from empty to holding messages: this is sent once per transition into ALARM, not once per dead letter.',
+      `Read them with: sluice dlq list ${node.name}`,
+      `Send them back once fixed with: sluice dlq redrive ${node.name}`,
+    ].join('\n'),
+    cause: { type: 'alarm', node: node.name, kind: node.kind, deadLetters: visible },
+  };
+  store.items.put(outbox, email as unknown as Record<string, unknown>);
+}
