@@ -4,12 +4,17 @@
  * only expire or abort uploads, which S3 does not bill). S3 event notifications are free.
  */
 import type { Bucket } from '../../model/bucket.js';
-import { ratePerMonth, sizeBytes } from '../../model/expected.js';
-import { GB, type KindCost } from '../kind.js';
+import { ratePerMonth, sizeBytes, type Rate, type Size } from '../../model/expected.js';
+import { GB, type KindCost, type Volume } from '../kind.js';
 import { fmt } from '../lambda.js';
 
 /** Objects of a bucket without a declared size. */
 export const DEFAULT_OBJECT_BYTES = 1024;
+
+/** What a source node declares it receives a month (objects or messages, of `size` each), as a volume. */
+export function declaredVolume(rate: Rate | undefined, size: Size | undefined): Volume {
+  return { count: rate !== undefined ? ratePerMonth(rate) ?? 0 : 0, bytes: size !== undefined ? sizeBytes(size) ?? DEFAULT_OBJECT_BYTES : DEFAULT_OBJECT_BYTES };
+}
 
 export const bucketCost: KindCost<Bucket> = {
   unit: 'objects',
@@ -17,7 +22,7 @@ export const bucketCost: KindCost<Bucket> = {
   source(node) {
     const e = node.props.expected;
     if (!e) return undefined;
-    return { count: e.objects !== undefined ? ratePerMonth(e.objects) ?? 0 : 0, bytes: e.size !== undefined ? sizeBytes(e.size) ?? DEFAULT_OBJECT_BYTES : DEFAULT_OBJECT_BYTES };
+    return declaredVolume(e.objects, e.size);
   },
   // Each object that lands notifies every function, queue and topic it is wired to (filters are assumed to match).
   passes: (_node, inflow) => ({ count: inflow.count, bytes: inflow.bytes }),

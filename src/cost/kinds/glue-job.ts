@@ -6,7 +6,7 @@
 import type { GlueJob } from '../../model/glue-job.js';
 import type { KindCost } from '../kind.js';
 import { fmt } from '../lambda.js';
-import { runsOf } from './job.js';
+import { jobPasses, runsOf } from './job.js';
 
 /** DPUs of one Spark worker of each type (https://docs.aws.amazon.com/glue/latest/dg/add-job.html). */
 export const DPU_PER_WORKER: Record<string, number> = { 'G.025X': 0.25, 'G.1X': 1, 'G.2X': 2, 'G.4X': 4, 'G.8X': 8, 'Z.2X': 2 };
@@ -23,10 +23,7 @@ export const glueJobCost: KindCost<GlueJob> = {
   unit: 'runs',
   sourceLabel: 'propagated',
   source: runsOf,
-  passes(node, inflow, _edge, ctx) {
-    const step = ctx.step(node);
-    return { count: inflow.count * step.outputsPerInput, bytes: step.outputBytes ?? 1024 };
-  },
+  passes: jobPasses,
   lines(node, inflow, ctx) {
     const { dpus, minimumSeconds } = glueBilling(node);
     const step = ctx.step(node);

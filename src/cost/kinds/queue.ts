@@ -4,10 +4,9 @@
  * pollers make while the queue is empty; KMS requests when it is encrypted with the stack's key.
  */
 import type { Queue } from '../../model/queue.js';
-import { ratePerMonth, sizeBytes } from '../../model/expected.js';
 import { chunks, type CostLine, type KindCost } from '../kind.js';
 import { fmt } from '../lambda.js';
-import { DEFAULT_OBJECT_BYTES } from './bucket.js';
+import { declaredVolume } from './bucket.js';
 import { kmsRequests } from './kms.js';
 
 /**
@@ -22,7 +21,7 @@ export const queueCost: KindCost<Queue> = {
   source(node) {
     const e = node.props.expected;
     if (!e) return undefined;
-    return { count: e.messages !== undefined ? ratePerMonth(e.messages) ?? 0 : 0, bytes: e.size !== undefined ? sizeBytes(e.size) ?? DEFAULT_OBJECT_BYTES : DEFAULT_OBJECT_BYTES };
+    return declaredVolume(e.messages, e.size);
   },
   passes: (_node, inflow) => ({ ...inflow }),
   lines(node, inflow, ctx) {

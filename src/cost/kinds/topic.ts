@@ -4,10 +4,9 @@
  * requests when it is encrypted with the stack's key.
  */
 import type { Topic } from '../../model/topic.js';
-import { ratePerMonth, sizeBytes } from '../../model/expected.js';
 import { chunks, type CostLine, type KindCost } from '../kind.js';
 import { fmt } from '../lambda.js';
-import { DEFAULT_OBJECT_BYTES } from './bucket.js';
+import { declaredVolume } from './bucket.js';
 import { kmsRequests } from './kms.js';
 
 export const topicCost: KindCost<Topic> = {
@@ -16,7 +15,7 @@ export const topicCost: KindCost<Topic> = {
   source(node) {
     const e = node.props.expected;
     if (!e) return undefined;
-    return { count: e.messages !== undefined ? ratePerMonth(e.messages) ?? 0 : 0, bytes: e.size !== undefined ? sizeBytes(e.size) ?? DEFAULT_OBJECT_BYTES : DEFAULT_OBJECT_BYTES };
+    return declaredVolume(e.messages, e.size);
   },
   // Filter policies are assumed to let every message through.
   passes: (_node, inflow) => ({ ...inflow }),
