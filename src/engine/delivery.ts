@@ -21,6 +21,8 @@ export interface MessageSend {
   attributes: Attributes;
   subject?: string;
   delaySeconds?: number;
+  /** The node that sent it (a step, a flow), when one did: a notify node's email names it. */
+  from?: string;
 }
 
 /** A message as a topic published it: what each subscription delivers. */

@@ -83,6 +83,7 @@ export const flowKind = {
   noun: { one: 'flow', many: 'flows' },
   outgoing: {
     topic: { meaning: "each execution's outcome is published", grant: { on: 'to', use: 'publish' }, options: [] },
+    notify: { meaning: "each execution's outcome is emailed", grant: { on: 'to', use: 'publish' }, options: [] },
   },
   instead: {
     bucket: 'a flow runs jobs, and its jobs write stages: job.to(bucket)',

@@ -262,6 +262,7 @@ export const fnKind = {
     bucket: { meaning: 'the objects the step returns are written', grant: { on: 'to', use: 'write' }, options: ['keyPrefix'] },
     queue: { meaning: 'the messages the step returns are sent', grant: { on: 'to', use: 'send' }, options: [] },
     topic: { meaning: 'the messages the step returns are published', grant: { on: 'to', use: 'publish' }, options: [] },
+    notify: { meaning: 'the emails the step returns (ctx.notify) are sent', grant: { on: 'to', use: 'publish' }, options: [] },
   },
   instead: {
     fn: 'put a queue or topic between them: a.to(queue(...)).to(b); direct function-to-function calls hide failures',

@@ -52,8 +52,10 @@ test('GIVEN a watched queue WHEN messages dead-letter, are redriven, and dead-le
   assert.deepEqual(outbox[0]!.to, ['ops@example.org', 'oncall@example.org']);
   assert.equal(outbox[0]!.subject, "ALARM: dead letters in queue 'work' of pipeline mail");
   assert.match(outbox[0]!.text, /sluice dlq list work/);
-  assert.equal(outbox[0]!.cause.node, 'work');
-  assert.ok(outbox[0]!.cause.deadLetters >= 1);
+  const cause = outbox[0]!.cause;
+  assert.ok(cause.type === 'alarm', `an alarm's email (cause ${JSON.stringify(cause)})`);
+  assert.equal(cause.node, 'work');
+  assert.ok(cause.deadLetters >= 1);
   // WHEN another dead-letters while the queue still holds some THEN no new email (still in ALARM)
   await local.send('work', 'poison-3');
   await local.settleAll();

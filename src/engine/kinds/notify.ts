@@ -1,5 +1,7 @@
 /**
- * `notify` on the local engine: an outbox in the state. At each engine turn it looks at the dead-letter
+ * `notify` on the local engine: an outbox in the state. A step's `ctx.notify()` or a flow's outcome
+ * delivered to it is rendered as one email, as SNS sends one per publish to each subscribed address.
+ * At each engine turn it also looks at the dead-letter
  * queues it watches; one going from empty to holding messages is a transition into ALARM, which renders
  * one email into the outbox (as a CloudWatch alarm notifies once per transition, not per message); the
  * queue emptied again (redriven, purged) is back to OK, and the next dead letter alarms again.
@@ -13,6 +15,7 @@ import type { KeySchema } from '../store/items.js';
 import type { KindEngine, RuntimeBase } from '../kind.js';
 import { queueChannels } from './queue.js';
 import { fnChannels } from './fn.js';
+import { unexpectedNotice } from './unexpected.js';
 
 /** One email in the outbox: what would have been sent, and why. */
 export interface OutboxEmail {
@@ -25,9 +28,18 @@ export interface OutboxEmail {
   to: string[];
   subject: string;
   text: string;
-  /** What caused it: a watched dead-letter queue going into ALARM. */
-  cause: { type: 'alarm'; node: string; kind: string; deadLetters: number };
+  /**
+   * What caused it: a watched dead-letter queue going into ALARM, or a message a step or a flow sent
+   * (`node` names it; absent when something else published, such as `sluice send`).
+   */
+  cause: { type: 'alarm'; node: string; kind: string; deadLetters: number } | { type: 'message'; node?: string };
 }
+
+/**
+ * The subject SNS gives an email published without one (docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html:
+ * "AWS Notification Message" unless the publisher sets Subject).
+ */
+export const DEFAULT_EMAIL_SUBJECT = 'AWS Notification Message';
 
 /** One watched dead-letter queue as the engine runs it. */
 interface Watch {
@@ -66,7 +78,13 @@ export const notifyEngine: KindEngine<Notify, NotifyRuntime> = {
     watches: node.watches.filter((w) => pipe.nodes.get(w.name) === w && hasDeadLetters(pipe, w)).map((w) => ({ node: w, channel: deadLetterChannel(w) })),
   }),
   connect: null,
-  receive: null,
+  receive(rt, notice, { store, now }) {
+    if (notice.type !== 'message') throw unexpectedNotice(rt, notice);
+    const m = notice.message;
+    const from = m.from === undefined ? undefined : rt.node.name === m.from ? undefined : m.from;
+    addEmail(rt, store, now, { subject: m.subject ?? DEFAULT_EMAIL_SUBJECT, text: m.body, cause: { type: 'message', ...(from ? { node: from } : {}) } });
+    return undefined;
+  },
 
   tick: null,
   nextDue: null,
@@ -88,17 +106,20 @@ export const notifyEngine: KindEngine<Notify, NotifyRuntime> = {
   counts: null,
 };
 
+/** Put one email into a notify node's outbox, addressed to its recipients, stamped with the engine clock. */
+function addEmail(rt: NotifyRuntime, store: EngineStore, now: number, email: Pick<OutboxEmail, 'subject' | 'text' | 'cause'>): void {
+  const outbox = notifyTables.outbox(rt.node.name);
+  // Sortable: the clock, then how many the outbox held (two emails in one millisecond keep their order).
+  const id = `${String(now).padStart(15, '0')}-${String(store.items.scan(outbox, 100_000).length).padStart(6, '0')}`;
+  const full: OutboxEmail = { id, notify: rt.node.name, at: new Date(now).toISOString(), to: [...rt.node.emails], ...email };
+  store.items.put(outbox, full as unknown as Record<string, unknown>);
+}
+
 /** Render the alarm's email into the outbox. */
 function sendAlarm(rt: NotifyRuntime, store: EngineStore, now: number, node: AnyNode, visible: number): void {
-  const outbox = notifyTables.outbox(rt.node.name);
   const at = new Date(now).toISOString();
-  const id = `${String(now).padStart(15, '0')}-${String(store.items.scan(outbox, 100_000).length).padStart(6, '0')}`;
   const what = node.kind === 'queue' ? `queue '${node.name}'` : `function '${node.name}' (its on-failure queue)`;
-  const email: OutboxEmail = {
-    id,
-    notify: rt.node.name,
-    at,
-    to: [...rt.node.emails],
+  addEmail(rt, store, now, {
     subject: `ALARM: dead letters in ${what} of pipeline ${rt.pipeline}`,
     text: [
       `The dead-letter queue of ${what} in pipeline ${rt.pipeline} holds ${visible} message${visible === 1 ? '' : 's'} (${at}).`,
@@ -107,6 +128,5 @@ function sendAlarm(rt: NotifyRuntime, store: EngineStore, now: number, node: Any
       `Send them back once fixed with: sluice dlq redrive ${node.name}`,
     ].join('\n'),
     cause: { type: 'alarm', node: node.name, kind: node.kind, deadLetters: visible },
-  };
-  store.items.put(outbox, email as unknown as Record<string, unknown>);
+  });
 }
