@@ -65,7 +65,7 @@ export function applyCompletion(c: Completion, ctx: CompletionContext): void {
 }
 
 /** Write and deliver the step's outputs; offloaded bodies are kept once, with a reference per delivery. */
-export function writeOutputs(c: Pick<Completion, 'blobs' | 'payloadBlobs'>, outputs: RoutedOutput[], ctx: CompletionContext): void {
+export function writeOutputs(c: Pick<Completion, 'rt' | 'blobs' | 'payloadBlobs'>, outputs: RoutedOutput[], ctx: CompletionContext): void {
   const { store, delivery, now } = ctx;
   const payloads = new Map<string, { payload: NonNullable<Extract<RoutedOutput, { type: 'message' }>['payload']>; refs: number }>();
   outputs.forEach((out, i) => {
@@ -76,7 +76,8 @@ export function writeOutputs(c: Pick<Completion, 'blobs' | 'payloadBlobs'>, outp
       return;
     }
     const before = delivery.enqueued;
-    delivery.send(out.to, out, now);
+    // An email names the step that sent it (the outbox shows it); other messages carry no sender.
+    delivery.send(out.to, out.targetKind === 'notify' ? { ...out, from: c.rt.node.name } : out, now);
     if (out.payload) {
       const entry = payloads.get(out.payload.key) ?? { payload: out.payload, refs: 0 };
       entry.refs += delivery.enqueued - before;

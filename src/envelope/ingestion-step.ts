@@ -35,7 +35,7 @@ export type IngestionInput =
 /** What an execution produced. */
 export type IngestionOutput =
   | { kind: 'object'; bucket: string; key: string }
-  | { kind: 'message'; to: string; targetKind: 'queue' | 'topic'; objectType?: string; payloadS3Path?: string };
+  | { kind: 'message'; to: string; targetKind: 'queue' | 'topic' | 'notify'; objectType?: string; payloadS3Path?: string };
 
 /** One execution of one step. */
 export interface IngestionStep {

@@ -314,7 +314,7 @@ export const ERROR_CODES = {
   },
   SLUICE_E_MESSAGE_DELAY: {
     area: 'run',
-    meaning: "a message's delaySeconds is outside 0..900, or is set on a message that goes to a topic (only queues take a delay)",
+    meaning: "a message's delaySeconds is outside 0..900, or is set on a message that goes to a topic or a notify node (only queues take a delay)",
     fix: 'set delaySeconds within 0..900, and only on messages sent to queues',
   },
   SLUICE_E_MESSAGE_TOO_LARGE: {
@@ -1097,6 +1097,16 @@ export const ERROR_CODES = {
     area: 'pipeline',
     meaning: 'a notify node watches a node that has no dead letters: only queues and functions invoked asynchronously (by a bucket, topic or schedule) have a dead-letter queue',
     fix: "watch the queue that feeds the function (dlqOf(queue)), or a function a bucket, topic or schedule invokes",
+  },
+  SLUICE_E_NOTIFY_MESSAGE: {
+    area: 'run',
+    meaning: "a step's ctx.notify() breaks SNS's rules: its subject is empty, longer than 99 characters or holds a line break or control character, or its text is empty or larger than 256 KiB",
+    fix: 'keep the subject to one line of 1 to 99 characters, and the text non-empty and under 256 KiB (write anything longer to a bucket and send its key)',
+  },
+  SLUICE_E_NOTIFY_TARGET: {
+    area: 'run',
+    meaning: "a step's ctx.notify() names no notify node the step sends to, or leaves the name out while the step sends to none or to several",
+    fix: "declare the edge (fn.to(alerts)) and, when the step sends to several notify nodes, name one: ctx.notify(subject, text, { to: 'alerts' })",
   },
 } as const satisfies Record<`SLUICE_E_${string}`, { area: ErrorArea; meaning: string; fix: string }>;
 

@@ -99,7 +99,8 @@ export const notifyKind = {
   },
   deadLetters: null,
   data: { ops: [] },
-  binding: null,
+  // A step that sends to it (`ctx.notify`) publishes to its topic, by ARN.
+  binding: { part: 'Topic', fields: [] },
 } as const satisfies KindDefinition<Notify>;
 
 /** The problems of one notify node's own props. */

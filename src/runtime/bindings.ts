@@ -23,6 +23,8 @@ export interface StepBindings {
   queues: Array<{ name: string; maxMessageSize: number; path?: MessagePath }>;
   /** Topics downstream with their size limit, and the smallest limit on the path beyond (envelope offload). */
   topics: Array<{ name: string; maxMessageSize: number; path?: MessagePath }>;
+  /** Notify nodes downstream: whom `ctx.notify()` emails. */
+  notifications?: string[];
   /** Buckets the step may read (`ctx.body` of an object input). */
   readableBuckets: string[];
   tablesRead: string[];
@@ -90,6 +92,7 @@ export function bindingsFor(pipe: Pipeline, fn: Fn, stage: string): StepBindings
     buckets: out.filter((e) => e.to.kind === 'bucket').map((e) => ({ name: e.to.name, ...(e.options.keyPrefix ? { keyPrefix: e.options.keyPrefix } : {}) })),
     queues: out.filter((e) => e.to instanceof Queue).map((e) => ({ name: e.to.name, maxMessageSize: (e.to as Queue).resolved.maxMessageSize, path: messagePathOf(pipe, e.to as Queue) })),
     topics: out.filter((e) => e.to instanceof Topic).map((e) => ({ name: e.to.name, maxMessageSize: (e.to as Topic).maxMessageSize, path: messagePathOf(pipe, e.to as Topic) })),
+    notifications: out.filter((e) => e.to.kind === 'notify').map((e) => e.to.name),
     readableBuckets: names('read', 'bucket'),
     tablesRead: names('read', 'table'),
     tablesWritten: [...names('write', 'table'), ...names('put', 'table')],

@@ -15,6 +15,7 @@ import { secretFor, type StartedStep } from './config.js';
 import { NO_SECRETS } from './secret-guard.js';
 import type { StepBindings } from './bindings.js';
 import { sentimentClient, type SentimentBackend } from './sentiment.js';
+import { notifyBuilder } from './notify.js';
 import type { Ctx, DataAsset, EnvelopeOptions, Item, MessageOptions, ObjectOptions, ObjectOutput, MessageOutput, StepInput, TableClient } from './types.js';
 
 /** Table access without grant checks; the backend's side. */
@@ -209,7 +210,7 @@ function inputReaders(bindings: StepBindings, io: StepIo): Pick<Ctx, 'body' | 't
 }
 
 /** Building outputs: `ctx.object`, `message`, `envelope` and `dataAsset`, each checked where it is made. */
-function outputBuilders(bindings: StepBindings): Pick<Ctx, 'object' | 'message' | 'envelope' | 'dataAsset'> {
+function outputBuilders(bindings: StepBindings): Pick<Ctx, 'object' | 'message' | 'envelope' | 'dataAsset' | 'notify'> {
   const fnName = stepName(bindings);
   const message = (data: string | object, opts: MessageOptions = {}): MessageOutput => {
     if (opts.to !== undefined && ![...bindings.queues, ...bindings.topics].some((t) => t.name === opts.to)) throw unreachable(bindings, 'message', opts.to);
@@ -243,6 +244,7 @@ function outputBuilders(bindings: StepBindings): Pick<Ctx, 'object' | 'message' 
     },
     message,
     envelope,
+    notify: notifyBuilder(bindings),
     dataAsset(asset: DataAsset, opts: MessageOptions = {}): MessageOutput {
       const valid = validateDataAsset(asset, `${fnName}: ctx.dataAsset()`);
       // Without an ingestionId of its own, the asset gets the execution's when its outputs are stamped.
@@ -272,6 +274,9 @@ function unreachable(bindings: StepBindings, output: 'message' | 'object', name:
     return new PermissionDeniedError(`${fnName} has no ${isMessage ? "'send' or 'publish'" : "'write'"} permission on ${kind ? `${kind} '${name}'` : `'${name}'`}; declare ${bindings.node}.to(${name})`, { node: bindings.node, field: name, expected: isMessage ? 'send | publish' : 'write' });
   }
   const option = isMessage ? `ctx.message(..., { to: '${name}' })` : `ctx.object(..., { bucket: '${name}' })`;
+  if (isMessage && kind === 'notify' && bindings.notifications?.includes(name)) {
+    return new InputError('SLUICE_E_NO_TARGET', `${fnName}: ${option}: '${name}' is a notify node, which takes emails, not messages; send one with ctx.notify(subject, text, { to: '${name}' })`, details);
+  }
   const problem = kind === undefined ? `no node of pipeline '${bindings.pipeline}' is named '${name}'` : `'${name}' is a ${kind}, which takes no ${output}s`;
   const fix = reachable.length
     ? `it can reach ${reachable.join(', ')}: name one of those, or leave '${isMessage ? 'to' : 'bucket'}' out to ${isMessage ? 'send' : 'write'} to all of them`

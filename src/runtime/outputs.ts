@@ -14,6 +14,7 @@ import { envelopeAttributes, validateBody, wireOf, payloadBytes } from '../envel
 import { mustOffload, payloadKey, s3Path, type MessagePath } from '../envelope/offload.js';
 import type { IngestionOutput } from '../envelope/ingestion-step.js';
 import type { StepBindings } from './bindings.js';
+import { NOTIFY_TEXT_MAX_BYTES } from './notify.js';
 import type { HandlerDescriptor, MessageOutput, Output, RoutedOutput, StepResult } from './types.js';
 
 /** A step's result as outputs and metadata. */
@@ -78,17 +79,25 @@ export interface RouteOptions {
 }
 
 /** The path of a target: the smallest limit beyond it, or its own limit when the bindings do not say. */
-function pathOf(t: { kind: 'queue' | 'topic'; maxMessageSize: number; path?: MessagePath }): MessagePath {
+function pathOf(t: MessageTarget): MessagePath {
   return t.path ?? { limit: t.maxMessageSize, wrapped: t.kind === 'topic' };
 }
 
-type MessageTarget = { name: string; maxMessageSize: number; path?: MessagePath; kind: 'queue' | 'topic' };
+type MessageTarget = { name: string; maxMessageSize: number; path?: MessagePath; kind: 'queue' | 'topic' | 'notify' };
 
-/** Every queue and topic downstream of a step, computed once per bindings (route runs per output). */
-const targetsOf = new WeakMap<StepBindings, MessageTarget[]>();
-function messageTargets(bindings: StepBindings): MessageTarget[] {
+/**
+ * Every queue, topic and notify node downstream of a step, computed once per bindings (route runs per
+ * output), and those a message without `to` goes to: queues and topics, never a notify node (an email
+ * is sent on purpose, with ctx.notify, not as a copy of the step's data).
+ */
+const targetsOf = new WeakMap<StepBindings, { all: MessageTarget[]; untargeted: MessageTarget[] }>();
+function messageTargets(bindings: StepBindings): { all: MessageTarget[]; untargeted: MessageTarget[] } {
   let t = targetsOf.get(bindings);
-  if (!t) targetsOf.set(bindings, (t = [...bindings.queues.map((q) => ({ ...q, kind: 'queue' as const })), ...bindings.topics.map((x) => ({ ...x, kind: 'topic' as const }))]));
+  if (!t) {
+    const untargeted = [...bindings.queues.map((q) => ({ ...q, kind: 'queue' as const })), ...bindings.topics.map((x) => ({ ...x, kind: 'topic' as const }))];
+    const notify = (bindings.notifications ?? []).map((name) => ({ name, maxMessageSize: NOTIFY_TEXT_MAX_BYTES, kind: 'notify' as const }));
+    targetsOf.set(bindings, (t = { all: [...untargeted, ...notify], untargeted }));
+  }
   return t;
 }
 
@@ -105,8 +114,8 @@ export function route(outputs: Output[], bindings: StepBindings, options: RouteO
       for (const t of targets) routed.push({ ...out, bucket: t.name, key: `${t.keyPrefix ?? ''}${out.key}` });
       continue;
     }
-    const all = messageTargets(bindings);
-    const targets = out.to ? all.filter((t) => t.name === out.to) : all;
+    const { all, untargeted } = messageTargets(bindings);
+    const targets = out.to ? all.filter((t) => t.name === out.to) : untargeted;
     const fn = `function '${bindings.node}'`;
     if (targets.length === 0) throw new InputError('SLUICE_E_NO_TARGET', `${fn} returned a message but has no queue or topic downstream; declare ${bindings.node}.to(queue(...))`);
     let message = out;
@@ -139,7 +148,7 @@ export function route(outputs: Output[], bindings: StepBindings, options: RouteO
       if (size > t.maxMessageSize) {
         throw new InputError('SLUICE_E_MESSAGE_TOO_LARGE', `${fn}: a message of ${size} bytes exceeds the ${t.maxMessageSize}-byte limit of ${t.kind} '${t.name}'; send it with ctx.envelope(), which offloads a large body to the payload bucket, or write it to a bucket and send the key`);
       }
-      if (t.kind === 'topic' && message.delaySeconds !== undefined) throw new InputError('SLUICE_E_MESSAGE_DELAY', `${fn}: delaySeconds applies to queues only, not topic '${t.name}'`);
+      if (t.kind !== 'queue' && message.delaySeconds !== undefined) throw new InputError('SLUICE_E_MESSAGE_DELAY', `${fn}: delaySeconds applies to queues only, not ${t.kind} '${t.name}'`);
       const r: Extract<RoutedOutput, { type: 'message' }> = { ...message, to: t.name, targetKind: t.kind };
       if (payload) r.payload = payload;
       routed.push(r);

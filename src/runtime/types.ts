@@ -121,7 +121,7 @@ export interface OffloadedPayload {
 /** A routed output: the target is resolved to one node. */
 export type RoutedOutput =
   | (ObjectOutput & { bucket: string })
-  | (MessageOutput & { to: string; targetKind: 'queue' | 'topic'; payload?: OffloadedPayload });
+  | (MessageOutput & { to: string; targetKind: 'queue' | 'topic' | 'notify'; payload?: OffloadedPayload });
 
 /** Options of `ctx.object()`. */
 export interface ObjectOptions {
@@ -150,6 +150,12 @@ export interface MessageOptions {
   attributes?: Record<string, string | number | string[] | Uint8Array>;
   subject?: string;
   delaySeconds?: number;
+}
+
+/** Options of `ctx.notify()`. */
+export interface NotifyOptions {
+  /** The notify node to tell; required when the step sends to several. @default the one it sends to */
+  to?: string;
 }
 
 /** A table key or item: attribute name to value. */
@@ -240,6 +246,13 @@ export interface Ctx<Config = Record<string, unknown>> {
   envelope(body: unknown, options?: EnvelopeOptions): MessageOutput;
   /** A `dataAsset` envelope, the asset validated (name `schema.entity`, country, keys present in every row). */
   dataAsset(asset: DataAsset, options?: MessageOptions): MessageOutput;
+  /**
+   * An email to the people of a notify node the step sends to (`fn.to(notify(...))`): on AWS a Publish
+   * to its SNS topic (each confirmed address gets it), locally an email in the outbox (`sluice outbox`).
+   * The subject follows SNS's rule: 1 to 99 characters, no line breaks or control characters.
+   * @example return ctx.notify('fang table is empty', 'Add names with: sluice table fang add --item name=...');
+   */
+  notify(subject: string, text: string, options?: NotifyOptions): MessageOutput;
   /** The step's config (see `fn(..., { config, stageConfig })`), secrets resolved; validated by the step's `config` schema. */
   readonly config: Readonly<Config>;
   /** A secret's value; only the paths the step's config references with `secret('/path')`. */

@@ -68,3 +68,19 @@ test('GIVEN notify WHEN audited THEN the security audit finds nothing', () => {
 test('GIVEN notify WHEN linted THEN cfn-lint finds nothing', { skip: !CFN_LINT && 'cfn-lint is not installed' }, () => {
   assert.deepEqual(blocking(cfnLint({ 'mail.json': JSON.stringify(template) })), []);
 });
+
+test('GIVEN a step that sends to notify WHEN synthesized THEN its role may publish to that topic and use the key the topic is under, its bindings hold the topic ARN, and audit and cfn-lint pass', { skip: !CFN_LINT && 'cfn-lint is not installed' }, async () => {
+  const report = fn('report', { handler: new URL('../fixtures/handlers/notify-send.ts', import.meta.url) });
+  const { template: sends } = await synthFor(pipeline('mail', [queue('orders').to(report).to(notify('alerts', { email: ['ops@example.org'] }))]));
+  const role = byPath(sends, 'report/Role') as unknown as Res & { Metadata: Record<string, any> };
+  const statements = (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Array<Record<string, any>> } }>)[0]!.PolicyDocument.Statement;
+  assert.deepEqual(statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('sns:'))), [{ Sid: 'PublishAlerts', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'AlertsTopic' } }]);
+  assert.deepEqual(statements.find((s) => s.Sid === 'UsePipelineKey')?.Action, ['kms:Decrypt', 'kms:GenerateDataKey']);
+  assert.deepEqual(role.Metadata['sluice:grants'].find((g: { node: string }) => g.node === 'alerts'), { node: 'alerts', use: 'publish', reason: 'edge report -> alerts' });
+  const env = (byPath(sends, 'report/Function') as unknown as Res).Properties.Environment as { Variables: { SLUICE_BINDINGS: { 'Fn::Sub': [string, Record<string, unknown>] } } };
+  const [text, values] = env.Variables.SLUICE_BINDINGS['Fn::Sub'];
+  const alerts = JSON.parse(text).alerts;
+  assert.deepEqual({ ...alerts, arn: values[alerts.arn.slice(2, -1)] }, { kind: 'notify', name: 'mail-dev-alerts', uses: ['publish'], arn: { Ref: 'AlertsTopic' } });
+  assert.deepEqual(auditTemplate(sends), []);
+  assert.deepEqual(blocking(cfnLint({ 'mail.json': JSON.stringify(sends) })), []);
+});

@@ -90,6 +90,7 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv): DeployedBindings {
     // parseBindings fills in each kind's default size limit.
     queues: having('queue', 'send').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize!, ...(b.path ? { path: b.path } : {}) })),
     topics: having('topic', 'publish').map(([name, b]) => ({ name, maxMessageSize: b.maxMessageSize!, ...(b.path ? { path: b.path } : {}) })),
+    notifications: having('notify', 'publish').map(([name]) => name),
     readableBuckets: having('bucket', 'read').map(([name]) => name),
     tablesRead: having('table', 'read').map(([name]) => name),
     tablesWritten: [...having('table', 'write'), ...having('table', 'put')].map(([name]) => name),

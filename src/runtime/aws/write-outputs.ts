@@ -58,7 +58,7 @@ export async function writeOutputs(clients: AwsClients, resources: Record<string
       }));
     } else {
       await clients.sns.send(new PublishCommand({
-        TopicArn: resource(resources, out.to, 'topic').arn!,
+        TopicArn: resource(resources, out.to, out.targetKind).arn!,
         Message: out.body,
         ...(out.subject ? { Subject: out.subject } : {}),
         ...(Object.keys(out.attributes).length ? { MessageAttributes: snsAttributes(out.attributes) } : {}),
