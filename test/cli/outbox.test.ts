@@ -33,6 +33,7 @@ test('GIVEN poison messages run to the DLQ WHEN sluice outbox runs THEN one alar
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stdout, /subject: ALARM: dead letters in queue 'work' of pipeline mailer/);
   assert.match(out.stdout, /sluice dlq list work/);
+  assert.match(out.stdout, /why: queue 'work' holds 2 dead letters \(alarm\)/);
   const json = parseJson<{ stage: string; emails: Array<{ to: string[]; cause: { node: string } }>; subscriptions: Array<{ state: string }> }>(await cli('outbox', '--json'));
   assert.equal(json.stage, 'local');
   assert.deepEqual(json.emails.map((e) => [e.to, e.cause.node]), [[['ops@example.org'], 'work']]);

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { action } from '../common.js';
 import { emit } from '../output.js';
 import { onStage, withStageOptions, type StageOptions } from '../stage.js';
-import type { OutboxReport } from '../../stage/outbox.js';
+import type { OutboxEmail, OutboxReport } from '../../stage/outbox.js';
 
 export function registerOutbox(program: Command): void {
   withStageOptions(program.command('outbox [notify]'))
@@ -20,6 +20,12 @@ export function registerOutbox(program: Command): void {
     }));
 }
 
+/** Why an email was sent, for people. */
+function causeText(cause: OutboxEmail['cause']): string {
+  if (cause.type === 'alarm') return `${cause.kind} '${cause.node}' holds ${cause.deadLetters} dead letter${cause.deadLetters === 1 ? '' : 's'} (alarm)`;
+  return cause.node ? `sent by '${cause.node}'` : 'published to its topic';
+}
+
 /** The outbox for people: subscriptions, then each email. */
 export function formatOutbox(report: OutboxReport, label: string): string {
   const lines: string[] = [];
@@ -27,7 +33,7 @@ export function formatOutbox(report: OutboxReport, label: string): string {
   if (report.note) lines.push(`note: ${report.note}`);
   if (report.emails.length === 0 && !report.note) lines.push(`no email sent${label}`);
   for (const e of report.emails) {
-    lines.push('', `${e.at}  ${e.notify} -> ${e.to.join(', ')}`, `subject: ${e.subject}`, ...e.text.split('\n').map((l) => `  ${l}`));
+    lines.push('', `${e.at}  ${e.notify} -> ${e.to.join(', ')}`, `why: ${causeText(e.cause)}`, `subject: ${e.subject}`, ...e.text.split('\n').map((l) => `  ${l}`));
   }
   return lines.join('\n');
 }
