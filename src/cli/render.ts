@@ -100,7 +100,7 @@ export function formatInvocation(r: InvocationReport, stage: { label: string; co
 function outputLine(o: InvokedOutput): string {
   if (o.type === 'object') return `object '${o.key}' -> bucket '${o.bucket}' (${o.size} bytes${o.contentType ? `, ${o.contentType}` : ''}): ${preview(o.body)}`;
   const attributes = Object.entries(o.attributes).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `message -> '${o.to}'${o.delaySeconds ? ` (delay ${o.delaySeconds} s)` : ''}: ${preview(Buffer.from(o.body))}${attributes ? ` ${pc.dim(`[${attributes}]`)}` : ''}`;
+  return `message -> '${o.to}'${o.subject ? ` (subject ${JSON.stringify(o.subject)})` : ''}${o.delaySeconds ? ` (delay ${o.delaySeconds} s)` : ''}: ${preview(Buffer.from(o.body))}${attributes ? ` ${pc.dim(`[${attributes}]`)}` : ''}`;
 }
 
 /** The start of a body for people: its text as a JSON string literal (so line breaks show), or that it is binary. */
