@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { glueJob, job, flow, bucket, pipeline } from 'sluice';
+import { glueJob, job, flow, bucket, pipeline, topic } from 'sluice';
 import { auditTemplate } from '../../../src/cloud/synth/audit.js';
 import { flowDefinition, substitutionKey } from '../../../src/flow/asl.js';
 import { flowPlanOf } from '../../../src/flow/plan-of.js';
@@ -192,4 +192,23 @@ test('GIVEN a pythonshell Glue job and a job WHEN synthesized THEN Python 3.9 on
   const g = props(t2, 'tally/Job');
   assert.deepEqual([g.Command.Name, g.Command.PythonVersion, g.GlueVersion, g.MaxCapacity, g.WorkerType, g.DefaultArguments['--TempDir']], ['pythonshell', '3.9', '3.0', 1, undefined, undefined]);
   assert.ok(grantLines(roleStatements(t2, 'tally')).filter((l) => l.startsWith('logs:')).every((l) => l.includes('/aws-glue/python-jobs/')));
+});
+
+test('GIVEN a flow wired to two topics WHEN synthesized THEN it publishes its outcome to both (not only the first) and its role may publish to exactly those', async () => {
+  // GIVEN flow -> first, flow -> second (unencrypted topics: no key)
+  const only = job('only', { handler: './fixtures/handlers/noop.ts' });
+  const f = flow('f', [only]);
+  const t2 = (await synthFor(pipeline('two-topics', [bucket('a').to(only).to(bucket('b')), f.to(topic('first')), f.to(topic('second'))]))).template;
+  // THEN the definition publishes to each, in edge order, at both ends
+  const [text, variables] = props(t2, 'f/StateMachine').DefinitionString['Fn::Sub'] as [string, Record<string, unknown>];
+  const states = JSON.parse(text).States as Record<string, { Parameters?: { TopicArn?: string } }>;
+  assert.deepEqual(Object.keys(states).filter((n) => n.startsWith('Publish ')), ['Publish success to first', 'Publish failure to first', 'Publish success to second', 'Publish failure to second']);
+  assert.equal(states['Publish failure to second']!.Parameters!.TopicArn, '${Topic_second}');
+  assert.deepEqual([show(variables.Topic_first), show(variables.Topic_second)], [byPath(t2, 'first/Topic').id, byPath(t2, 'second/Topic').id]);
+  // AND the role publishes to exactly those two, with no key use
+  assert.deepEqual(grantLines(roleStatements(t2, 'f')).filter((l) => !l.startsWith('logs:') && !l.startsWith('xray:') && !l.startsWith('lambda:')), [
+    `sns:Publish on ${byPath(t2, 'first/Topic').id}`,
+    `sns:Publish on ${byPath(t2, 'second/Topic').id}`,
+  ]);
+  assert.deepEqual(auditTemplate(t2), []);
 });
