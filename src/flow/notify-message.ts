@@ -32,7 +32,12 @@ function formatLiteral(text: string): string {
   return text.replace(/[\\'{}]/g, (c) => `\\${c}`);
 }
 
-/** A `States.Format` call: a template whose `{}` take the JSONPath arguments in turn. */
+/**
+ * A `States.Format` call: a template whose `{}` take the JSONPath arguments in turn. Its lines are
+ * joined with real newlines, which Step Functions accepts in an intrinsic's string literal (a state
+ * machine using one deploys and runs: github.com/aws/aws-toolkit-vscode/issues/3068, and AWS's own
+ * ASL validator allows it since github.com/aws/amazon-states-language-service/pull/96).
+ */
 function format(lines: string[], args: string[]): string {
   // Each {} is a placeholder: escape the text around them only.
   const template = lines.join('\n').split('{}').map(formatLiteral).join('{}');
