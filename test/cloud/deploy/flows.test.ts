@@ -48,6 +48,7 @@ test('GIVEN the flow deployed THEN its state machine runs the template\'s defini
 });
 
 test('GIVEN the flow deployed THEN its state machine emails the notify node\'s topic and publishes to the outcome topic, each by its deployed ARN', { skip }, async () => {
+  // moto runs no execution (MOTO_SFN_NO_RUN): the email's text is checked where this definition runs, locally (test/flow/notify.test.ts).
   const resources = await resourcesOf(cloud, STACK);
   const arnOf = (logicalId: string) => resources.find((r) => r.logicalId === logicalId)!.physicalId;
   const machine = await cloud.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arnOf('NightlyStateMachine') }));
