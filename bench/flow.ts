@@ -41,8 +41,8 @@ async function timed(run: () => Promise<void>): Promise<number> {
 const job = (name: string): FlowJob => ({ name, kind: 'job', timeoutSeconds: 300, retry: { attempts: 2, intervalSeconds: 10, backoffRate: 2 } });
 const names = Array.from({ length: JOBS }, (_, i) => `job-${String(i + 1).padStart(2, '0')}`);
 const SHAPES: Record<string, FlowPlan> = {
-  chain: { pipeline: 'bench', flow: 'chain', notify: false, levels: names.map((n) => [job(n)]) },
-  'fan-out': { pipeline: 'bench', flow: 'fan-out', notify: false, levels: [[job(names[0]!)], names.slice(1).map(job)] },
+  chain: { pipeline: 'bench', flow: 'chain', publishes: [], levels: names.map((n) => [job(n)]) },
+  'fan-out': { pipeline: 'bench', flow: 'fan-out', publishes: [], levels: [[job(names[0]!)], names.slice(1).map(job)] },
 };
 
 /** The plan's shape with plain Task states: a chain of Tasks, or a Task then a Parallel of single-Task branches. */

@@ -115,7 +115,7 @@ export class Engine {
     this.flows = new FlowRunner({
       pipeline: this.pipeline, store: this.store, now: () => this.clock.now(), jobs: this.jobs, stage: options.stage ?? 'local',
       commitWrites: (writes) => this.commitJobWrites(writes),
-      publish: (topic, message) => this.store.transaction(() => this.delivery.send(topic, { body: message, attributes: {} }, this.clock.now())),
+      publish: ({ to, ...message }) => this.store.transaction(() => this.delivery.send(to, { ...message, attributes: {} }, this.clock.now())),
       changed: () => this.wake?.(),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.skipRetryWaits ? { skipRetryWaits: true } : {}),

@@ -7,13 +7,13 @@
  * transaction when it succeeds; a failed job's are discarded, so nothing downstream reads half a stage.
  */
 import { randomUUID } from 'node:crypto';
-import { InputError } from '../model/errors.js';
+import { InputError, InternalError } from '../model/errors.js';
 import type { Pipeline } from '../model/pipeline.js';
 import type { Flow, FlowStep } from '../model/flow.js';
 import { stagesOf } from '../model/flow.js';
 import { flowDefinition } from '../flow/asl.js';
 import { flowPlanOf } from '../flow/plan-of.js';
-import { localSubstitutions, runFlow, type FlowEvent } from '../flow/local-run.js';
+import { localPublishTargets, localSubstitutions, runFlow, type FlowEvent } from '../flow/local-run.js';
 import type { EngineStore } from './store/types.js';
 import type { ExecutionRecord } from './store/executions.js';
 import type { StagedWrite } from './job-protocol.js';
@@ -35,8 +35,11 @@ export interface FlowRunnerDeps {
   stage: string;
   /** Commit a job's staged writes to their buckets, notifications included, in one transaction. */
   commitWrites(writes: StagedWrite[]): void;
-  /** Publish a flow's outcome message to a topic. */
-  publish(topic: string, message: string): void;
+  /**
+   * Deliver a flow's outcome to a topic (the outcome as JSON) or a notify node (an email's subject and
+   * text), sent by the flow `from`.
+   */
+  publish(outcome: { to: string; from: string; body: string; subject?: string }): void;
   /** Something changed that the engine's next turn should see (writes committed, an execution ended). */
   changed(): void;
   onEvent?: (event: EngineEvent) => void;
@@ -165,14 +168,17 @@ export class FlowRunner {
         // A job's run stops when its attempt's Task does, or when the execution ends (a retry the
         // interpreter starts as the execution fails is stopped with it).
         const tasks = Object.fromEntries(plan.levels.flat().map((j) => [j.name, (_input: unknown, call: { signal: AbortSignal }) => this.runJob(flow, byName.get(j.name)!, id, request.input, AbortSignal.any([call.signal, abort.signal]))]));
+        const targets = localPublishTargets(plan);
         const result = await runFlow(flowDefinition(plan), {
           substitutions: localSubstitutions(plan),
           input: request.input as never,
           tasks: tasks as never,
           executionArn: executionArn(pipeline.name, flow.name, id),
           signal: abort.signal,
-          publish: (message) => {
-            for (const e of pipeline.outgoing(flow)) if (e.to.kind === 'topic') this.deps.publish(e.to.name, message);
+          publish: (published) => {
+            const target = targets.get(published.topicArn);
+            if (!target) throw new InternalError(`flow '${flow.name}' published to ${published.topicArn}, which is none of its topics or notify nodes`);
+            this.deps.publish({ to: target.name, from: flow.name, body: published.message, ...(published.subject !== undefined ? { subject: published.subject } : {}) });
           },
           onEvent: (e: FlowEvent) => {
             const at = e.at.getTime();

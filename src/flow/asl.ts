@@ -8,11 +8,15 @@
  * `$$.Execution.Input` because aws-local-stepfunctions gives a Parallel branch the branch's input as
  * `$$.Execution.Input` (AWS gives the execution's), and one definition must mean the same in both.
  *
- * The shape, for levels [[extract], [clean, enrich]] with notify:
- * Start -> extract -> Level 2 (Parallel: clean | enrich) -> Flow succeeded -> Publish success (end)
- * a job's failure -> `<job> failed` (the outcome) -> Publish failure -> Flow failed (Fail: JobFailed.<job>)
+ * The shape, for levels [[extract], [clean, enrich]] publishing to topic `done` and notify `alerts`:
+ * Start -> extract -> Level 2 (Parallel: clean | enrich) -> Flow succeeded -> Publish success to done
+ *   -> Publish success to alerts (end)
+ * a job's failure -> `<job> failed` (the outcome) -> Publish failure to done -> Publish failure to alerts
+ *   -> Flow failed (Fail: JobFailed.<job>)
+ * A topic receives the outcome as JSON; a notify node an email (notify-message.ts).
  */
-import type { FlowJob, FlowPlan } from './plan.js';
+import type { FlowJob, FlowPlan, FlowPublish } from './plan.js';
+import { notifyPublishParameters } from './notify-message.js';
 
 /** A JSON value, as state data and definitions hold. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -31,8 +35,11 @@ export interface AslDefinition {
   TimeoutSeconds?: number;
 }
 
-/** The resources a definition names through `${...}` placeholders. */
-export type FlowResource = { kind: 'job' | 'glueJob'; name: string } | { kind: 'topic' };
+/** The resources a definition names through `${...}` placeholders: its jobs, and the topics and notify nodes it publishes to. */
+export interface FlowResource {
+  kind: FlowJob['kind'] | FlowPublish['kind'];
+  name: string;
+}
 
 /** Resources of the optimized integrations the definition uses. */
 export const RESOURCE = {
@@ -57,37 +64,42 @@ export function jobFailedError(job: string): string {
   return `JobFailed.${job}`;
 }
 
+/** The prefix of each resource kind's substitution keys. */
+const KEY_PREFIX: Record<FlowResource['kind'], string> = { job: 'Job', glueJob: 'GlueJob', topic: 'Topic', notify: 'Notify' };
+
 /**
- * The `DefinitionSubstitutions` key of a resource: `Job_<name>`, `GlueJob_<name>` or `Topic`.
- * Keys allow only `[A-Za-z0-9_]`, so every other character of the name (and `_` itself) becomes `_`
- * and its two hex digits (`clean-orders` -> `Job_clean_2dorders`): two names never share a key.
+ * The `DefinitionSubstitutions` key of a resource: `Job_<name>`, `GlueJob_<name>`, `Topic_<name>` or
+ * `Notify_<name>`. Keys allow only `[A-Za-z0-9_]`, so every other character of the name (and `_`
+ * itself) becomes `_` and its two hex digits (`clean-orders` -> `Job_clean_2dorders`): two names
+ * never share a key.
  *
  * @example substitutionKey('job', 'clean-orders') // 'Job_clean_2dorders'
  */
-export function substitutionKey(kind: FlowResource['kind'], name = ''): string {
-  if (kind === 'topic') return 'Topic';
+export function substitutionKey(kind: FlowResource['kind'], name: string): string {
   const safe = name.replace(/[^A-Za-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return `${kind === 'job' ? 'Job' : 'GlueJob'}_${safe}`;
+  return `${KEY_PREFIX[kind]}_${safe}`;
 }
 
 /**
  * Every placeholder a plan's definition uses, each resolved by `resolve`: the ARN intrinsic for
  * synth, a fake ARN for the local engine. Keys are sorted, so the result is deterministic.
  *
- * @example substitutionsFor(plan, (r) => r.kind === 'topic' ? topicArn : functionArn(r.name))
+ * @example substitutionsFor(plan, (r) => r.kind === 'job' ? functionArn(r.name) : topicArn(r.name))
  */
 export function substitutionsFor<V>(plan: FlowPlan, resolve: (resource: FlowResource) => V): Record<string, V> {
-  const resources: FlowResource[] = plan.levels.flat().map((j) => ({ kind: j.kind, name: j.name }));
-  if (plan.notify) resources.push({ kind: 'topic' });
-  const entries = resources.map((r) => [substitutionKey(r.kind, 'name' in r ? r.name : undefined), r] as const);
+  const resources: FlowResource[] = [...plan.levels.flat(), ...plan.publishes].map((r) => ({ kind: r.kind, name: r.name }));
+  const entries = resources.map((r) => [substitutionKey(r.kind, r.name), r] as const);
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, r]) => [key, resolve(r)]));
 }
 
 const START = 'Start';
 const SUCCEEDED = 'Flow succeeded';
-const PUBLISH_SUCCESS = 'Publish success';
-const PUBLISH_FAILURE = 'Publish failure';
 const FAILED = 'Flow failed';
+
+/** The state publishing an outcome to one target: `Publish success to <name>`, `Publish failure to <name>` (at most 79 characters: names are at most 60). */
+export function publishStateName(outcome: 'success' | 'failure', target: FlowPublish): string {
+  return `Publish ${outcome} to ${target.name}`;
+}
 
 /**
  * The names of the states a job's failure passes through. State names are unique across the whole
@@ -109,14 +121,15 @@ function resultPath(job: string): string {
 /**
  * The state machine definition of a flow plan: each level in turn (a Parallel state for a level of
  * several jobs, the Task itself for one), a failing job ending the execution with
- * `JobFailed.<job>` and its cause, and with `notify` the outcome published before the end.
+ * `JobFailed.<job>` and its cause, and the outcome published to each of `publishes`, in turn, before the end.
  *
  * @example
- * const definition = flowDefinition({ pipeline: 'shop', flow: 'nightly', notify: false,
+ * const definition = flowDefinition({ pipeline: 'shop', flow: 'nightly', publishes: [{ kind: 'notify', name: 'alerts' }],
  *   levels: [[{ name: 'extract', kind: 'job', timeoutSeconds: 300, retry: { attempts: 0, intervalSeconds: 10, backoffRate: 2 } }]] });
  */
 export function flowDefinition(plan: FlowPlan): AslDefinition {
-  const onFailure = plan.notify ? PUBLISH_FAILURE : FAILED;
+  const first = plan.publishes[0];
+  const onFailure = first ? publishStateName('failure', first) : FAILED;
   const stepName = (i: number) => (i >= plan.levels.length ? SUCCEEDED : plan.levels[i]!.length === 1 ? plan.levels[i]![0]!.name : levelStateName(i));
   const states: Record<string, AslState> = {
     // The execution's input may be any JSON (a string, an array): the state data starts as an object.
@@ -150,12 +163,16 @@ export function flowDefinition(plan: FlowPlan): AslDefinition {
     }
   });
   const output = Object.fromEntries(done.map((j) => [`${j.name}.$`, j.kind === 'job' ? `${resultPath(j.name)}.Payload` : resultPath(j.name)]));
-  if (plan.notify) {
-    states[SUCCEEDED] = { Type: 'Pass', Parameters: { output, outcome: outcome(plan, 'SUCCEEDED') }, Next: PUBLISH_SUCCESS };
-    // Not caught: if the outcome cannot be published, the execution says so rather than succeeding quietly.
-    states[PUBLISH_SUCCESS] = { ...publish('$.outcome'), OutputPath: '$.output', End: true };
-    // Caught: a publish that fails must not hide which job failed.
-    states[PUBLISH_FAILURE] = { ...publish('$'), Next: FAILED, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: FAILED }] };
+  if (first) {
+    states[SUCCEEDED] = { Type: 'Pass', Parameters: { output, outcome: outcome(plan, 'SUCCEEDED') }, Next: publishStateName('success', first) };
+    plan.publishes.forEach((target, i) => {
+      const next = plan.publishes[i + 1];
+      // Not caught: if the outcome cannot be published, the execution says so rather than succeeding quietly.
+      states[publishStateName('success', target)] = { ...publish(plan, target, 'SUCCEEDED'), ...(next ? { Next: publishStateName('success', next) } : { OutputPath: '$.output', End: true }) };
+      // Caught: a publish that fails must not hide which job failed, nor keep the outcome from the other targets.
+      const then = next ? publishStateName('failure', next) : FAILED;
+      states[publishStateName('failure', target)] = { ...publish(plan, target, 'FAILED'), Next: then, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: then }] };
+    });
   } else {
     states[SUCCEEDED] = { Type: 'Pass', Parameters: output, End: true };
   }
@@ -224,12 +241,19 @@ function outcome(plan: FlowPlan, status: 'SUCCEEDED' | 'FAILED'): { [key: string
   return { flow: plan.flow, 'execution.$': '$$.Execution.Id', status };
 }
 
-/** Publish the outcome at `messagePath`: an object Message is sent as its JSON text (AWS's connect-sns examples pass one). */
-function publish(messagePath: string): AslState {
+/**
+ * Publish the outcome to one target. The state data holds the outcome at `$.outcome` after success
+ * and is the outcome after a failure. A topic gets it as the Message (an object Message is sent as
+ * its JSON text: AWS's connect-sns examples pass one); a notify node an email's subject and text.
+ */
+function publish(plan: FlowPlan, target: FlowPublish, status: 'SUCCEEDED' | 'FAILED'): AslState {
+  const topicArn = `\${${substitutionKey(target.kind, target.name)}}`;
   return {
     Type: 'Task',
     Resource: RESOURCE.snsPublish,
-    Parameters: { TopicArn: `\${${substitutionKey('topic')}}`, 'Message.$': messagePath },
+    Parameters: target.kind === 'topic'
+      ? { TopicArn: topicArn, 'Message.$': status === 'SUCCEEDED' ? '$.outcome' : '$' }
+      : { TopicArn: topicArn, ...notifyPublishParameters(plan, status) },
     ResultPath: null,
     Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' }],
   };

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { StateMachine as StateMachineClass } from 'aws-local-stepfunctions';
 import { InternalError } from '../model/errors.js';
 import { RESOURCE, substitutionsFor, type AslDefinition, type AslState, type JsonValue } from './asl.js';
-import type { FlowPlan } from './plan.js';
+import type { FlowPlan, FlowPublish } from './plan.js';
+import { JobTracker, type LibraryEvent } from './job-tracker.js';
 
 // aws-local-stepfunctions 3.0 declares Node >= 22 in `engines` because its Task states call
 // Promise.withResolvers (new in Node 22) to race a task against its TimeoutSeconds; that is the only
@@ -92,8 +93,8 @@ export interface RunFlowOptions {
   input?: JsonValue;
   /** A handler for every job's Task state, by state (job) name. */
   tasks: Record<string, FlowTask>;
-  /** Receives each outcome message the definition publishes (flows with a topic). */
-  publish?: (message: string) => Promise<void> | void;
+  /** Receives each outcome the definition publishes (flows with a topic or a notify node): `localPublishTargets` names its target. */
+  publish?: (published: FlowPublished) => Promise<void> | void;
   /** Called as jobs start, retry, succeed and fail. */
   onEvent?: (event: FlowEvent) => void;
   /** Aborts the execution (status ABORTED). */
@@ -107,13 +108,34 @@ export interface RunFlowOptions {
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
 
+/** One SNS Publish a definition made: its TopicArn (a local fake), the Message as text, and the Subject if it set one. */
+export interface FlowPublished {
+  topicArn: string;
+  message: string;
+  subject?: string;
+}
+
 /** Fake local ARNs for a plan's placeholders: `arn:aws:lambda:us-east-1:000000000000:function:<pipeline>-local-<job>` and the like. */
 export function localSubstitutions(plan: FlowPlan): Record<string, string> {
   return substitutionsFor(plan, (r) => {
     if (r.kind === 'job') return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${plan.pipeline}-local-${r.name}`;
     if (r.kind === 'glueJob') return `${plan.pipeline}-local-${r.name}`;
-    return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${plan.pipeline}-local-${plan.flow}-outcome`;
+    return localTopicArn(plan, r.name);
   });
+}
+
+function localTopicArn(plan: FlowPlan, name: string): string {
+  return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${plan.pipeline}-local-${name}`;
+}
+
+/**
+ * The topic or notify node each local fake TopicArn of a plan stands for: what a `publish` callback
+ * delivers to. (Node names are unique in a pipeline, so no two targets share an ARN.)
+ *
+ * @example localPublishTargets(plan).get(published.topicArn) // { kind: 'notify', name: 'alerts' }
+ */
+export function localPublishTargets(plan: FlowPlan): Map<string, FlowPublish> {
+  return new Map(plan.publishes.map((p) => [localTopicArn(plan, p.name), p]));
 }
 
 /**
@@ -268,8 +290,8 @@ export async function runFlow(definition: AslDefinition, options: RunFlowOptions
       });
     } else if (state.Resource === RESOURCE.snsPublish) {
       handlers[name] = async (request) => {
-        const message = (request as Record<string, JsonValue>).Message;
-        await options.publish?.(typeof message === 'string' ? message : JSON.stringify(message));
+        const { TopicArn, Message, Subject } = request as Record<string, JsonValue>;
+        await options.publish?.({ topicArn: String(TopicArn), message: typeof Message === 'string' ? Message : JSON.stringify(Message), ...(typeof Subject === 'string' ? { subject: Subject } : {}) });
         return { MessageId: randomUUID() };
       };
     } else {
@@ -321,79 +343,4 @@ function taskFor(tasks: Record<string, FlowTask>, name: string): FlowTask {
   const task = tasks[name];
   if (!task) throw new InternalError(`flow job '${name}' has no local task handler (given: ${Object.keys(tasks).join(', ') || 'none'})`);
   return task;
-}
-
-/** The interpreter's event log entries runFlow reads. */
-interface LibraryEvent {
-  type: string;
-  timestamp: number;
-  state?: { name: string; type: string };
-  Error?: string;
-  Cause?: unknown;
-  retry?: { attempt: number };
-}
-
-/** Turns the interpreter's state events for job Task states into job events and per-job results. */
-class JobTracker {
-  private readonly started = new Map<string, number>();
-  private readonly ended = new Map<string, { status: 'SUCCEEDED' | 'FAILED'; at: number; error?: string; cause?: string }>();
-  private readonly lastError = new Map<string, { error: string; cause: string }>();
-  private readonly caught = new Set<string>();
-  private readonly retries = new Map<string, number>();
-
-  constructor(private readonly jobStates: Set<string>, private readonly onEvent?: (event: FlowEvent) => void) {}
-
-  observe(event: LibraryEvent): void {
-    const job = event.state?.name;
-    if (!job || event.state?.type !== 'Task' || !this.jobStates.has(job)) return;
-    const at = event.timestamp;
-    const since = () => at - (this.started.get(job) ?? at);
-    switch (event.type) {
-      case 'StateEntered':
-        this.started.set(job, at);
-        this.emit({ type: 'job-started', job, at: new Date(at) });
-        break;
-      case 'StateFailed':
-        this.lastError.set(job, { error: event.Error ?? 'Error', cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause ?? null) });
-        break;
-      case 'StateRetried': {
-        const retries = (this.retries.get(job) ?? 0) + 1;
-        this.retries.set(job, retries);
-        this.emit({ type: 'job-retry', job, at: new Date(at), attempt: retries + 1, ...this.lastError.get(job) });
-        break;
-      }
-      case 'StateCaught': {
-        this.caught.add(job);
-        const failure = this.lastError.get(job);
-        this.ended.set(job, { status: 'FAILED', at, ...failure });
-        this.emit({ type: 'job-failed', job, at: new Date(at), durationMs: since(), ...failure });
-        break;
-      }
-      case 'StateExited':
-        if (this.caught.has(job)) break;
-        this.ended.set(job, { status: 'SUCCEEDED', at });
-        this.emit({ type: 'job-succeeded', job, at: new Date(at), durationMs: since() });
-        break;
-    }
-  }
-
-  jobs(stoppedAt: Date, attempts: Map<string, number>): Record<string, FlowJobResult> {
-    const out: Record<string, FlowJobResult> = {};
-    for (const [job, startMs] of this.started) {
-      const end = this.ended.get(job);
-      out[job] = {
-        status: end?.status ?? 'ABORTED',
-        startedAt: new Date(startMs),
-        durationMs: (end?.at ?? stoppedAt.getTime()) - startMs,
-        attempts: attempts.get(job) ?? 0,
-        ...(end?.error !== undefined ? { error: end.error } : {}),
-        ...(end?.cause !== undefined ? { cause: end.cause } : {}),
-      };
-    }
-    return out;
-  }
-
-  private emit(event: FlowEvent): void {
-    this.onEvent?.(event);
-  }
 }

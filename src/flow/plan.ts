@@ -16,6 +16,16 @@ export interface FlowJob {
   retry: { attempts: number; intervalSeconds: number; backoffRate: number };
 }
 
+/**
+ * One place a flow's outcome is published to (flow.to(topic), flow.to(notify)). A topic receives the
+ * outcome as JSON, for programs; a notify node an email for people (a subject and a readable text).
+ */
+export interface FlowPublish {
+  kind: 'topic' | 'notify';
+  /** The topic or notify node's name. */
+  name: string;
+}
+
 /** A flow, ordered: the input of `flowDefinition`. */
 export interface FlowPlan {
   /** The pipeline's name. */
@@ -24,8 +34,13 @@ export interface FlowPlan {
   flow: string;
   /** Topological levels: every job of level i+1 reads a stage written by a job of a level <= i. Jobs of one level run in parallel. */
   levels: FlowJob[][];
-  /** Whether the outcome is published to a topic (flow.to(topic)). */
-  notify: boolean;
+  /** Where each execution's outcome is published: every outgoing topic and notify node, in edge order. */
+  publishes: FlowPublish[];
+  /**
+   * The AWS stage the state machine is deployed to (synth); absent on the local engine. Only the
+   * emails' `sluice executions` command uses it (`--stage NAME`, and the execution's ARN as its id).
+   */
+  stage?: string;
   /** How long a whole execution may run; unset: Step Functions' own limit (one year). */
   timeoutSeconds?: number;
 }

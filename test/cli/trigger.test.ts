@@ -1,7 +1,8 @@
 /**
  * `sluice trigger` and `sluice executions` on the local stage, as a user runs them: the flow runs on
  * the engine this process opens, each job's progress is shown, a failure names the job and exits 1,
- * `--json` is one document, and the executions list and one execution's jobs read back from the state.
+ * `--json` is one document, the executions list and one execution's jobs read back from the state,
+ * and a flow's email in `sluice outbox` gives a command that shows its execution.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +39,21 @@ test('GIVEN a job that fails WHEN its flow is triggered with --json THEN it exit
   assert.match(detail.cause, /upstream export is empty/);
   const ls = parseJson<{ objects: Array<{ key: string }> }>(await cli('ls', 'silver', '--json'));
   assert.ok(!ls.objects.some((o) => o.key === 'half.txt'), 'the failed job wrote nothing');
+});
+
+test('GIVEN the failed flow emails a notify node WHEN sluice outbox runs THEN the email names the job and the cause, and the command it gives shows the execution', async () => {
+  const outbox = parseJson<{ emails: Array<{ to: string[]; subject: string; text: string; cause: { type: string; node: string } }> }>(await cli('outbox', 'oncall', '--json'));
+  assert.equal(outbox.emails.length, 1);
+  const [email] = outbox.emails;
+  assert.deepEqual([email!.to, email!.subject, email!.cause], [['oncall@example.org'], 'fragile of flows FAILED', { type: 'message', node: 'fragile' }]);
+  assert.match(email!.text, /^Flow 'fragile' of pipeline 'flows' FAILED: job 'broken' failed\.$/m);
+  assert.match(email!.text, /^Cause: .*upstream export is empty/m);
+  // WHEN the reader runs the command the email ends with THEN it shows that execution
+  const command = /^See it with: sluice (.+)$/m.exec(email!.text)![1]!.split(' ');
+  assert.deepEqual(command, ['executions', 'fragile', '--id', 'broke']);
+  const shown = await cli(...command, '--json');
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.deepEqual([parseJson<{ name: string; status: string }>(shown).name, parseJson<{ status: string }>(shown).status], ['broke', 'FAILED']);
 });
 
 test('WHEN sluice executions lists a flow and shows one execution THEN status, duration and each job read back from the state', async () => {

@@ -6,10 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flowDefinition, substitutionKey, substitutionsFor, TRANSIENT_ERRORS, type AslDefinition, type AslState } from '../../src/flow/asl.js';
+import { failureStateNames, flowDefinition, publishStateName, substitutionKey, substitutionsFor, TRANSIENT_ERRORS, type AslDefinition, type AslState } from '../../src/flow/asl.js';
 import type { FlowPlan } from '../../src/flow/plan.js';
 import { blocking, CFN_LINT, cfnLint } from '../cloud/synth/helpers.js';
-import { flowJob, flowPlan } from '../helpers/flow-plan.js';
+import { ALERTS, flowJob, flowPlan, OUTCOMES } from '../helpers/flow-plan.js';
+import { flowEmailSubject, SUBJECT_MAX_LENGTH } from '../../src/flow/notify-message.js';
 
 /** Every state of a definition, branches included, with the scope (States map) it lives in. */
 function allStates(definition: AslDefinition): Array<{ name: string; state: AslState; scope: AslDefinition }> {
@@ -22,7 +23,7 @@ function allStates(definition: AslDefinition): Array<{ name: string; state: AslS
 /** A template holding the definition as CloudFormation would receive it from synth. */
 function template(plan: FlowPlan): string {
   const substitutions = substitutionsFor(plan, (r) => {
-    if (r.kind === 'topic') return { Ref: 'Outcomes' };
+    if (r.kind === 'topic' || r.kind === 'notify') return { Ref: r.kind === 'topic' ? 'Outcomes' : 'Alerts' };
     if (r.kind === 'job') return `arn:aws:lambda:us-east-1:123456789012:function:shop-dev-${r.name}`;
     return `shop-dev-${r.name}`;
   });
@@ -30,6 +31,7 @@ function template(plan: FlowPlan): string {
     AWSTemplateFormatVersion: '2010-09-09',
     Resources: {
       Outcomes: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns' } },
+      Alerts: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns' } },
       Role: {
         Type: 'AWS::IAM::Role',
         Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }] } },
@@ -49,12 +51,14 @@ const PLANS: Record<string, FlowPlan> = {
     ['extract'],
     [flowJob('clean-orders', { retry: { attempts: 3, intervalSeconds: 5, backoffRate: 1.5 } }), flowJob('enrich', { kind: 'glueJob', timeoutSeconds: 3600 }), 'score'],
     ['aggregate'],
-  ], { notify: true }),
-  'glue-only-notify.json': flowPlan([[flowJob('enrich', { kind: 'glueJob' })]], { notify: true }),
+  ], { publishes: [OUTCOMES] }),
+  'glue-only-notify.json': flowPlan([[flowJob('enrich', { kind: 'glueJob' })]], { publishes: [OUTCOMES] }),
+  'email-and-topic.json': flowPlan([['extract'], ['clean', 'score']], { publishes: [ALERTS, OUTCOMES], stage: 'dev' }),
+  'email-local.json': flowPlan([['extract']], { publishes: [ALERTS] }),
 };
 
 test('GIVEN flow plans of every shape WHEN their definitions are linted by cfn-lint inside a state machine THEN there is no error or warning', { skip: CFN_LINT ? false : 'cfn-lint is not on PATH here (CI installs it)' }, () => {
-  // GIVEN one job, a chain, a fan-out with a Glue job and retries, notify on and off
+  // GIVEN one job, a chain, a fan-out with a Glue job and retries, outcomes published or not, emailed or not
   const templates = Object.fromEntries(Object.entries(PLANS).map(([file, plan]) => [file, template(plan)]));
   // WHEN cfn-lint validates them (it validates the ASL of a Definition against the States schema)
   const findings = blocking(cfnLint(templates));
@@ -140,37 +144,64 @@ test('substitution keys hold only [A-Za-z0-9_] and never collide, whatever the n
   for (const key of keys) assert.match(key, /^[A-Za-z0-9_]+$/);
   assert.equal(new Set(keys).size, names.length, keys.join(', '));
   assert.equal(substitutionKey('glueJob', 'enrich'), 'GlueJob_enrich');
-  assert.equal(substitutionKey('topic'), 'Topic');
+  assert.equal(substitutionKey('topic', 'outcomes'), 'Topic_outcomes');
+  assert.equal(substitutionKey('notify', 'ops-alerts'), 'Notify_ops_2dalerts');
 });
 
 test('substitutionsFor gives a value for exactly the placeholders the definition holds', () => {
   for (const [file, plan] of Object.entries(PLANS)) {
     // GIVEN a plan's definition and its substitutions
     const placeholders = [...JSON.stringify(flowDefinition(plan)).matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
-    const substitutions = substitutionsFor(plan, (r) => ('name' in r ? `${r.kind}:${r.name}` : 'topic'));
+    const substitutions = substitutionsFor(plan, (r) => `${r.kind}:${r.name}`);
     // THEN the keys are the placeholders, no more, no fewer, each resolved for its own resource
     assert.deepEqual(Object.keys(substitutions).sort(), [...new Set(placeholders)].sort(), file);
   }
-  const substitutions = substitutionsFor(PLANS['fan-out-notify.json']!, (r) => ('name' in r ? `${r.kind}:${r.name}` : 'topic'));
+  const substitutions = substitutionsFor(PLANS['fan-out-notify.json']!, (r) => `${r.kind}:${r.name}`);
   assert.equal(substitutions.Job_clean_2dorders, 'job:clean-orders');
   assert.equal(substitutions.GlueJob_enrich, 'glueJob:enrich');
-  assert.equal(substitutions.Topic, 'topic');
+  assert.equal(substitutions.Topic_outcomes, 'topic:outcomes');
+  assert.equal(substitutionsFor(PLANS['email-and-topic.json']!, (r) => `${r.kind}:${r.name}`).Notify_alerts, 'notify:alerts');
 });
 
-test('with notify, both ends of the flow publish the outcome to ${Topic} before the execution ends', () => {
-  // GIVEN a flow that publishes its outcome
-  const definition = flowDefinition(flowPlan([['extract'], ['clean', 'score']], { notify: true }));
+test('both ends of the flow publish the outcome to each topic and notify node, in edge order, before the execution ends', () => {
+  // GIVEN a flow that emails a notify node, then publishes to a topic
+  const definition = flowDefinition(flowPlan([['extract'], ['clean', 'score']], { publishes: [ALERTS, OUTCOMES] }));
   const publishes = allStates(definition).filter(({ state }) => state.Resource === 'arn:aws:states:::sns:publish');
-  // THEN there are two publishing states (success, failure), both to the topic placeholder
-  assert.equal(publishes.length, 2);
-  for (const { state } of publishes) assert.equal((state.Parameters as Record<string, unknown>).TopicArn, '${Topic}');
-  // AND the failure publish leads to the Fail state even when publishing fails
-  const failure = publishes.find(({ state }) => state.Next)!.state;
-  assert.equal(definition.States[failure.Next as string]!.Type, 'Fail');
-  assert.deepEqual((failure.Catch as Array<{ Next: string }>).map((c) => c.Next), [failure.Next]);
-  // AND without notify no state publishes
+  const arnOf = (state: AslState) => (state.Parameters as Record<string, unknown>).TopicArn;
+  // THEN each end has one publishing state per target, chained in edge order
+  assert.equal(publishes.length, 4);
+  const success = [publishStateName('success', ALERTS), publishStateName('success', OUTCOMES)];
+  const failure = [publishStateName('failure', ALERTS), publishStateName('failure', OUTCOMES)];
+  assert.equal(definition.States['Flow succeeded']!.Next, success[0]);
+  assert.deepEqual(success.map((n) => arnOf(definition.States[n]!)), ['${Notify_alerts}', '${Topic_outcomes}']);
+  assert.equal(definition.States[success[0]!]!.Next, success[1]);
+  assert.equal(definition.States[success[1]!]!.End, true);
+  // AND a job's failure goes through both, each caught so a refused publish neither hides the failure nor skips the next target
+  assert.equal(definition.States[failureStateNames('extract', 0).failed]!.Next, failure[0]);
+  assert.equal(definition.States[failureStateNames('clean', 1).reported]!.Next, failure[0]);
+  assert.deepEqual(failure.map((n) => arnOf(definition.States[n]!)), ['${Notify_alerts}', '${Topic_outcomes}']);
+  assert.deepEqual([definition.States[failure[0]!]!.Next, (definition.States[failure[0]!]!.Catch as Array<{ Next: string }>).map((c) => c.Next)], [failure[1], [failure[1]]]);
+  const last = definition.States[failure[1]!]!;
+  assert.equal(definition.States[last.Next as string]!.Type, 'Fail');
+  assert.deepEqual((last.Catch as Array<{ Next: string; ResultPath: null }>).map((c) => [c.Next, c.ResultPath]), [[last.Next, null]]);
+  // AND the topic gets the outcome as its Message, the notify node a subject and a text built from it
+  assert.deepEqual(definition.States[success[1]!]!.Parameters, { TopicArn: '${Topic_outcomes}', 'Message.$': '$.outcome' });
+  const email = definition.States[failure[0]!]!.Parameters as Record<string, string>;
+  assert.equal(email.Subject, 'nightly of shop FAILED');
+  assert.match(email['Message.$']!, /^States\.Format\('.*', \$\.failedJob, \$\$\.Execution\.Name, \$\$\.Execution\.StartTime, \$\.cause, \$\$\.Execution\.Name\)$/s);
+  // AND without targets no state publishes
   const quiet = flowDefinition(flowPlan([['extract'], ['clean', 'score']]));
   assert.equal(allStates(quiet).filter(({ state }) => state.Resource === 'arn:aws:states:::sns:publish').length, 0);
+});
+
+test("an email's subject is '<flow> of <pipeline> <status>', cut to the 99 characters SNS allows", () => {
+  assert.equal(flowEmailSubject({ flow: 'nightly', pipeline: 'shop' }, 'SUCCEEDED'), 'nightly of shop SUCCEEDED');
+  // GIVEN names as long as the model allows them to be
+  const subject = flowEmailSubject({ flow: 'f'.repeat(40), pipeline: 'p'.repeat(80) }, 'SUCCEEDED');
+  // THEN the subject is cut to 99 characters, no more
+  assert.equal(SUBJECT_MAX_LENGTH, 99);
+  assert.equal(subject.length, 99);
+  assert.ok(subject.startsWith(`${'f'.repeat(40)} of ppp`));
 });
 
 test("a flow's timeout is the execution's TimeoutSeconds; without one, the definition has none", () => {

@@ -7,17 +7,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flowDefinition } from '../../src/flow/asl.js';
-import { localSubstitutions, runFlow, substituteDefinition, type FlowEvent, type FlowTask, type RunFlowOptions } from '../../src/flow/local-run.js';
+import { flowDefinition, publishStateName } from '../../src/flow/asl.js';
+import { localPublishTargets, localSubstitutions, runFlow, substituteDefinition, type FlowEvent, type FlowPublished, type FlowTask, type RunFlowOptions } from '../../src/flow/local-run.js';
 import type { FlowPlan } from '../../src/flow/plan.js';
 import { InternalError } from '../../src/model/errors.js';
-import { flowJob, flowPlan } from '../helpers/flow-plan.js';
+import { ALERTS, flowJob, flowPlan, OUTCOMES } from '../helpers/flow-plan.js';
 
 /** Run a plan with the given handlers (every other job returns `{ ok: <job> }`), recording calls and events. */
 async function run(plan: FlowPlan, tasks: Record<string, FlowTask> = {}, options: Partial<RunFlowOptions> = {}) {
   const calls: Array<{ job: string; input: unknown }> = [];
   const events: FlowEvent[] = [];
-  const published: string[] = [];
+  const publishes: FlowPublished[] = [];
   const handlers = Object.fromEntries(plan.levels.flat().map((j) => [j.name, ((input, call) => {
     calls.push({ job: j.name, input });
     return tasks[j.name] ? tasks[j.name]!(input, call) : { ok: j.name };
@@ -25,12 +25,16 @@ async function run(plan: FlowPlan, tasks: Record<string, FlowTask> = {}, options
   const result = await runFlow(flowDefinition(plan), {
     substitutions: localSubstitutions(plan),
     tasks: handlers,
-    publish: (message) => { published.push(message); },
+    publish: (p) => { publishes.push(p); },
     onEvent: (e) => events.push(e),
     retryIntervalOverrides: Object.fromEntries(plan.levels.flat().map((j) => [j.name, 0])),
     ...options,
   });
-  return { result, calls, events, published };
+  // What reached the outcome topic, and the emails to the notify node (by the target each ARN stands for).
+  const targets = localPublishTargets(plan);
+  const published = publishes.filter((p) => targets.get(p.topicArn) === OUTCOMES).map((p) => p.message);
+  const emails = publishes.filter((p) => targets.get(p.topicArn) === ALERTS).map((p) => ({ subject: p.subject, text: p.message }));
+  return { result, calls, events, published, publishes, emails };
 }
 
 /** A promise that settles when `count` parties have arrived (or rejects after a long wait, so a broken test ends). */
@@ -180,7 +184,7 @@ test('aborting the signal ends the execution ABORTED', async () => {
 
 test('with a topic, a succeeded execution publishes its outcome once', async () => {
   // GIVEN a notifying flow
-  const plan = flowPlan([['extract'], ['clean', 'score']], { notify: true });
+  const plan = flowPlan([['extract'], ['clean', 'score']], { publishes: [OUTCOMES] });
   // WHEN it runs to success
   const { result, published } = await run(plan, {}, { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:shop-local-nightly:run-1' });
   // THEN one message says so, naming the flow and the execution
@@ -193,7 +197,7 @@ test('with a topic, a succeeded execution publishes its outcome once', async () 
 test('with a topic, a failed execution publishes once which job failed and why, then ends failed', async () => {
   for (const levels of [[['extract'], ['clean']], [['extract'], ['clean', 'score']]]) {
     // GIVEN a notifying flow whose clean job throws (alone in its level, then beside another)
-    const plan = flowPlan(levels, { notify: true });
+    const plan = flowPlan(levels, { publishes: [OUTCOMES] });
     // WHEN it runs
     const { result, published } = await run(plan, { clean: () => { throw new SyntaxError('unexpected token in orders.csv'); } });
     // THEN one message carries the failure, as the execution reports it
@@ -205,6 +209,88 @@ test('with a topic, a failed execution publishes once which job failed and why, 
     assert.equal(message.cause, result.cause);
     assert.match(message.cause, /SyntaxError.*unexpected token in orders\.csv/);
   }
+});
+
+test('with a notify node, a succeeded execution emails which flow and execution ended, and how to see it; the topic still gets the JSON', async () => {
+  // GIVEN a flow publishing to a topic, then emailing a notify node
+  const plan = flowPlan([['extract'], ['clean', 'score']], { publishes: [OUTCOMES, ALERTS] });
+  // WHEN it runs to success
+  const { result, publishes, published, emails } = await run(plan, {}, { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:shop-local-nightly:run-1' });
+  assert.equal(result.status, 'SUCCEEDED');
+  // THEN the topic got the outcome as JSON first, with no subject, then the notify node its one email
+  assert.deepEqual(publishes.map((p) => localPublishTargets(plan).get(p.topicArn)), [OUTCOMES, ALERTS]);
+  assert.equal(JSON.parse(published[0]!).status, 'SUCCEEDED');
+  assert.equal(publishes[0]!.subject, undefined);
+  assert.equal(emails.length, 1);
+  // AND the email says, in words, what ended and how to look at it on the local stage
+  assert.equal(emails[0]!.subject, 'nightly of shop SUCCEEDED');
+  const lines = emails[0]!.text.split('\n');
+  assert.match(lines[3]!, /^Started: \d{4}-\d\d-\d\dT/);
+  assert.deepEqual(lines.filter((_, i) => i !== 3), [
+    "Flow 'nightly' of pipeline 'shop' SUCCEEDED.",
+    '',
+    'Execution: run-1',
+    '',
+    'See it with: sluice executions nightly --id run-1',
+  ]);
+  // AND the output is still the jobs' results
+  assert.deepEqual(result.output, { extract: { ok: 'extract' }, clean: { ok: 'clean' }, score: { ok: 'score' } });
+});
+
+test('with a notify node, a failed execution emails the job that failed and its cause, once, then ends failed', async () => {
+  for (const levels of [[['extract'], ['clean']], [['extract'], ['clean', 'score']]]) {
+    // GIVEN an emailing flow whose clean job throws (alone in its level, then beside another)
+    const plan = flowPlan(levels, { publishes: [ALERTS] });
+    // WHEN it runs
+    const { result, emails } = await run(plan, { clean: () => { throw new SyntaxError("unexpected token '{' in orders.csv"); } }, { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:shop-local-nightly:run-9' });
+    // THEN the execution failed as it would without the email
+    assert.equal(result.status, 'FAILED');
+    assert.equal(result.error, 'JobFailed.clean');
+    // AND one email names the failed job, the execution, the cause (quotes and braces intact) and the command
+    assert.equal(emails.length, 1, JSON.stringify(levels));
+    assert.equal(emails[0]!.subject, 'nightly of shop FAILED');
+    const lines = emails[0]!.text.split('\n');
+    assert.equal(lines[0], "Flow 'nightly' of pipeline 'shop' FAILED: job 'clean' failed.");
+    assert.equal(lines[2], 'Execution: run-9');
+    assert.equal(lines.find((l) => l.startsWith('Cause: ')), `Cause: ${result.cause}`);
+    assert.match(result.cause!, /SyntaxError.*unexpected token '\{' in orders\.csv/);
+    assert.equal(lines.at(-1), 'See it with: sluice executions nightly --id run-9');
+  }
+});
+
+test("deployed to a stage, the email names the stage and the command takes the execution's ARN and --stage", async () => {
+  // GIVEN the plan synth deploys to stage dev
+  const plan = flowPlan([['extract']], { publishes: [ALERTS], stage: 'dev' });
+  const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:shop-dev-nightly:run-2';
+  // WHEN it runs
+  const { emails } = await run(plan, {}, { executionArn });
+  // THEN the email says which stage, and how to see this execution there
+  const lines = emails[0]!.text.split('\n');
+  assert.equal(lines[0], "Flow 'nightly' of pipeline 'shop' (stage 'dev') SUCCEEDED.");
+  assert.equal(lines.at(-1), `See it with: sluice executions nightly --id ${executionArn} --stage dev`);
+});
+
+test('a publish that fails after a failed job hides neither the failure nor the outcome from the other targets', async () => {
+  // GIVEN a flow emailing first, then publishing to a topic, whose clean job fails, and SNS refusing the email
+  const plan = flowPlan([['clean']], { publishes: [ALERTS, OUTCOMES] });
+  const targets = localPublishTargets(plan);
+  let refused = 0;
+  const published: string[] = [];
+  // WHEN it runs
+  const { result } = await run(plan, { clean: () => { throw new Error('bad rows'); } }, {
+    publish: (p) => {
+      if (targets.get(p.topicArn) === ALERTS) { refused++; throw Object.assign(new Error('Invalid parameter: Subject'), { name: 'SNS.InvalidParameterException' }); }
+      published.push(p.message);
+    },
+    retryIntervalOverrides: { clean: 0, [publishStateName('failure', ALERTS)]: 0 },
+  });
+  // THEN the email was tried, the topic still got the outcome, and the execution ends with the job's failure
+  assert.ok(refused >= 1);
+  assert.equal(published.length, 1);
+  assert.equal(JSON.parse(published[0]!).failedJob, 'clean');
+  assert.equal(result.status, 'FAILED');
+  assert.equal(result.error, 'JobFailed.clean');
+  assert.match(result.cause!, /bad rows/);
 });
 
 test("the execution's input reaches every job, and the output holds each job's result by name", async () => {
@@ -247,7 +333,7 @@ test('a failing Glue job fails as Glue reports it: States.TaskFailed, with the j
 
 test('placeholders are filled as CloudFormation fills them, and one without a value is refused', () => {
   // GIVEN a plan's definition
-  const plan = flowPlan([['clean-orders']], { notify: true });
+  const plan = flowPlan([['clean-orders']], { publishes: [OUTCOMES] });
   const definition = flowDefinition(plan);
   // WHEN its placeholders are filled with the local fake ARNs
   const filled = substituteDefinition(definition, localSubstitutions(plan));

@@ -1,8 +1,13 @@
 /**
  * Factories of flow plans for the tests of src/flow/: a job with the defaults the model gives
- * (300 s timeout, no retries), and a plan from its levels.
+ * (300 s timeout, no retries), a plan from its levels, and targets its outcome is published to.
  */
-import type { FlowJob, FlowPlan } from '../../src/flow/plan.js';
+import type { FlowJob, FlowPlan, FlowPublish } from '../../src/flow/plan.js';
+
+/** A topic the outcome is published to (flow.to(topic('outcomes'))). */
+export const OUTCOMES: FlowPublish = { kind: 'topic', name: 'outcomes' };
+/** A notify node the outcome is emailed to (flow.to(notify('alerts', ...))). */
+export const ALERTS: FlowPublish = { kind: 'notify', name: 'alerts' };
 
 /** A flow job with the model's defaults, overridden where given. */
 export function flowJob(name: string, overrides: Partial<Omit<FlowJob, 'name'>> = {}): FlowJob {
@@ -14,7 +19,7 @@ export function flowPlan(levels: Array<Array<string | FlowJob>>, options: Partia
   return {
     pipeline: 'shop',
     flow: 'nightly',
-    notify: false,
+    publishes: [],
     ...options,
     levels: levels.map((level) => level.map((j) => (typeof j === 'string' ? flowJob(j) : j))),
   };

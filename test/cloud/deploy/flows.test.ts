@@ -1,7 +1,7 @@
 /**
  * A flow of two jobs and a Glue job deployed to moto through the CLI, in two stages: the state
- * machine with its definition, role and log group, the Glue job with its uploaded script and role
- * (in the deployed template: MOTO_CFN_GLUE_JOB), the schedule's target, `status`; executions started,
+ * machine with its definition (emailing the notify node's topic), role and log group, the Glue job
+ * with its uploaded script and role (in the deployed template: MOTO_CFN_GLUE_JOB), the schedule's target, `status`; executions started,
  * refused, queued and read through the AWS stage; and a destroy of one stage that removes its state
  * machine, log groups and Glue files and nothing of the other. moto gaps are named in ./helpers.ts.
  */
@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { synthesize } from '../../../src/cloud/synth/synth.js';
 import { loadPipeline } from '../../../src/cli/load.js';
 import { AwsStage } from '../../../src/stage/aws/stage.js';
@@ -45,6 +45,23 @@ test('GIVEN the flow deployed THEN its state machine runs the template\'s defini
   await verifyAgainstTemplate(cloud, s, await resourcesOf(cloud, STACK));
   const types = (await resourcesOf(cloud, STACK)).map((r) => r.type);
   assert.ok(types.includes('AWS::StepFunctions::StateMachine') && types.includes('AWS::Events::Rule'));
+});
+
+test('GIVEN the flow deployed THEN its state machine emails the notify node\'s topic and publishes to the outcome topic, each by its deployed ARN', { skip }, async () => {
+  // moto runs no execution (MOTO_SFN_NO_RUN): the email's text is checked where this definition runs, locally (test/flow/notify.test.ts).
+  const resources = await resourcesOf(cloud, STACK);
+  const arnOf = (logicalId: string) => resources.find((r) => r.logicalId === logicalId)!.physicalId;
+  const machine = await cloud.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arnOf('NightlyStateMachine') }));
+  const states = JSON.parse(machine.definition!).States as Record<string, { Parameters: Record<string, string> }>;
+  // THEN both ends of the flow email the alerts topic with the fixed subject, and publish to the outcomes topic
+  for (const [end, status] of [['success', 'SUCCEEDED'], ['failure', 'FAILED']] as const) {
+    const email = states[`Publish ${end} to alerts`]!.Parameters;
+    assert.deepEqual([email.TopicArn, email.Subject], [arnOf('AlertsTopic'), `nightly of flows ${status}`]);
+    assert.match(email.TopicArn!, new RegExp(`^arn:aws:sns:${REGION}:${ACCOUNT}:`));
+    assert.equal(states[`Publish ${end} to outcomes`]!.Parameters.TopicArn, arnOf('OutcomesTopic'));
+  }
+  // AND the email tells the reader to look at this stage
+  assert.match(states['Publish failure to alerts']!.Parameters['Message.$']!, new RegExp(`--stage ${STAGE}'`));
 });
 
 test('GIVEN the Glue job deployed THEN its script and extra files are in the assets bucket where its template points, byte for byte', { skip }, async () => {

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { glueJob, job, flow, bucket, pipeline } from 'sluice';
+import { glueJob, job, flow, bucket, pipeline, topic } from 'sluice';
 import { auditTemplate } from '../../../src/cloud/synth/audit.js';
 import { flowDefinition, substitutionKey } from '../../../src/flow/asl.js';
 import { flowPlanOf } from '../../../src/flow/plan-of.js';
@@ -83,14 +83,16 @@ test('GIVEN a flow of two jobs and a Glue job WHEN synthesized THEN its state ma
   const sm = props(t, 'nightly/StateMachine');
   assert.equal(sm.StateMachineName, 'flows-dev-nightly');
   const [text, variables] = sm.DefinitionString['Fn::Sub'] as [string, Record<string, unknown>];
-  const plan = flowPlanOf(pipe, pipe.node('nightly') as never);
+  const plan = flowPlanOf(pipe, pipe.node('nightly') as never, 'dev');
   assert.deepEqual(plan.levels.map((l) => l.map((j) => j.name)), [['extract'], ['clean-orders'], ['enrich']]);
+  assert.deepEqual(plan.publishes, [{ kind: 'topic', name: 'outcomes' }, { kind: 'notify', name: 'alerts' }]);
   assert.deepEqual(JSON.parse(text.replaceAll('${AWS::Partition}', 'aws')), flowDefinition(plan));
   assert.deepEqual(Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, show(v)])), {
     [substitutionKey('job', 'clean-orders')]: `${byPath(t, 'clean-orders/Function').id}.Arn`,
     [substitutionKey('job', 'extract')]: `${byPath(t, 'extract/Function').id}.Arn`,
     [substitutionKey('glueJob', 'enrich')]: byPath(t, 'enrich/Job').id,
-    [substitutionKey('topic')]: byPath(t, 'outcomes/Topic').id,
+    [substitutionKey('topic', 'outcomes')]: byPath(t, 'outcomes/Topic').id,
+    [substitutionKey('notify', 'alerts')]: byPath(t, 'alerts/Topic').id,
   });
   assert.equal(JSON.parse(text).TimeoutSeconds, 10_800);
   assert.deepEqual(sm.LoggingConfiguration.Level, 'ERROR');
@@ -99,15 +101,19 @@ test('GIVEN a flow of two jobs and a Glue job WHEN synthesized THEN its state ma
   assert.equal(sm.TracingConfiguration.Enabled, true);
 });
 
-test('GIVEN a flow WHEN synthesized THEN its role invokes exactly its functions, runs exactly its Glue job, publishes to its topic, and explains every "*"', () => {
+test('GIVEN a flow WHEN synthesized THEN its role invokes exactly its functions, runs exactly its Glue job, publishes to its topic and notify node, and explains every "*"', () => {
   const lines = grantLines(roleStatements(t, 'nightly'));
   assert.deepEqual(lines.filter((l) => !l.startsWith('logs:') && !l.startsWith('xray:')), [
     'glue:BatchStopJobRun on arn:glue:${AWS::Region}:${AWS::AccountId}:job/flows-dev-enrich',
     'glue:GetJobRun on arn:glue:${AWS::Region}:${AWS::AccountId}:job/flows-dev-enrich',
     'glue:GetJobRuns on arn:glue:${AWS::Region}:${AWS::AccountId}:job/flows-dev-enrich',
     'glue:StartJobRun on arn:glue:${AWS::Region}:${AWS::AccountId}:job/flows-dev-enrich',
+    // The notify node's topic is encrypted with the pipeline's key: publishing to it uses the key.
+    `kms:Decrypt on ${byPath(t, 'Key').id}.Arn`,
+    `kms:GenerateDataKey on ${byPath(t, 'Key').id}.Arn`,
     `lambda:InvokeFunction on ${byPath(t, 'clean-orders/Function').id}.Arn`,
     `lambda:InvokeFunction on ${byPath(t, 'extract/Function').id}.Arn`,
+    `sns:Publish on ${byPath(t, 'alerts/Topic').id}`,
     `sns:Publish on ${byPath(t, 'outcomes/Topic').id}`,
   ]);
   const trust = props(t, 'nightly/Role').AssumeRolePolicyDocument.Statement[0];
@@ -115,6 +121,31 @@ test('GIVEN a flow WHEN synthesized THEN its role invokes exactly its functions,
   assert.equal(show(trust.Condition.ArnLike['aws:SourceArn']), 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:flows-dev-nightly');
   const unscoped = (byPath(t, 'nightly/Role').Metadata as any)['sluice:unscoped'].map((u: any) => u.sid);
   assert.deepEqual(roleStatements(t, 'nightly').filter((s) => s.Resource === '*').map((s) => s.Sid), unscoped);
+});
+
+test('GIVEN flow -> topic and flow -> notify WHEN synthesized THEN the state machine publishes to both, emails with a fixed subject naming the stage, and its role may use the key of the notify topic', () => {
+  const [text] = props(t, 'nightly/StateMachine').DefinitionString['Fn::Sub'] as [string];
+  const states = JSON.parse(text).States as Record<string, { Parameters?: Record<string, string>; Next?: string; End?: boolean }>;
+  // THEN success publishes to the topic, then emails; so does a failure, on its way to the Fail state
+  assert.deepEqual(['success', 'failure'].map((end) => [`Publish ${end} to outcomes`, `Publish ${end} to alerts`].map((n) => states[n]!.Parameters!.TopicArn)), [
+    ['${Topic_outcomes}', '${Notify_alerts}'], ['${Topic_outcomes}', '${Notify_alerts}'],
+  ]);
+  // AND the email's subject is fixed at synth time; its text names the stage and the command to see the execution there
+  const failed = states['Publish failure to alerts']!.Parameters!;
+  assert.equal(failed.Subject, 'nightly of flows FAILED');
+  assert.equal(states['Publish success to alerts']!.Parameters!.Subject, 'nightly of flows SUCCEEDED');
+  assert.match(failed['Message.$']!, /\(stage \\'dev\\'\) FAILED: job \\'\{\}\\' failed\./);
+  assert.match(failed['Message.$']!, /sluice executions nightly --id \{\} --stage dev', .*\$\$\.Execution\.Id\)$/s);
+  // AND the role's one publish statement names both topics, and it may use the pipeline key the notify topic is encrypted with
+  const publish = roleStatements(t, 'nightly').find((s) => s.Sid === 'PublishOutcome')!;
+  assert.deepEqual([publish.Action, (publish.Resource as unknown[]).map(show)], [['sns:Publish'], [byPath(t, 'outcomes/Topic').id, byPath(t, 'alerts/Topic').id]]);
+  assert.ok(roleStatements(t, 'nightly').some((s) => s.Sid === 'UsePipelineKey'));
+  // AND each grant is recorded for the audit and sluice's own reading of the role
+  const grants = (byPath(t, 'nightly/Role').Metadata as any)['sluice:grants'].filter((g: any) => g.use === 'publish');
+  assert.deepEqual(grants, [
+    { node: 'outcomes', use: 'publish', reason: 'edge nightly -> outcomes' },
+    { node: 'alerts', use: 'publish', reason: 'edge nightly -> alerts' },
+  ]);
 });
 
 test('GIVEN schedule -> flow WHEN synthesized THEN the rule starts the state machine through a role allowed to start exactly it', () => {
@@ -161,4 +192,23 @@ test('GIVEN a pythonshell Glue job and a job WHEN synthesized THEN Python 3.9 on
   const g = props(t2, 'tally/Job');
   assert.deepEqual([g.Command.Name, g.Command.PythonVersion, g.GlueVersion, g.MaxCapacity, g.WorkerType, g.DefaultArguments['--TempDir']], ['pythonshell', '3.9', '3.0', 1, undefined, undefined]);
   assert.ok(grantLines(roleStatements(t2, 'tally')).filter((l) => l.startsWith('logs:')).every((l) => l.includes('/aws-glue/python-jobs/')));
+});
+
+test('GIVEN a flow wired to two topics WHEN synthesized THEN it publishes its outcome to both (not only the first) and its role may publish to exactly those', async () => {
+  // GIVEN flow -> first, flow -> second (unencrypted topics: no key)
+  const only = job('only', { handler: './fixtures/handlers/noop.ts' });
+  const f = flow('f', [only]);
+  const t2 = (await synthFor(pipeline('two-topics', [bucket('a').to(only).to(bucket('b')), f.to(topic('first')), f.to(topic('second'))]))).template;
+  // THEN the definition publishes to each, in edge order, at both ends
+  const [text, variables] = props(t2, 'f/StateMachine').DefinitionString['Fn::Sub'] as [string, Record<string, unknown>];
+  const states = JSON.parse(text).States as Record<string, { Parameters?: { TopicArn?: string } }>;
+  assert.deepEqual(Object.keys(states).filter((n) => n.startsWith('Publish ')), ['Publish success to first', 'Publish failure to first', 'Publish success to second', 'Publish failure to second']);
+  assert.equal(states['Publish failure to second']!.Parameters!.TopicArn, '${Topic_second}');
+  assert.deepEqual([show(variables.Topic_first), show(variables.Topic_second)], [byPath(t2, 'first/Topic').id, byPath(t2, 'second/Topic').id]);
+  // AND the role publishes to exactly those two, with no key use
+  assert.deepEqual(grantLines(roleStatements(t2, 'f')).filter((l) => !l.startsWith('logs:') && !l.startsWith('xray:') && !l.startsWith('lambda:')), [
+    `sns:Publish on ${byPath(t2, 'first/Topic').id}`,
+    `sns:Publish on ${byPath(t2, 'second/Topic').id}`,
+  ]);
+  assert.deepEqual(auditTemplate(t2), []);
 });

@@ -1,11 +1,13 @@
 /**
  * `flow` -> an `AWS::StepFunctions::StateMachine` (standard) running the flow's plan as the one ASL
  * definition the local engine runs too (src/flow/asl.ts), its placeholders filled with the ARNs of
- * this stack's job functions, Glue jobs and outcome topic; logging to its own log group
- * (`/aws/vendedlogs/states/…`, level ERROR, no execution data) and traced (docs/security-rules.md
- * SFN-1, SFN-2). Its role, trusted by Step Functions for this state machine only, invokes exactly its
- * job functions, runs exactly its Glue jobs (`startJobRun.sync`), publishes to exactly its outcome
- * topic, and holds the log delivery and X-Ray actions that only take `*`, each with its reason (SFN-3).
+ * this stack's job functions, Glue jobs, outcome topics and notify nodes' topics; logging to its own
+ * log group (`/aws/vendedlogs/states/…`, level ERROR, no execution data) and traced
+ * (docs/security-rules.md SFN-1, SFN-2). Its role, trusted by Step Functions for this state machine
+ * only, invokes exactly its job functions, runs exactly its Glue jobs (`startJobRun.sync`), publishes
+ * to exactly the topics it sends its outcome to (with the pipeline key's use where one is encrypted
+ * with it: every notify node's is), and holds the log delivery and X-Ray actions that only take `*`,
+ * each with its reason (SFN-3).
  *
  * The definition is a `DefinitionString` in an `Fn::Sub` whose variables are the substitutions,
  * rather than `Definition` with `DefinitionSubstitutions`: the same `${Key}` semantics, and moto
@@ -13,6 +15,7 @@
  */
 import type { Flow } from '../../../model/flow.js';
 import type { Topic } from '../../../model/topic.js';
+import type { Notify } from '../../../model/notify.js';
 import type { GlueJob } from '../../../model/glue-job.js';
 import { flowDefinition, substitutionsFor } from '../../../flow/asl.js';
 import { flowPlanOf } from '../../../flow/plan-of.js';
@@ -43,9 +46,9 @@ export const flowSynth: KindSynth<Flow> = {
   grantResources: () => [],
 
   synthesize(node, ctx) {
-    const plan = flowPlanOf(ctx.pipe, node);
+    const plan = flowPlanOf(ctx.pipe, node, ctx.stage);
     const jobs = plan.levels.flat();
-    const topic = ctx.outgoing(node).find((e) => e.to.kind === 'topic')?.to as Topic | undefined;
+    const targets = plan.publishes.map((p) => ctx.pipe.node(p.name) as Topic | Notify);
     const name = ctx.physical(node, 'StateMachine');
     const stateMachineArn = arnByName('flow', 'StateMachine', name);
     const logGroup = addLogGroup(ctx, node);
@@ -57,9 +60,9 @@ export const flowSynth: KindSynth<Flow> = {
     const glueJobs = jobs.filter((j) => j.kind === 'glueJob');
     if (lambdaJobs.length) statements.push({ Sid: 'InvokeJobs', Effect: 'Allow', Action: [...INVOKE.job], Resource: lambdaJobs.map((j) => functionArn(j.name)) });
     if (glueJobs.length) statements.push({ Sid: 'RunGlueJobs', Effect: 'Allow', Action: [...INVOKE.glueJob], Resource: glueJobs.map((j) => arnByName('glueJob', 'Job', ctx.physical(step(j.name) as GlueJob, 'Job'))) });
-    if (topic) {
-      statements.push({ Sid: 'PublishOutcome', Effect: 'Allow', Action: [PUBLISH_ACTION], Resource: topicRef(topic) });
-      if (usesKey(ctx, topic, 'Topic')) statements.push({ Sid: 'UsePipelineKey', Effect: 'Allow', Action: [...KEY_USE_ACTIONS.publish!], Resource: keyArn() });
+    if (targets.length) {
+      statements.push({ Sid: 'PublishOutcome', Effect: 'Allow', Action: [PUBLISH_ACTION], Resource: targets.map(topicArnOf) });
+      if (targets.some((t) => usesKey(ctx, t, 'Topic'))) statements.push({ Sid: 'UsePipelineKey', Effect: 'Allow', Action: [...KEY_USE_ACTIONS.publish!], Resource: keyArn() });
     }
     statements.push(
       { Sid: 'DeliverLogs', Effect: 'Allow', Action: [...STATES_LOG_DELIVERY_ACTIONS], Resource: '*' },
@@ -77,7 +80,7 @@ export const flowSynth: KindSynth<Flow> = {
     }, {
       'sluice:grants': [
         ...jobs.map((j) => ({ node: j.name, use: 'invoke', reason: `${node} runs ${j.kind === 'job' ? 'job' : 'Glue job'} '${j.name}'` })),
-        ...(topic ? [{ node: topic.name, use: 'publish', reason: `edge ${node.name} -> ${topic.name}` }] : []),
+        ...targets.map((t) => ({ node: t.name, use: 'publish', reason: `edge ${node.name} -> ${t.name}` })),
       ],
       'sluice:unscoped': [
         { sid: 'DeliverLogs', actions: [...STATES_LOG_DELIVERY_ACTIONS], reason: STATES_LOG_DELIVERY_REASON },
@@ -86,7 +89,7 @@ export const flowSynth: KindSynth<Flow> = {
     });
 
     const substitutions = substitutionsFor(plan, (resource): Value => {
-      if (resource.kind === 'topic') return topicRef(topic!);
+      if (resource.kind === 'topic' || resource.kind === 'notify') return topicArnOf(step(resource.name) as Topic | Notify);
       if (resource.kind === 'job') return functionArn(resource.name);
       // startJobRun takes the job's name, which is the Glue job's Ref.
       return ref(partIdOf(step(resource.name), 'Job'));
@@ -109,6 +112,11 @@ export const flowSynth: KindSynth<Flow> = {
     ctx.output(node.name, id, { Description: `${node}: state machine ARN`, Value: ref(id) });
   },
 };
+
+/** The ARN a flow publishes its outcome to: a topic's (its own, or the existing one it names), a notify node's topic. */
+function topicArnOf(target: Topic | Notify): Str {
+  return target.kind === 'topic' ? topicRef(target) : ref(idOf(target, 'Topic'));
+}
 
 /**
  * The definition as `Fn::Sub` text: the ASL of `flowDefinition`, with the partition of the
