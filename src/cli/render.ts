@@ -70,6 +70,7 @@ export function formatStatus(s: StageStatus): string {
 function heldByNotify(n: NodeStatus): string {
   if (n.emails !== undefined) return `${n.emails} email(s) in outbox`;
   if (!n.subscriptions) return '';
+  if (n.subscriptions.length === 0) return pc.yellow('no email subscription');
   const pending = n.subscriptions.filter((s) => s.state === 'pending').length;
   const subscribed = `${n.subscriptions.length} email subscription(s)`;
   return pending ? pc.yellow(`${subscribed}, ${pending} pending`) : subscribed;
@@ -77,16 +78,25 @@ function heldByNotify(n: NodeStatus): string {
 
 /**
  * Each email subscription of the stage's notify nodes and its state, after the table; when one is
- * pending, what its recipient has to do, since SNS sends nothing to that address until then.
+ * pending, what its recipient has to do, since SNS sends nothing to that address until then; when a
+ * notify node has none left, how to subscribe an address again.
  */
 function subscriptionsSection(nodes: NodeStatus[]): string[] {
-  const all = nodes.flatMap((n) => (n.subscriptions ?? []).map((s) => ({ node: n.node, ...s })));
-  if (all.length === 0) return [];
+  const notify = nodes.filter((n) => n.subscriptions);
+  if (notify.length === 0) return [];
+  const all = notify.flatMap((n) => n.subscriptions!.map((s) => ({ node: n.node, ...s })));
   const rows = all.map((s) => ['', s.node, s.email, s.state === 'confirmed' ? `${pc.green('✓')} confirmed` : pc.yellow('! pending confirmation')]);
   const pending = all.filter((s) => s.state === 'pending').length;
   const advice = pending
     ? [pc.yellow(`${pending} address(es) not confirmed: SNS sends them nothing until each recipient clicks "Confirm subscription" in the email "AWS Notification - Subscription Confirmation" that SNS sent when the stack subscribed it (SNS deletes a subscription left unconfirmed for 48 hours)`)]
     : [];
+  for (const n of notify.filter((x) => x.subscriptions!.length === 0)) {
+    rows.push(['', n.node, pc.dim('(none)'), pc.yellow('! nobody gets its emails')]);
+    // SNS deletes a subscription left pending for 48 hours, and every email carries an unsubscribe
+    // link; CloudFormation does not notice either, so a redeploy does not bring the address back.
+    const topic = n.resources?.find((r) => r.part === 'Topic')?.physicalId ?? 'TOPIC_ARN';
+    advice.push(pc.yellow(`'${n.node}' has no email subscription, so SNS emails nobody (SNS deletes a subscription left unconfirmed for 48 hours, and a recipient can unsubscribe from any email); subscribe an address again with: aws sns subscribe --topic-arn ${topic} --protocol email --notification-endpoint ADDRESS`));
+  }
   return ['', pc.bold('email subscriptions'), table(rows), ...advice];
 }
 

@@ -84,3 +84,12 @@ test('status on the local stage shows how many emails a notify node\'s outbox ho
   assert.match(text, /^alerts\s+notify\s+2 email\(s\) in outbox$/m);
   assert.doesNotMatch(text, /email subscriptions/);
 });
+
+test('status says when a notify node on AWS has no email subscription left, and how to subscribe an address again', () => {
+  // GIVEN alerts on AWS whose only subscription is gone (left unconfirmed for 48 hours, or unsubscribed from an email)
+  const text = stripVTControlCharacters(formatStatus(notifyStatus([])));
+  // THEN its row and the section say nobody gets its emails, with the command that subscribes an address to its topic
+  assert.match(text, /^alerts\s+notify\s+Topic\s+\S+\s+no email subscription$/m);
+  assert.match(text, /^\s+alerts\s+\(none\)\s+! nobody gets its emails$/m);
+  assert.match(text, /'alerts' has no email subscription, so SNS emails nobody .*subscribe an address again with: aws sns subscribe --topic-arn arn:aws:sns:us-east-1:123456789012:mail-dev-alerts --protocol email --notification-endpoint ADDRESS$/m);
+});

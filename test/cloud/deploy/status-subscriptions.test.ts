@@ -1,10 +1,11 @@
 /**
  * `sluice status --stage` on a deployed notify node (moto, through the CLI): each email subscription of
  * its topic and whether its recipient confirmed it, in text and as JSON, read page by page (SNS lists
- * 100 a request), the same list `sluice outbox --stage` gives. The email subscription is made through
- * the SNS API as the deployed template says (MOTO_CFN_UNSUPPORTED_TYPES). moto confirms every
- * subscription at once (MOTO_SNS_EMAIL_CONFIRMED: email, and http/https alike in moto 5.2), so the
- * pending path is checked here only when the peer keeps a new subscription pending, as AWS does.
+ * 100 a request), the same list `sluice outbox --stage` gives. moto's CloudFormation makes no
+ * subscription (MOTO_CFN_UNSUPPORTED_TYPES): status says nobody gets the emails, and the command it
+ * prints then subscribes the template's address. moto confirms every subscription at once
+ * (MOTO_SNS_EMAIL_CONFIRMED: email, and http/https alike in moto 5.2), so the pending path is checked
+ * here only when the peer keeps a new subscription pending, as AWS does.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,14 +40,29 @@ describe('sluice status --stage on a deployed notify node (moto)', { skip: motoU
     cloud = await startCloud();
     const deploy = sluice(cloud, ['deploy', ENTRY, '--stage', STAGE, '--yes', '--json']);
     assert.equal(deploy.status, 0, deploy.stderr + deploy.stdout);
-    // AND its email subscription made through the SNS API as the deployed template says (MOTO_CFN_UNSUPPORTED_TYPES)
+  });
+  after(async () => cloud?.stop());
+
+  test('GIVEN no address subscribed WHEN sluice status --stage runs THEN it says nobody gets the emails, and the command it prints subscribes the address', async () => {
+    // GIVEN the topic with no subscription: moto's CloudFormation makes none (MOTO_CFN_UNSUPPORTED_TYPES), as
+    // AWS has none left once SNS deleted one left unconfirmed for 48 hours or its recipient unsubscribed
+    const json = cli('status', '--json');
+    assert.equal(json.status, 0, json.stderr);
+    assert.deepEqual(alertsOf(json.json()).subscriptions, []);
+    // WHEN a person reads status THEN it says nobody gets alerts' emails and how to subscribe an address again
+    const text = cli('status');
+    assert.match(text.stdout, /^alerts\s+notify\s+Topic\s+\S+\s+no email subscription$/m);
+    const command = /subscribe an address again with: (aws sns subscribe .*)$/m.exec(text.stdout)?.[1];
+    assert.equal(command, `aws sns subscribe --topic-arn ${TOPIC_ARN} --protocol email --notification-endpoint ADDRESS`);
+    // AND that command, with the address the deployed template subscribes, subscribes it
     const template = await deployedTemplateOf(cloud, `mailer-${STAGE}`);
     const resolve = resolver(await resourcesOf(cloud, `mailer-${STAGE}`), template, {});
     const emails = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription').map((r) => resolve(r.Properties) as { TopicArn: string; Protocol: string; Endpoint: string }).filter((p) => p.Protocol === 'email');
     assert.deepEqual(emails.map((e) => [e.TopicArn, e.Endpoint]), [[TOPIC_ARN, 'ops@example.org']]);
-    for (const e of emails) assert.equal(awsCli(cloud, ['sns', 'subscribe', '--topic-arn', e.TopicArn, '--protocol', e.Protocol, '--notification-endpoint', e.Endpoint]).status, 0);
+    const args = command!.replace('ADDRESS', emails[0]!.Endpoint).split(' ').slice(1);
+    const subscribed = awsCli(cloud, args);
+    assert.equal(subscribed.status, 0, subscribed.stderr);
   });
-  after(async () => cloud?.stop());
 
   test('GIVEN the address subscribed WHEN sluice status --stage --json runs THEN the notify node lists it with its state', () => {
     const run = cli('status', '--json');
