@@ -1,9 +1,9 @@
 /**
  * How results read for people, one rendering per kind of result whatever the stage: dead letters,
- * object listings, stage status, an invocation.
+ * object listings, stage status (with notify nodes' email subscriptions), an invocation.
  */
 import pc from 'picocolors';
-import type { DeadLetter, InvocationReport, InvokedOutput, ObjectInfo, StageStatus } from '../stage/index.js';
+import type { DeadLetter, InvocationReport, InvokedOutput, NodeStatus, ObjectInfo, StageStatus } from '../stage/index.js';
 import { table } from './output.js';
 
 /** A node's dead letters: each with why and when it failed, its last error, and what it carried. */
@@ -48,7 +48,7 @@ export function formatStatus(s: StageStatus): string {
   if (!s.deployed) return `${pc.bold(s.stack?.name ?? s.pipeline)} is not deployed (${s.where}); deploy it with: sluice deploy --stage ${s.stage}`;
   const rows: Array<Array<string | number>> = [];
   for (const n of s.nodes) {
-    const messages = n.queue ? `${n.queue.visible} waiting, ${n.queue.inFlight} in flight` : n.objects !== undefined ? `${n.objects} object(s)` : '';
+    const messages = n.queue ? `${n.queue.visible} waiting, ${n.queue.inFlight} in flight` : n.objects !== undefined ? `${n.objects} object(s)` : heldByNotify(n);
     const dead = n.deadLetters === undefined ? '' : n.deadLetters > 0 ? pc.red(`${n.deadLetters} dead`) : '0 dead';
     const resources = n.resources?.length ? n.resources : [{ part: '', physicalId: '' }];
     // Each figure on the row of the part that holds it: a queue's depth beside its Queue, its dead
@@ -63,7 +63,41 @@ export function formatStatus(s: StageStatus): string {
   const headline = s.stack
     ? `${pc.bold(s.stack.name)} ${colour(status ?? '')} ${pc.dim(`updated ${s.stack.updatedAt} · account ${s.stack.account} · ${s.stack.region}`)}${s.stack.reason ? `\n  ${s.stack.reason}` : ''}`
     : `${pc.bold(s.pipeline)} ${pc.dim(`stage ${s.stage} · ${s.where}`)}`;
-  return [headline, table(rows, ['node', 'kind', 'resource', 'physical id', 'messages', 'dlq'])].join('\n');
+  return [headline, table(rows, ['node', 'kind', 'resource', 'physical id', 'messages', 'dlq']), ...subscriptionsSection(s.nodes)].join('\n');
+}
+
+/** A notify node's figure: the emails its local outbox holds, or how many of its addresses are subscribed on AWS. */
+function heldByNotify(n: NodeStatus): string {
+  if (n.emails !== undefined) return `${n.emails} email(s) in outbox`;
+  if (!n.subscriptions) return '';
+  if (n.subscriptions.length === 0) return pc.yellow('no email subscription');
+  const pending = n.subscriptions.filter((s) => s.state === 'pending').length;
+  const subscribed = `${n.subscriptions.length} email subscription(s)`;
+  return pending ? pc.yellow(`${subscribed}, ${pending} pending`) : subscribed;
+}
+
+/**
+ * Each email subscription of the stage's notify nodes and its state, after the table; when one is
+ * pending, what its recipient has to do, since SNS sends nothing to that address until then; when a
+ * notify node has none left, how to subscribe an address again.
+ */
+function subscriptionsSection(nodes: NodeStatus[]): string[] {
+  const notify = nodes.filter((n) => n.subscriptions);
+  if (notify.length === 0) return [];
+  const all = notify.flatMap((n) => n.subscriptions!.map((s) => ({ node: n.node, ...s })));
+  const rows = all.map((s) => ['', s.node, s.email, s.state === 'confirmed' ? `${pc.green('✓')} confirmed` : pc.yellow('! pending confirmation')]);
+  const pending = all.filter((s) => s.state === 'pending').length;
+  const advice = pending
+    ? [pc.yellow(`${pending} address(es) not confirmed: SNS sends them nothing until each recipient clicks "Confirm subscription" in the email "AWS Notification - Subscription Confirmation" that SNS sent when the stack subscribed it (SNS deletes a subscription left unconfirmed for 48 hours)`)]
+    : [];
+  for (const n of notify.filter((x) => x.subscriptions!.length === 0)) {
+    rows.push(['', n.node, pc.dim('(none)'), pc.yellow('! nobody gets its emails')]);
+    // SNS deletes a subscription left pending for 48 hours, and every email carries an unsubscribe
+    // link; CloudFormation does not notice either, so a redeploy does not bring the address back.
+    const topic = n.resources?.find((r) => r.part === 'Topic')?.physicalId ?? 'TOPIC_ARN';
+    advice.push(pc.yellow(`'${n.node}' has no email subscription, so SNS emails nobody (SNS deletes a subscription left unconfirmed for 48 hours, and a recipient can unsubscribe from any email); subscribe an address again with: aws sns subscribe --topic-arn ${topic} --protocol email --notification-endpoint ADDRESS`));
+  }
+  return ['', pc.bold('email subscriptions'), table(rows), ...advice];
 }
 
 /**

@@ -93,7 +93,12 @@ function countsOf(s) {
   if (s.objects !== undefined) parts.push(s.objects + ' objects');
   if (s.queue) parts.push(s.queue.visible + s.queue.delayed + ' waiting');
   if (s.deadLetters) parts.push(s.deadLetters + ' dead');
-  const health = (s.deadLetters || (a && a.failures)) ? 'failing' : ((a && a.retries) || (s.queue && s.queue.visible > 100)) ? 'warning' : 'healthy';
+  if (s.emails !== undefined) parts.push(s.emails + ' emails');
+  const pending = s.subscriptions ? s.subscriptions.filter(function (x) { return x.state === 'pending'; }).length : 0;
+  if (s.subscriptions) parts.push(s.subscriptions.length + ' subscribed' + (pending ? ', ' + pending + ' pending' : ''));
+  // An address still to be confirmed gets no email from SNS: worth an amber node, as a backlog is.
+  const unheard = s.subscriptions && s.subscriptions.length === 0;
+  const health = (s.deadLetters || (a && a.failures)) ? 'failing' : ((a && a.retries) || (s.queue && s.queue.visible > 100) || pending || unheard) ? 'warning' : 'healthy';
   return { text: parts.join(' · '), health: health };
 }
 const HEALTH = { failing: '#ffebee', warning: '#fff8e1', healthy: '#ffffff', idle: '#ffffff' };
@@ -230,6 +235,13 @@ async function showNode(name) {
   if (n.status) {
     const c = countsOf(n.status);
     parts.push(el('p', { 'data-health': c.health }, c.text || 'nothing yet'));
+    if (n.status.subscriptions && !n.status.subscriptions.length) parts.push(el('h3', {}, 'email subscriptions'), el('p', { class: 'bad' }, 'none: nobody gets its emails (SNS deletes a subscription left unconfirmed for 48 hours, and a recipient can unsubscribe); sluice status --stage ' + (graph ? graph.stage : 'NAME') + ' prints the command that subscribes an address again'));
+    else if (n.status.subscriptions) {
+      parts.push(el('h3', {}, 'email subscriptions'), table(['address', 'state'], n.status.subscriptions.map(function (x) {
+        return [x.email, x.state === 'confirmed' ? el('span', { class: 'ok' }, 'confirmed') : el('span', { class: 'bad' }, 'pending confirmation: SNS sends it nothing until its recipient clicks "Confirm subscription" in the email from AWS Notifications')];
+      })));
+    }
+    if (n.status.emails !== undefined) parts.push(el('p', { class: 'muted' }, n.status.emails + ' email(s) in the outbox; read them with: sluice outbox ' + n.name));
   }
   parts.push(el('h3', {}, 'declaration'), el('pre', { class: 'declaration' }, JSON.stringify(n.props, null, 2)));
   parts.push(el('h3', {}, 'edges'), table(['direction', 'node', 'meaning', 'options'],

@@ -125,6 +125,8 @@ export interface NodeCounts {
   queue?: { visible: number; inFlight: number; delayed: number };
   /** Queues and functions: entries in the dead-letter destination. */
   deadLetters?: number;
+  /** Notify nodes: how many emails the outbox holds. */
+  emails?: number;
 }
 
 /** What the engine does with one kind of node. */

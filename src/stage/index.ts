@@ -34,7 +34,7 @@ export async function openStage(pipeline: Pipeline, name: string, options: OpenS
 }
 
 export { LocalStage } from './local.js';
-export type { Stage, StageStatus, NodeStatus, DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems, FailureError, InvokeInput, InvokeOptions, InvokedOutput, InvocationReport, TriggerOptions, StartedExecution, ExecutionStatus, ExecutionSummary, ExecutionDetail, JobProgress, JobRunStatus, NodeActivity, RecentInvocation } from './stage.js';
+export type { Stage, StageStatus, NodeStatus, EmailSubscription, DeadLetter, ObjectInfo, ObjectToPut, QueueMessage, StoredObject, TableItems, FailureError, InvokeInput, InvokeOptions, InvokedOutput, InvocationReport, TriggerOptions, StartedExecution, ExecutionStatus, ExecutionSummary, ExecutionDetail, JobProgress, JobRunStatus, NodeActivity, RecentInvocation } from './stage.js';
 export type { FireOptions, FiredSchedule } from './stage.js';
 export { MAX_ATOMIC_TABLE_CHANGES, type TableChanges, type TableWriteOptions } from './stage.js';
 export { flowRunningError, unknownExecutionError } from './executions.js';

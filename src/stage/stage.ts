@@ -102,6 +102,21 @@ export interface NodeStatus {
   holding?: { messages?: string; deadLetters?: string };
   /** Steps: what ran over the stage's life (the local stage keeps it; absent on AWS). */
   activity?: { invocations: number; failures: number; retries: number; deadLettered: number };
+  /**
+   * Notify nodes on AWS stages: each email subscription of the topic and whether its recipient
+   * confirmed it. SNS delivers nothing to a `pending` address until its recipient clicks the link in
+   * the confirmation email SNS sent when the stack subscribed it.
+   */
+  subscriptions?: EmailSubscription[];
+  /** Notify nodes on the local stage: how many emails the outbox holds (read them with `sluice outbox`). */
+  emails?: number;
+}
+
+/** An email subscription of a notify node's topic, as SNS lists it. */
+export interface EmailSubscription {
+  email: string;
+  /** `pending`: SNS waits for the recipient to confirm (PendingConfirmation); `confirmed`: it delivers. */
+  state: 'pending' | 'confirmed';
 }
 
 /** One recent invocation of a step, as the console lists it. */

@@ -41,6 +41,9 @@ export interface OutboxEmail {
  */
 export const DEFAULT_EMAIL_SUBJECT = 'AWS Notification Message';
 
+/** How many emails of one notify node the outbox reads at most (it is a test's and a person's record, not a mail store). */
+const OUTBOX_LIMIT = 100_000;
+
 /** One watched dead-letter queue as the engine runs it. */
 interface Watch {
   node: AnyNode;
@@ -103,14 +106,15 @@ export const notifyEngine: KindEngine<Notify, NotifyRuntime> = {
     }
   },
 
-  counts: null,
+  // The outbox's size, so `sluice status` shows that emails wait to be read with `sluice outbox`.
+  counts: (rt, store) => ({ emails: store.items.scan(notifyTables.outbox(rt.node.name), OUTBOX_LIMIT).length }),
 };
 
 /** Put one email into a notify node's outbox, addressed to its recipients, stamped with the engine clock. */
 function addEmail(rt: NotifyRuntime, store: EngineStore, now: number, email: Pick<OutboxEmail, 'subject' | 'text' | 'cause'>): void {
   const outbox = notifyTables.outbox(rt.node.name);
   // Sortable: the clock, then how many the outbox held (two emails in one millisecond keep their order).
-  const id = `${String(now).padStart(15, '0')}-${String(store.items.scan(outbox, 100_000).length).padStart(6, '0')}`;
+  const id = `${String(now).padStart(15, '0')}-${String(store.items.scan(outbox, OUTBOX_LIMIT).length).padStart(6, '0')}`;
   const full: OutboxEmail = { id, notify: rt.node.name, at: new Date(now).toISOString(), to: [...rt.node.emails], ...email };
   store.items.put(outbox, full as unknown as Record<string, unknown>);
 }

@@ -9,7 +9,7 @@ import type { AnyNode, Kind } from '../../model/node.js';
 import type { PartOf } from '../../model/kinds.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import type { AwsSession } from '../../cloud/deploy/aws.js';
-import type { ExecutionDetail, ExecutionSummary, InvocationReport, ObjectInfo, ObjectToPut, QueueMessage, StartedExecution, StoredObject, TableItems, TriggerOptions } from '../stage.js';
+import type { EmailSubscription, ExecutionDetail, ExecutionSummary, InvocationReport, ObjectInfo, ObjectToPut, QueueMessage, StartedExecution, StoredObject, TableItems, TriggerOptions } from '../stage.js';
 
 /** What a kind module may use: the session, the stage, and the physical ids of deployed resources. */
 export interface AwsStageContext {
@@ -64,4 +64,6 @@ export interface KindAws<N extends AnyNode> {
   executions: ExecutionsAws<N> | null;
   /** Run it once on an event and report what it did (functions: Lambda's Invoke, synchronously). */
   invoke: ((ctx: AwsStageContext, node: N, event: unknown) => Promise<Omit<InvocationReport, 'fn' | 'event' | 'delivered'>>) | null;
+  /** Its email subscriptions and whether each recipient confirmed it (notify: SNS ListSubscriptionsByTopic). */
+  subscriptions: ((ctx: AwsStageContext, node: N) => Promise<EmailSubscription[]>) | null;
 }

@@ -8,7 +8,6 @@
 import type { Bucket } from '../../model/bucket.js';
 import type { Topic } from '../../model/topic.js';
 import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { AWS_OUTBOX_NOTE, notifyNodes, type OutboxReport, type OutboxSubscription } from '../outbox.js';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../model/errors.js';
@@ -225,6 +224,8 @@ export class AwsStage implements Stage, AwsStageContext {
         status.deadLetters = (await depth(this.aws, url))?.visible;
         status.holding = { ...status.holding, deadLetters: letters.part };
       }
+      const subscriptions = await this.kind(node).subscriptions?.(this, node);
+      if (subscriptions) status.subscriptions = subscriptions;
       return status;
     }));
     return {
@@ -260,17 +261,7 @@ export class AwsStage implements Stage, AwsStageContext {
   async outbox(name?: string): Promise<OutboxReport> {
     const subscriptions: OutboxSubscription[] = [];
     for (const n of notifyNodes(this.pipeline, name)) {
-      const topicArn = this.physical(n, 'Topic');
-      let token: string | undefined;
-      do {
-        const page = await this.aws.call(`listing the subscriptions of notify '${n.name}'`, () => this.aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token })));
-        for (const s of page.Subscriptions ?? []) {
-          if (s.Protocol !== 'email') continue;
-          // SNS answers PendingConfirmation (or Deleted) in place of the ARN until the recipient confirms.
-          subscriptions.push({ notify: n.name, email: s.Endpoint ?? '', state: s.SubscriptionArn?.startsWith('arn:') ? 'confirmed' : 'pending' });
-        }
-        token = page.NextToken;
-      } while (token);
+      for (const s of await KIND_AWS.notify.subscriptions!(this, n)) subscriptions.push({ notify: n.name, ...s });
     }
     return { emails: [], subscriptions, note: AWS_OUTBOX_NOTE };
   }

@@ -11,7 +11,8 @@
  *   CloudFormation support"); they are listed with no logical id and do not exist after CREATE_COMPLETE.
  * - MOTO_CFN_CLOUDWATCH_ALARM: CloudFormation creates no AWS::CloudWatch::Alarm (the stack completes
  *   without it); the ai-sentiment test makes the alarms through the CloudWatch API as the template says.
- * - MOTO_SNS_EMAIL_CONFIRMED: an email subscription is confirmed at once (AWS: PendingConfirmation).
+ * - MOTO_SNS_EMAIL_CONFIRMED: an email subscription is confirmed at once (AWS: PendingConfirmation);
+ *   moto keeps no subscription of any protocol pending, so no test can read a pending one.
  * - MOTO_CFN_S3_PROPERTIES: an AWS::S3::Bucket gets only BucketName, BucketEncryption and Tags;
  *   NotificationConfiguration, PublicAccessBlockConfiguration, OwnershipControls,
  *   LifecycleConfiguration and VersioningConfiguration are dropped.

@@ -89,4 +89,5 @@ export const bucketAws: KindAws<Bucket> = {
   items: null,
   depth: null,
   invoke: null,
+  subscriptions: null,
 };

@@ -2,4 +2,4 @@
 import type { Comprehend } from '../../../model/comprehend.js';
 import type { KindAws } from '../kind.js';
 
-export const comprehendAws: KindAws<Comprehend> = { objects: null, send: null, messages: null, redrive: null, items: null, depth: null, invoke: null, executions: null };
+export const comprehendAws: KindAws<Comprehend> = { objects: null, send: null, messages: null, redrive: null, items: null, depth: null, invoke: null, executions: null, subscriptions: null };

@@ -31,6 +31,7 @@ export const flowAws: KindAws<Flow> = {
   items: null,
   depth: null,
   invoke: null,
+  subscriptions: null,
 
   executions: {
     async start(ctx, node, input, options) {

@@ -23,6 +23,7 @@ export const fnAws: KindAws<Fn> = {
   },
 
   executions: null,
+  subscriptions: null,
   items: null,
   depth: null,
 

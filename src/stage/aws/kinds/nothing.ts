@@ -2,4 +2,4 @@
 import type { AnyNode } from '../../../model/node.js';
 import type { KindAws } from '../kind.js';
 
-export const nothingAws: KindAws<AnyNode> = { objects: null, send: null, messages: null, redrive: null, items: null, depth: null, invoke: null, executions: null };
+export const nothingAws: KindAws<AnyNode> = { objects: null, send: null, messages: null, redrive: null, items: null, depth: null, invoke: null, executions: null, subscriptions: null };

@@ -36,4 +36,5 @@ export const queueAws: KindAws<Queue> = {
   items: null,
   depth: (ctx, node) => depth(ctx.aws, ctx.physical(node, 'Queue')),
   invoke: null,
+  subscriptions: null,
 };

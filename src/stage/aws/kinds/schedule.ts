@@ -2,4 +2,4 @@
 import type { Schedule } from '../../../model/schedule.js';
 import type { KindAws } from '../kind.js';
 
-export const scheduleAws: KindAws<Schedule> = { objects: null, send: null, messages: null, redrive: null, items: null, depth: null, invoke: null, executions: null };
+export const scheduleAws: KindAws<Schedule> = { objects: null, send: null, messages: null, redrive: null, items: null, depth: null, invoke: null, executions: null, subscriptions: null };

@@ -44,4 +44,5 @@ export const tableAws: KindAws<Table> = {
 
   depth: null,
   invoke: null,
+  subscriptions: null,
 };

@@ -19,4 +19,5 @@ export const topicAws: KindAws<Topic> = {
   items: null,
   depth: null,
   invoke: null,
+  subscriptions: null,
 };
