@@ -70,10 +70,13 @@ export function formatStatus(s: StageStatus): string {
 function heldByNotify(n: NodeStatus): string {
   if (n.emails !== undefined) return `${n.emails} email(s) in outbox`;
   if (!n.subscriptions) return '';
-  if (n.subscriptions.length === 0) return pc.yellow('no email subscription');
-  const pending = n.subscriptions.filter((s) => s.state === 'pending').length;
-  const subscribed = `${n.subscriptions.length} email subscription(s)`;
-  return pending ? pc.yellow(`${subscribed}, ${pending} pending`) : subscribed;
+  const count = (state: string) => n.subscriptions!.filter((s) => s.state === state).length;
+  const [pending, missing] = [count('pending'), count('missing')];
+  const active = n.subscriptions.length - missing;
+  if (active === 0) return pc.yellow(`no email subscription${missing ? `, ${missing} missing` : ''}`);
+  const subscribed = `${active} email subscription(s)`;
+  const notes = [pending ? `${pending} pending` : '', missing ? `${missing} missing` : ''].filter(Boolean);
+  return notes.length ? pc.yellow(`${subscribed}, ${notes.join(', ')}`) : subscribed;
 }
 
 /**
@@ -85,17 +88,24 @@ function subscriptionsSection(nodes: NodeStatus[]): string[] {
   const notify = nodes.filter((n) => n.subscriptions);
   if (notify.length === 0) return [];
   const all = notify.flatMap((n) => n.subscriptions!.map((s) => ({ node: n.node, ...s })));
-  const rows = all.map((s) => ['', s.node, s.email, s.state === 'confirmed' ? `${pc.green('✓')} confirmed` : pc.yellow('! pending confirmation')]);
+  const stateText = { confirmed: `${pc.green('✓')} confirmed`, pending: pc.yellow('! pending confirmation'), missing: pc.yellow('! not subscribed') };
+  const rows = all.map((s) => ['', s.node, s.email, stateText[s.state]]);
   const pending = all.filter((s) => s.state === 'pending').length;
   const advice = pending
     ? [pc.yellow(`${pending} address(es) not confirmed: SNS sends them nothing until each recipient clicks "Confirm subscription" in the email "AWS Notification - Subscription Confirmation" that SNS sent when the stack subscribed it (SNS deletes a subscription left unconfirmed for 48 hours)`)]
     : [];
-  for (const n of notify.filter((x) => x.subscriptions!.length === 0)) {
-    rows.push(['', n.node, pc.dim('(none)'), pc.yellow('! nobody gets its emails')]);
+  for (const n of notify) {
+    const missing = n.subscriptions!.filter((s) => s.state === 'missing').map((s) => s.email);
+    const none = n.subscriptions!.length === missing.length;
+    if (!none && missing.length === 0) continue;
+    if (none) rows.push(['', n.node, pc.dim('(none)'), pc.yellow('! nobody gets its emails')]);
     // SNS deletes a subscription left pending for 48 hours, and every email carries an unsubscribe
     // link; CloudFormation does not notice either, so a redeploy does not bring the address back.
     const topic = n.resources?.find((r) => r.part === 'Topic')?.physicalId ?? 'TOPIC_ARN';
-    advice.push(pc.yellow(`'${n.node}' has no email subscription, so SNS emails nobody (SNS deletes a subscription left unconfirmed for 48 hours, and a recipient can unsubscribe from any email); subscribe an address again with: aws sns subscribe --topic-arn ${topic} --protocol email --notification-endpoint ADDRESS`));
+    const command = (address: string) => `aws sns subscribe --topic-arn ${topic} --protocol email --notification-endpoint ${address}`;
+    const why = '(SNS deletes a subscription left unconfirmed for 48 hours, and a recipient can unsubscribe from any email)';
+    if (none) advice.push(pc.yellow(`'${n.node}' has no email subscription, so SNS emails nobody ${why}; subscribe an address again with: ${command('ADDRESS')}`));
+    if (missing.length) advice.push(pc.yellow(`'${n.node}' declares ${missing.length} address(es) SNS has no subscription for ${why}; subscribe ${missing.length === 1 ? 'it' : 'each'} again with:`), ...missing.map((m) => `  ${command(m)}`));
   }
   return ['', pc.bold('email subscriptions'), table(rows), ...advice];
 }

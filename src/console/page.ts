@@ -95,9 +95,10 @@ function countsOf(s) {
   if (s.deadLetters) parts.push(s.deadLetters + ' dead');
   if (s.emails !== undefined) parts.push(s.emails + ' emails');
   const pending = s.subscriptions ? s.subscriptions.filter(function (x) { return x.state === 'pending'; }).length : 0;
-  if (s.subscriptions) parts.push(s.subscriptions.length + ' subscribed' + (pending ? ', ' + pending + ' pending' : ''));
-  // An address still to be confirmed gets no email from SNS: worth an amber node, as a backlog is.
-  const unheard = s.subscriptions && s.subscriptions.length === 0;
+  const missing = s.subscriptions ? s.subscriptions.filter(function (x) { return x.state === 'missing'; }).length : 0;
+  if (s.subscriptions) parts.push((s.subscriptions.length - missing) + ' subscribed' + (pending ? ', ' + pending + ' pending' : '') + (missing ? ', ' + missing + ' missing' : ''));
+  // An address still to be confirmed, or gone, gets no email from SNS: worth an amber node, as a backlog is.
+  const unheard = s.subscriptions && (s.subscriptions.length === missing || missing > 0);
   const health = (s.deadLetters || (a && a.failures)) ? 'failing' : ((a && a.retries) || (s.queue && s.queue.visible > 100) || pending || unheard) ? 'warning' : 'healthy';
   return { text: parts.join(' · '), health: health };
 }
@@ -235,10 +236,13 @@ async function showNode(name) {
   if (n.status) {
     const c = countsOf(n.status);
     parts.push(el('p', { 'data-health': c.health }, c.text || 'nothing yet'));
-    if (n.status.subscriptions && !n.status.subscriptions.length) parts.push(el('h3', {}, 'email subscriptions'), el('p', { class: 'bad' }, 'none: nobody gets its emails (SNS deletes a subscription left unconfirmed for 48 hours, and a recipient can unsubscribe); sluice status --stage ' + (graph ? graph.stage : 'NAME') + ' prints the command that subscribes an address again'));
+    const active = n.status.subscriptions ? n.status.subscriptions.filter(function (x) { return x.state !== 'missing'; }) : [];
+    if (n.status.subscriptions && !active.length) parts.push(el('h3', {}, 'email subscriptions'), el('p', { class: 'bad' }, 'none: nobody gets its emails (SNS deletes a subscription left unconfirmed for 48 hours, and a recipient can unsubscribe); sluice status --stage ' + (graph ? graph.stage : 'NAME') + ' prints the command that subscribes an address again'));
     else if (n.status.subscriptions) {
       parts.push(el('h3', {}, 'email subscriptions'), table(['address', 'state'], n.status.subscriptions.map(function (x) {
-        return [x.email, x.state === 'confirmed' ? el('span', { class: 'ok' }, 'confirmed') : el('span', { class: 'bad' }, 'pending confirmation: SNS sends it nothing until its recipient clicks "Confirm subscription" in the email from AWS Notifications')];
+        return [x.email, x.state === 'confirmed' ? el('span', { class: 'ok' }, 'confirmed')
+          : x.state === 'missing' ? el('span', { class: 'bad' }, 'not subscribed: SNS deleted the subscription (unconfirmed for 48 hours) or its recipient unsubscribed; sluice status --stage ' + (graph ? graph.stage : 'NAME') + ' prints the command that subscribes it again')
+          : el('span', { class: 'bad' }, 'pending confirmation: SNS sends it nothing until its recipient clicks "Confirm subscription" in the email from AWS Notifications')];
       })));
     }
     if (n.status.emails !== undefined) parts.push(el('p', { class: 'muted' }, n.status.emails + ' email(s) in the outbox; read them with: sluice outbox ' + n.name));

@@ -105,7 +105,8 @@ function usesStackKey(key: unknown): boolean {
 
 /**
  * The states a successful execution enters (each entry is one billed transition): every state of the
- * definition, branches included, but those only a failure reaches (`<job> failed`, `Flow failed`, ...).
+ * definition, branches included, but those only a failure reaches (`<job> failed`, `Flow failed`,
+ * `Publish failure to <target>`, ...).
  */
 function successTransitions(definition: unknown): number {
   const text = typeof definition === 'string' ? definition : (definition as { 'Fn::Sub'?: unknown })?.['Fn::Sub'];
@@ -119,7 +120,7 @@ function successTransitions(definition: unknown): number {
   }
   const count = (machine: { States?: Record<string, { Branches?: unknown[] }> }): number =>
     Object.entries(machine.States ?? {}).reduce((n, [name, state]) => {
-      if (/ (failed|timed out|stopped)$/.test(name) || name === 'Flow failed') return n;
+      if (/ (failed|timed out|stopped)$/.test(name) || name === 'Flow failed' || name.startsWith('Publish failure to ')) return n;
       return n + 1 + (state.Branches ?? []).reduce<number>((b, branch) => b + count(branch as typeof machine), 0);
     }, 0);
   return count(parsed);

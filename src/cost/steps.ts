@@ -10,8 +10,10 @@ import type { AnyNode } from '../model/node.js';
 export interface StepExpectation {
   /** Billed milliseconds per input. */
   durationMs: number;
-  /** Outputs per input to each downstream node. */
+  /** Outputs per input to each downstream bucket, queue or topic. */
   outputsPerInput: number;
+  /** Emails per input to each downstream notify node (`ctx.notify`): declared, else none. */
+  emailsPerInput: number;
   /** Average output size in bytes; undefined: the input's. */
   outputBytes: number | undefined;
   tableReads: number;
@@ -46,6 +48,7 @@ export function stepExpectation(node: AnyNode, measured: MeasuredStep | undefine
     durationMs: declared ?? measured?.durationMs ?? fallbackMs,
     durationFrom: declared !== undefined ? 'declared' : measured ? 'measured' : 'default',
     outputsPerInput: e.outputsPerInput ?? measured?.outputsPerInput ?? STEP_DEFAULTS.outputsPerInput,
+    emailsPerInput: e.emailsPerInput ?? 0,
     outputBytes: e.size !== undefined ? sizeBytes(e.size) : measured?.outputBytes,
     tableReads: e.tableReads ?? 0,
     tableWrites: e.tableWrites ?? 0,

@@ -38,8 +38,10 @@ export interface ExpectedMessages {
 export interface ExpectedStep {
   /** How long one input takes (billed duration). @default '100ms' for functions, '1m' for jobs and Glue jobs */
   duration?: Duration;
-  /** Outputs each input gives each downstream node (objects written, messages sent). @default 1 */
+  /** Outputs each input gives each downstream bucket, queue or topic (objects written, messages sent). @default 1 */
   outputsPerInput?: number;
+  /** Emails each input sends each notify node downstream (`ctx.notify`). @default 0 */
+  emailsPerInput?: number;
   /** Average size of each output. @default the input's size */
   size?: Size;
   /** Table items read per input (each up to 4 KB, eventually consistent: half a read unit). @default 0 */
@@ -69,7 +71,7 @@ const FIELDS: Partial<Record<Kind, readonly string[]>> = {
   bucket: ['objects', 'size'],
   queue: ['messages', 'size'],
   topic: ['messages', 'size'],
-  fn: ['duration', 'outputsPerInput', 'size', 'tableReads', 'tableWrites', 'logSize'],
+  fn: ['duration', 'outputsPerInput', 'emailsPerInput', 'size', 'tableReads', 'tableWrites', 'logSize'],
   job: ['duration', 'outputsPerInput', 'size', 'logSize'],
   glueJob: ['duration', 'outputsPerInput', 'size'],
   table: ['items', 'itemSize'],

@@ -14,8 +14,8 @@ export type { OutboxEmail };
 export interface OutboxSubscription {
   notify: string;
   email: string;
-  /** `local`: nothing to confirm; `pending`: SNS waits for the recipient's click (PendingConfirmation); `confirmed`. */
-  state: 'local' | 'pending' | 'confirmed';
+  /** `local`: nothing to confirm; `pending`: SNS waits for the recipient's click (PendingConfirmation); `confirmed`; `missing`: declared, but SNS lists no subscription for it. */
+  state: 'local' | 'pending' | 'confirmed' | 'missing';
 }
 
 /** The outbox of a stage. */

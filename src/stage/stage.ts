@@ -115,8 +115,12 @@ export interface NodeStatus {
 /** An email subscription of a notify node's topic, as SNS lists it. */
 export interface EmailSubscription {
   email: string;
-  /** `pending`: SNS waits for the recipient to confirm (PendingConfirmation); `confirmed`: it delivers. */
-  state: 'pending' | 'confirmed';
+  /**
+   * `pending`: SNS waits for the recipient to confirm (PendingConfirmation); `confirmed`: it delivers;
+   * `missing`: the node declares the address but SNS lists no subscription for it (SNS deleted it after
+   * 48 hours unconfirmed, or its recipient unsubscribed: CloudFormation notices neither).
+   */
+  state: 'pending' | 'confirmed' | 'missing';
 }
 
 /** One recent invocation of a step, as the console lists it. */

@@ -93,3 +93,15 @@ test('status says when a notify node on AWS has no email subscription left, and 
   assert.match(text, /^\s+alerts\s+\(none\)\s+! nobody gets its emails$/m);
   assert.match(text, /'alerts' has no email subscription, so SNS emails nobody .*subscribe an address again with: aws sns subscribe --topic-arn arn:aws:sns:us-east-1:123456789012:mail-dev-alerts --protocol email --notification-endpoint ADDRESS$/m);
 });
+
+test('status names a declared address SNS no longer lists, and prints the command that subscribes exactly that address again', () => {
+  // GIVEN alerts on AWS declaring two addresses, one confirmed and one whose subscription SNS deleted (unconfirmed for 48 hours)
+  const text = stripVTControlCharacters(formatStatus(notifyStatus([{ email: 'lead@example.org', state: 'confirmed' }, { email: 'ops@example.org', state: 'missing' }])));
+  // THEN the row counts the live subscription and the missing one, the section marks the address, and the command names it
+  assert.match(text, /^alerts\s+notify\s+Topic\s+\S+\s+1 email subscription\(s\), 1 missing$/m);
+  assert.match(text, /^\s+alerts\s+ops@example\.org\s+! not subscribed$/m);
+  assert.match(text, /'alerts' declares 1 address\(es\) SNS has no subscription for .*; subscribe it again with:$/m);
+  assert.match(text, /^ {2}aws sns subscribe --topic-arn arn:aws:sns:us-east-1:123456789012:mail-dev-alerts --protocol email --notification-endpoint ops@example\.org$/m);
+  // AND it does not claim that nobody gets the emails
+  assert.doesNotMatch(text, /nobody/);
+});

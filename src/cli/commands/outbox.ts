@@ -29,7 +29,8 @@ function causeText(cause: OutboxEmail['cause']): string {
 /** The outbox for people: subscriptions, then each email. */
 export function formatOutbox(report: OutboxReport, label: string): string {
   const lines: string[] = [];
-  for (const s of report.subscriptions) lines.push(`${s.notify} -> ${s.email}${s.state === 'local' ? '' : ` (${s.state === 'pending' ? 'pending confirmation: the recipient must click the link SNS emailed' : 'confirmed'})`}`);
+  const states = { local: '', pending: ' (pending confirmation: the recipient must click the link SNS emailed)', confirmed: ' (confirmed)', missing: ' (not subscribed: SNS lists no subscription for it; sluice status prints the command that subscribes it again)' };
+  for (const s of report.subscriptions) lines.push(`${s.notify} -> ${s.email}${states[s.state]}`);
   if (report.note) lines.push(`note: ${report.note}`);
   if (report.emails.length === 0 && !report.note) lines.push(`no email sent${label}`);
   for (const e of report.emails) {

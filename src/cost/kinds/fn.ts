@@ -11,8 +11,13 @@ export const fnCost: KindCost<Fn> = {
   unit: 'inputs',
   sourceLabel: 'declared',
   source: () => undefined,
-  passes(node, inflow, _edge, ctx) {
+  passes(node, inflow, edge, ctx) {
     const step = ctx.step(node);
+    // An email is sent on purpose (ctx.notify), not once per output: only what the step declares.
+    if (edge.to.kind === 'notify') {
+      if (step.emailsPerInput === 0) ctx.assume(`function '${node.name}' emails '${edge.to.name}' on no input (declare expected.emailsPerInput to price its emails)`);
+      return { count: inflow.count * step.emailsPerInput, bytes: 1024 };
+    }
     return { count: inflow.count * step.outputsPerInput, bytes: step.outputBytes ?? inflow.bytes };
   },
   lines(node, inflow, ctx) {

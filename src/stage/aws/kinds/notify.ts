@@ -12,7 +12,8 @@ import type { KindAws } from '../kind.js';
  * What a subscription's ARN says of its state, as ListSubscriptionsByTopic answers it: SNS puts
  * `PendingConfirmation` in place of the ARN until the recipient clicks the link in the confirmation
  * email (and again when it deactivates an address flooded past the email delivery rate), and
- * `Deleted` for one being removed, which delivers nothing and waits for nobody, so it is not listed.
+ * `Deleted` for one being removed, which delivers nothing and waits for nobody, so it is not listed
+ * (a declared address with no listed subscription is reported `missing`).
  * @example subscriptionState('PendingConfirmation') // 'pending'
  */
 export function subscriptionState(subscriptionArn: string | undefined): EmailSubscription['state'] | undefined {
@@ -36,6 +37,9 @@ export const notifyAws: KindAws<Notify> = {
       }
       token = page.NextToken;
     } while (token);
+    // A declared address SNS no longer lists: named, so a person sees exactly who stopped getting email.
+    const listed = new Set(found.map((s) => s.email.toLowerCase()));
+    for (const email of node.emails) if (!listed.has(email.toLowerCase())) found.push({ email, state: 'missing' });
     return found;
   },
 };
