@@ -923,6 +923,11 @@ export const ERROR_CODES = {
     meaning: 'the --file of sluice table add, remove or import cannot be read',
     fix: 'give a readable file with one item per line',
   },
+  SLUICE_E_TABLE_EXPORT_FILE: {
+    area: 'cli',
+    meaning: 'the --file of sluice table export cannot be written (its folder does not exist, or may not be written)',
+    fix: 'give a path in a folder that exists and that you may write, or leave --file out to print the items',
+  },
   SLUICE_E_TABLE_ITEMS_SPEC: {
     area: 'cli',
     meaning: 'an item given to sluice table is empty, malformed (not a bare key value, K=V,K=V or a JSON object) or lacks a key attribute; nothing was changed',

@@ -103,7 +103,7 @@ export const flowKind = {
     LogGroup: { type: 'AWS::Logs::LogGroup', name: '/aws/vendedlogs/states/{name}', physicalId: 'name' },
   },
   deadLetters: null,
-  data: { ops: ['executions'], hint: 'start it with: sluice trigger {name}' },
+  data: { ops: ['executions', 'trigger'], hint: 'start it with: sluice trigger {name}' },
   binding: null,
 } as const satisfies KindDefinition<Flow>;
 

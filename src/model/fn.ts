@@ -279,7 +279,7 @@ export const fnKind = {
     InvokeConfig: { type: 'AWS::Lambda::EventInvokeConfig' },
   },
   deadLetters: { part: 'Failures', record: 'invocation', redriveTo: 'Function' },
-  data: { ops: ['deadLetters', 'logs', 'invoke'] },
+  data: { ops: ['deadLetters', 'logs', 'invoke', 'trigger'] },
   binding: { part: 'Function', fields: [] },
 } as const satisfies KindDefinition<Fn>;
 

@@ -76,9 +76,10 @@ export interface ResourcePart {
  * What the stage commands (`sluice put`, `send`, `dlq`, `table`, `logs`, `worker`) can do with a
  * node: one list per kind, so every command finds its nodes, and reports an unknown one, the same way.
  * `invoke`: run the node's step (a worker, a single invocation). `executions`: start a flow and list its runs.
- * `fire`: fire a schedule now, as its rule would (`sluice trigger <schedule>`).
+ * `fire`: fire a schedule now, as its rule would (`sluice trigger <schedule>`). `trigger`: what
+ * `sluice trigger` takes (a flow, a schedule, or a function a schedule invokes).
  */
-export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke' | 'executions' | 'fire';
+export type DataOp = 'objects' | 'send' | 'messages' | 'deadLetters' | 'items' | 'logs' | 'invoke' | 'executions' | 'fire' | 'trigger';
 
 /** Where a node's dead letters go: the part that holds them, and what one is. */
 export interface DeadLetterDefinition {

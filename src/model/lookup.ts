@@ -20,6 +20,8 @@ export interface NodeOfOp {
   executions: NodeOfKind['flow'];
   invoke: NodeOfKind['fn'];
   fire: NodeOfKind['schedule'];
+  /** What `sluice trigger` starts: a flow, a schedule, or a function a schedule invokes. */
+  trigger: NodeOfKind['flow'] | NodeOfKind['schedule'] | NodeOfKind['fn'];
 }
 
 /** Options of `nodeFor`. */

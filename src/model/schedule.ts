@@ -52,7 +52,7 @@ export const scheduleKind = {
     Rule: { type: 'AWS::Events::Rule', name: '{name}', physicalId: 'name', arn: { service: 'events', regional: true, resource: 'rule/{name}' } },
   },
   deadLetters: null,
-  data: { ops: ['fire'] },
+  data: { ops: ['fire', 'trigger'] },
   binding: null,
 } as const satisfies KindDefinition<Schedule>;
 

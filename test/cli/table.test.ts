@@ -65,6 +65,7 @@ test('GIVEN bad input WHEN added THEN each is a coded error naming the line, and
   assertUserError(await cli('table', 'fang', 'add', '--file', 'blank.txt'), 'SLUICE_E_TABLE_ITEMS_INPUT', ['only blank lines']);
   assertUserError(await cli('table', 'fang', 'add', '--file', 'names.txt', '--item', 'x'), 'SLUICE_E_TABLE_ITEMS_INPUT', ['not both']);
   assertUserError(await cli('table', 'fang', 'add', '--file', 'missing.txt'), 'SLUICE_E_TABLE_ITEMS_FILE', ['missing.txt']);
+  assertUserError(await cli('table', 'fang', 'export', '--file', 'no-such-folder/items.jsonl'), 'SLUICE_E_TABLE_EXPORT_FILE', ["cannot write the export file 'no-such-folder/items.jsonl' (ENOENT)"]);
   assertUserError(await cli('table', 'fang', 'drop'), 'SLUICE_E_TABLE_ITEMS_INPUT', ["'drop' is not an operation"]);
   assertUserError(await cli('table', 'stocks', 'scan'), 'SLUICE_E_UNKNOWN_NODE', ['stocks']);
   assert.deepEqual(await names(), ['amazon', 'apple', 'google', 'meta', 'netflix']);
@@ -105,4 +106,19 @@ test('GIVEN results of a run WHEN a name is removed with --prune-outputs THEN ex
   assert.deepEqual(removed.pruned.map((p: { key: string }) => p.key).sort(), appleKeys);
   const after = parseJson<{ objects: Array<{ key: string }> }>(await cli('ls', 'fangsentiment', '--json')).objects.map((o) => o.key);
   assert.deepEqual(after, before.filter((k) => !appleKeys.includes(k)));
+});
+
+test('GIVEN a name removed without pruning WHEN it is removed again with --prune-outputs THEN its outputs are pruned (an interrupted prune finishes on a rerun)', async () => {
+  const before = parseJson<{ objects: Array<{ key: string }> }>(await cli('ls', 'fangsentiment', '--json')).objects.map((o) => o.key);
+  const name = /\/([^/]+)\.json$/.exec(before.find((k) => k.endsWith('.json'))!)![1]!;
+  const keys = before.filter((k) => k.endsWith(`/${name}.json`) || k.endsWith(`/${name}.csv`)).sort();
+  assert.ok(keys.length >= 2, `outputs of '${name}': ${keys.join(', ')}`);
+  // GIVEN the name removed from the table, its outputs left
+  assert.deepEqual(parseJson(await cli('table', 'fang', 'remove', '--item', name, '--json')).removed, [name]);
+  // WHEN removed again with --prune-outputs THEN nothing is removed from the table and its outputs are pruned
+  const again = parseJson(await cli('table', 'fang', 'remove', '--item', name, '--prune-outputs', '--json'));
+  assert.deepEqual(again.removed, []);
+  assert.deepEqual(again.pruned.map((p: { key: string }) => p.key).sort(), keys);
+  const after = parseJson<{ objects: Array<{ key: string }> }>(await cli('ls', 'fangsentiment', '--json')).objects.map((o) => o.key);
+  assert.deepEqual(after, before.filter((k) => !keys.includes(k)));
 });

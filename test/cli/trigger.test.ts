@@ -67,5 +67,9 @@ test('WHEN sluice executions lists a flow and shows one execution THEN status, d
   assert.match(unknown.stderr, /flow 'nightly' has no execution 'nope'.*SLUICE_E_EXECUTION_UNKNOWN/s);
   const notFlow = await cli('trigger', 'extract');
   assert.equal(notFlow.status, 2);
-  assert.match(notFlow.stderr, /'extract' is a job, not a flow.*SLUICE_E_UNKNOWN_NODE/s);
+  assert.match(notFlow.stderr, /'extract' is a job, not a function or schedule or flow of pipeline 'flows' \(functions: none; schedules: none; flows: nightly, fragile\).*SLUICE_E_UNKNOWN_NODE/s);
+  // AND a name that is nothing trigger takes lists the flows, schedules and functions it could be
+  const unknownName = await cli('trigger', 'nosuch');
+  assert.equal(unknownName.status, 2);
+  assert.match(unknownName.stderr, /'nosuch' is not a function or schedule or flow of pipeline 'flows' \(functions: none; schedules: none; flows: nightly, fragile\).*SLUICE_E_UNKNOWN_NODE/s);
 });

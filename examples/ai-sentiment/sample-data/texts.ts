@@ -5,6 +5,8 @@
  */
 export const samples: Record<string, string> = {
   facebook: 'Facebook is a social media and social networking service owned by Meta Platforms. It was founded in 2004 by Mark Zuckerberg with four other Harvard College students and roommates.',
+  // What facebook is renamed to in the README's workflow (sluice table fang update --old facebook --new meta).
+  meta: 'Meta Platforms, Inc. is an American multinational technology company that owns Facebook, Instagram and WhatsApp. It was founded as Facebook in 2004 and renamed Meta in 2021.',
   apple: 'Apple Inc. is an American multinational technology company headquartered in Cupertino, California. Apple is the world\'s largest technology company by revenue, and its products are loved by millions of happy customers.',
   amazon: 'Amazon.com, Inc. is an American multinational technology company focusing on e-commerce, cloud computing, online advertising, digital streaming, and artificial intelligence.',
   netflix: 'Netflix is an American subscription video on-demand over-the-top streaming service. The service primarily distributes original and acquired films and television shows from various genres.',

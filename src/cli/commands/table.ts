@@ -130,8 +130,10 @@ const change = (mode: 'add' | 'remove'): Run => async (stage, table, items, opti
       ...(atomic ? {} : { onProgress: (done: number, total: number) => { if (done === total || done % 1000 < 25) progress(options, `${mode === 'add' ? 'added' : 'removed'} ${done}/${total}`); } }),
     });
   }
-  // The outputs are found before the items go, and deleted after: a failed write leaves them all.
-  const pruned = mode === 'remove' && options.pruneOutputs ? await outputsOfItems(stage, table, plan.changes) : [];
+  // Outputs are found by lineage, not in the table, so those of an item already gone (removed by an
+  // earlier run that stopped before its prune) are found too; they go after the items: a failed write
+  // leaves them all, and running the command again finishes it.
+  const pruned = mode === 'remove' && options.pruneOutputs ? await outputsOfItems(stage, table, given.map((g) => keyOnly(table, g.item))) : [];
   if (pruned.length) await pruneObjects(stage, pruned);
   const gone = new Set(mode === 'remove' ? changed : []);
   const after = mode === 'add' ? merged(before, [...changed].sort(byText)) : before.filter((k) => !gone.has(k));
@@ -185,7 +187,11 @@ const exportItems: Run = async (stage, table, items, options) => {
   const all = await scanAll(table, items);
   const lines = all.map((i) => `${JSON.stringify(i)}\n`).join('');
   if (options.file !== undefined) {
-    writeFileSync(options.file, lines);
+    try {
+      writeFileSync(options.file, lines);
+    } catch (error) {
+      throw new InputError('SLUICE_E_TABLE_EXPORT_FILE', `cannot write the export file '${options.file}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a path in a folder that exists, or leave --file out to print the items`, { field: '--file', given: options.file });
+    }
     emit(options, { table: table.name, stage: stage.name, exported: all.length, file: options.file }, () => `exported ${all.length} item(s) of table '${table.name}'${stage.label} to ${options.file}`);
   } else if (options.json) emit(options, { table: table.name, stage: stage.name, exported: all.length, items: all }, () => '');
   else process.stdout.write(lines);

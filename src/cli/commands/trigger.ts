@@ -11,6 +11,7 @@ import { action } from '../common.js';
 import { emit, progress } from '../output.js';
 import { onStage, withStageOptions, type StageOptions } from '../stage.js';
 import { InputError } from '../../model/errors.js';
+import { nodeFor } from '../../model/lookup.js';
 import { duration, jobError } from '../flow-progress.js';
 import type { ExecutionDetail, ExecutionSummary, Stage } from '../../stage/index.js';
 
@@ -29,7 +30,7 @@ const POLL_MS = 250;
  * @example sluice trigger nightly --input '{"day":"2026-01-01"}'
  */
 export function registerTrigger(program: Command): void {
-  withStageOptions(program.command('trigger <flow> [entry]'), { entry: false })
+  withStageOptions(program.command('trigger <name> [entry]'), { entry: false })
     .description("start an execution of a flow and show each job's progress until it ends (exit 1 unless it succeeded); or fire a schedule (or a function's schedule) now")
     .option('--entry <file>', 'the pipeline file (default: ./pipeline.ts)')
     .option('--input <json>', "the execution's input, as JSON (default: {})")
@@ -50,8 +51,9 @@ Locally the engine then runs what that started, to the end; on AWS the deployed 
       const input = parseInput(options.input);
       const eventDetail = parseDetail(options.detail);
       const follow = async (stage: Stage) => {
-        const node = stage.pipeline.node(flow);
-        if (node && (node.kind === 'schedule' || node.kind === 'fn')) {
+        // A name that is no flow, schedule or function fails here, listing each of those it could be.
+        const node = nodeFor(stage.pipeline, flow, 'trigger', { commandSuffix: stage.commandSuffix });
+        if (node.kind === 'schedule' || node.kind === 'fn') {
           await fireNow(stage, node.kind === 'schedule' ? node.name : scheduleOf(stage, node.name), node.kind === 'fn' ? node.name : undefined, eventDetail, options);
           return;
         }
