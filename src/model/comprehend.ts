@@ -55,7 +55,7 @@ export class Comprehend extends Node<'comprehend', ComprehendProps & { feature: 
 
 /**
  * Declare a Comprehend service; grant it to a step with `fn.uses(service)`.
- * @example const sentiment = comprehend('sentiment', { language: 'en' });
+ * @example const sentiment = comprehend('sentiment', 'sentiment', { language: 'en' });
  * const score = fn('score', { handler: './score.ts' }).uses(sentiment);
  */
 export function comprehend(name: string, feature: ComprehendFeature, props: ComprehendProps = {}): Comprehend {

@@ -67,6 +67,7 @@ test('GIVEN bad input WHEN added THEN each is a coded error naming the line, and
   assertUserError(await cli('table', 'fang', 'add', '--file', 'missing.txt'), 'SLUICE_E_TABLE_ITEMS_FILE', ['missing.txt']);
   assertUserError(await cli('table', 'fang', 'export', '--file', 'no-such-folder/items.jsonl'), 'SLUICE_E_TABLE_EXPORT_FILE', ["cannot write the export file 'no-such-folder/items.jsonl' (ENOENT)"]);
   assertUserError(await cli('table', 'fang', 'drop'), 'SLUICE_E_TABLE_ITEMS_INPUT', ["'drop' is not an operation"]);
+  assertUserError(await cli('table', 'fang', 'get'), 'SLUICE_E_TABLE_ITEMS_INPUT', ['get takes one --item KEY (given 0)']);
   assertUserError(await cli('table', 'stocks', 'scan'), 'SLUICE_E_UNKNOWN_NODE', ['stocks']);
   assert.deepEqual(await names(), ['amazon', 'apple', 'google', 'meta', 'netflix']);
 });
@@ -121,4 +122,17 @@ test('GIVEN a name removed without pruning WHEN it is removed again with --prune
   assert.deepEqual(again.pruned.map((p: { key: string }) => p.key).sort(), keys);
   const after = parseJson<{ objects: Array<{ key: string }> }>(await cli('ls', 'fangsentiment', '--json')).objects.map((o) => o.key);
   assert.deepEqual(after, before.filter((k) => !keys.includes(k)));
+});
+
+test('GIVEN a name with no text WHEN the schedule is fired THEN the report names the step that failed and why, before the record reaches the DLQ', async () => {
+  assert.equal((await cli('table', 'fang', 'add', '--item', 'nosample')).status, 0);
+  const fired = await cli('trigger', 'five-minute-timer', '--json');
+  const report = parseJson<{ ran: Array<{ node: string; failures: number; deadLettered: number; lastError?: { errorType: string; errorMessage: string } }> }>(fired);
+  const sentiment = report.ran.find((r) => r.node === 'producer-ai')!;
+  assert.ok(sentiment.failures >= 1, JSON.stringify(sentiment));
+  assert.equal(sentiment.deadLettered, 0);
+  assert.match(sentiment.lastError!.errorMessage, /no sample text for 'nosample': add one to examples\/ai-sentiment\/sample-data\/texts\.ts/);
+  // AND a person reads it in the text report
+  const text = await cli('trigger', 'five-minute-timer');
+  assert.match(text.stdout, /producer-ai: \d+ invocation\(s\), \d+ failed, 0 dead-lettered\n {4}last error: Error: no sample text for 'nosample'/);
 });

@@ -110,8 +110,8 @@ const scan: Run = async (stage, table, items, options) => {
 };
 
 const get: Run = async (stage, table, items, options) => {
+  if ((options.item ?? []).length !== 1) throw new InputError('SLUICE_E_TABLE_ITEMS_INPUT', `get takes one --item KEY (given ${(options.item ?? []).length})`, { field: '--item' });
   const given = readItems(table, { items: options.item ?? [] }).items;
-  if (given.length !== 1) throw new InputError('SLUICE_E_TABLE_ITEMS_INPUT', `get takes one --item KEY (given ${given.length})`, { field: '--item' });
   const item = (await items.get(keyOnly(table, given[0]!.item))) ?? null;
   emit(options, { table: table.name, stage: stage.name, key: keyOnly(table, given[0]!.item), item }, () =>
     item ? JSON.stringify(item, null, 2) : `no item ${keyText(table, given[0]!.item)} in table '${table.name}'${stage.label}`);

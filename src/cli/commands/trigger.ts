@@ -120,11 +120,19 @@ async function fireNow(stage: Stage, schedule: string, target: string | undefine
   const fired = await stage.fire(schedule, { ...(detail ? { detail } : {}), ...(target ? { target } : {}) });
   progress(options, `▶ fired schedule '${schedule}'${stage.label} at ${String(fired.event.time)}: ${fired.targets.join(', ') || 'no target'}`);
   if (stage.name === 'local' && 'engine' in stage) await (stage as Stage & { engine: { settle(): Promise<void> } }).engine.settle();
-  const stats = 'stats' in stage ? (stage as Stage & { stats(): Record<string, { invocations: number; failures: number; deadLettered: number }> }).stats() : undefined;
-  const ran = stats ? Object.entries(stats).filter(([, s]) => s.invocations > 0).map(([node, s]) => ({ node, invocations: s.invocations, failures: s.failures, deadLettered: s.deadLettered })) : undefined;
+  type Ran = { invocations: number; failures: number; deadLettered: number; lastError?: { errorType: string; errorMessage: string; code?: string } };
+  const stats = 'stats' in stage ? (stage as Stage & { stats(): Record<string, Ran> }).stats() : undefined;
+  // A failure's reason is shown now: its record may only reach the DLQ after the queue's receives.
+  const ran = stats ? Object.entries(stats).filter(([, s]) => s.invocations > 0).map(([node, s]) => ({
+    node, invocations: s.invocations, failures: s.failures, deadLettered: s.deadLettered,
+    ...(s.failures > 0 && s.lastError ? { lastError: { errorType: s.lastError.errorType, errorMessage: s.lastError.errorMessage, ...(s.lastError.code ? { code: s.lastError.code } : {}) } } : {}),
+  })) : undefined;
   emit(options, { stage: stage.name, ...fired, ...(ran ? { ran } : {}) }, () => [
     `${pc.green('✓')} fired schedule '${schedule}'${stage.label}: sent the scheduled event to ${fired.targets.map((t) => `'${t}'`).join(', ') || 'no target'}`,
-    ...(ran ? ran.map((r) => `  ${r.node}: ${r.invocations} invocation(s), ${r.failures} failed, ${r.deadLettered} dead-lettered`) : [`  the deployed pipeline runs it; follow it with: sluice logs ${fired.targets[0] ?? schedule}${stage.commandSuffix}`]),
+    ...(ran ? ran.flatMap((r) => [
+      `  ${r.node}: ${r.invocations} invocation(s), ${r.failures} failed, ${r.deadLettered} dead-lettered`,
+      ...(r.lastError ? [pc.red(`    last error: ${r.lastError.errorType}: ${r.lastError.errorMessage}${r.lastError.code ? ` [${r.lastError.code}]` : ''}`)] : []),
+    ]) : [`  the deployed pipeline runs it; follow it with: sluice logs ${fired.targets[0] ?? schedule}${stage.commandSuffix}`]),
   ].join('\n'));
   if (ran?.some((r) => r.deadLettered > 0)) process.exitCode = 1;
 }
