@@ -98,7 +98,7 @@ function countsOf(s) {
   const missing = s.subscriptions ? s.subscriptions.filter(function (x) { return x.state === 'missing'; }).length : 0;
   if (s.subscriptions) parts.push((s.subscriptions.length - missing) + ' subscribed' + (pending ? ', ' + pending + ' pending' : '') + (missing ? ', ' + missing + ' missing' : ''));
   // An address still to be confirmed, or gone, gets no email from SNS: worth an amber node, as a backlog is.
-  const unheard = s.subscriptions && (s.subscriptions.length === missing || missing > 0);
+  const unheard = s.subscriptions && (s.subscriptions.length === 0 || missing > 0);
   const health = (s.deadLetters || (a && a.failures)) ? 'failing' : ((a && a.retries) || (s.queue && s.queue.visible > 100) || pending || unheard) ? 'warning' : 'healthy';
   return { text: parts.join(' · '), health: health };
 }

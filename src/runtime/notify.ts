@@ -40,13 +40,12 @@ export function notifyBuilder(bindings: StepBindings): (subject: string, text: s
     if (typeof text !== 'string' || text.length === 0) throw fail('text', `the text must be non-empty text (given ${JSON.stringify(text)?.slice(0, 80)})`, typeof text);
     const bytes = Buffer.byteLength(text);
     if (bytes > NOTIFY_TEXT_MAX_BYTES) throw fail('text', `the text is ${bytes} bytes; an SNS message holds at most ${NOTIFY_TEXT_MAX_BYTES}: send a summary and write the rest to a bucket`, bytes);
-    return { type: 'message', body: text, subject, attributes: {}, to: targetOf(bindings, targets, options.to) };
+    return { type: 'message', body: text, subject, attributes: {}, to: targetOf(bindings, fnName, targets, options.to) };
   };
 }
 
 /** The notify node an email goes to: the one named, or the only one the step sends to. */
-function targetOf(bindings: StepBindings, targets: string[], to: string | undefined): string {
-  const fnName = `function '${bindings.node}'`;
+function targetOf(bindings: StepBindings, fnName: string, targets: string[], to: string | undefined): string {
   const fail = (message: string) => new InputError('SLUICE_E_NOTIFY_TARGET', `${fnName}: ctx.notify(): ${message}`, { node: bindings.node, field: 'to', ...(to !== undefined ? { given: to } : {}), ...(targets.length ? { expected: targets.join(' | ') } : {}) });
   if (to !== undefined) {
     if (targets.includes(to)) return to;

@@ -60,7 +60,18 @@ export interface NotifyRuntime extends RuntimeBase<Notify> {
 export const notifyTables = {
   outbox: (name: string): KeySchema => ({ table: `outbox:${name}`, partitionKey: { name: 'id', type: 'S' } }),
   alarms: (name: string): KeySchema => ({ table: `alarm:${name}`, partitionKey: { name: 'node', type: 'S' } }),
+  /** How many emails the outbox holds, kept as it grows (item `{ id: 'emails', count }`). */
+  sent: (name: string): KeySchema => ({ table: `sent:${name}`, partitionKey: { name: 'id', type: 'S' } }),
 };
+
+/**
+ * How many emails a notify node's outbox holds: the kept count, read in one get (status asks at every
+ * console refresh); a state written before the count was kept is counted once from the outbox.
+ */
+function emailCount(store: EngineStore, name: string): number {
+  const kept = store.items.get(notifyTables.sent(name), { id: 'emails' })?.count;
+  return typeof kept === 'number' ? kept : store.items.scan(notifyTables.outbox(name), OUTBOX_LIMIT).length;
+}
 
 /** The emails a notify node would have sent, oldest first (all of them when `name` is undefined). */
 export function readOutbox(store: EngineStore, pipe: Pipeline, name?: string, limit = 10_000): OutboxEmail[] {
@@ -84,8 +95,7 @@ export const notifyEngine: KindEngine<Notify, NotifyRuntime> = {
   receive(rt, notice, { store, now }) {
     if (notice.type !== 'message') throw unexpectedNotice(rt, notice);
     const m = notice.message;
-    const from = m.from === undefined ? undefined : rt.node.name === m.from ? undefined : m.from;
-    addEmail(rt, store, now, { subject: m.subject ?? DEFAULT_EMAIL_SUBJECT, text: m.body, cause: { type: 'message', ...(from ? { node: from } : {}) } });
+    addEmail(rt, store, now, { subject: m.subject ?? DEFAULT_EMAIL_SUBJECT, text: m.body, cause: { type: 'message', ...(m.from ? { node: m.from } : {}) } });
     return undefined;
   },
 
@@ -107,16 +117,17 @@ export const notifyEngine: KindEngine<Notify, NotifyRuntime> = {
   },
 
   // The outbox's size, so `sluice status` shows that emails wait to be read with `sluice outbox`.
-  counts: (rt, store) => ({ emails: store.items.scan(notifyTables.outbox(rt.node.name), OUTBOX_LIMIT).length }),
+  counts: (rt, store) => ({ emails: emailCount(store, rt.node.name) }),
 };
 
 /** Put one email into a notify node's outbox, addressed to its recipients, stamped with the engine clock. */
 function addEmail(rt: NotifyRuntime, store: EngineStore, now: number, email: Pick<OutboxEmail, 'subject' | 'text' | 'cause'>): void {
-  const outbox = notifyTables.outbox(rt.node.name);
+  const held = emailCount(store, rt.node.name);
   // Sortable: the clock, then how many the outbox held (two emails in one millisecond keep their order).
-  const id = `${String(now).padStart(15, '0')}-${String(store.items.scan(outbox, OUTBOX_LIMIT).length).padStart(6, '0')}`;
+  const id = `${String(now).padStart(15, '0')}-${String(held).padStart(6, '0')}`;
   const full: OutboxEmail = { id, notify: rt.node.name, at: new Date(now).toISOString(), to: [...rt.node.emails], ...email };
-  store.items.put(outbox, full as unknown as Record<string, unknown>);
+  store.items.put(notifyTables.outbox(rt.node.name), full as unknown as Record<string, unknown>);
+  store.items.put(notifyTables.sent(rt.node.name), { id: 'emails', count: held + 1 });
 }
 
 /** Render the alarm's email into the outbox. */
